@@ -1,0 +1,6 @@
+"""``python -m arabic_rules`` is ``arules``."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,216 @@
+"""`arules`: check texts, lint and test rule files, explain a rule's decisions, show verb forms."""
+from __future__ import annotations
+
+import argparse
+import datetime as _dt
+import sys
+from bisect import bisect_right
+from pathlib import Path
+
+from .errors import ArabicRulesError, InputError, RuleError
+
+EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+
+
+def _date(text: str) -> _dt.date:
+    try:
+        return _dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date: {text!r}; write YYYY-MM-DD, e.g. 2021-12-13") from None
+
+
+def _patterns_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--patterns", action="append", default=[], metavar="PATH",
+                   help="rule file or directory to use (repeatable); added to the shipped packs")
+    p.add_argument("--no-default", action="store_true", help="use only the --patterns rules, not the shipped packs")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="arules", description="Find reported speech, dates and numbers in Arabic text.")
+    sub = ap.add_subparsers(dest="command", metavar="COMMAND")
+
+    c = sub.add_parser("check", help="find matches in text files (or - for stdin)")
+    c.add_argument("files", nargs="+", metavar="FILE")
+    c.add_argument("--format", choices=("text", "jsonl", "json"), default="text")
+    c.add_argument("--labels", help="comma-separated labels to look for, e.g. date,number")
+    c.add_argument("--ref-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
+    c.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
+    _patterns_args(c)
+
+    li = sub.add_parser("lint", help="validate rule files and reject rules that could run away")
+    li.add_argument("paths", nargs="*", metavar="PATH", help="rule files or directories (default: shipped packs)")
+
+    t = sub.add_parser("test", help="run the examples written inside rule files")
+    t.add_argument("paths", nargs="*", metavar="PATH", help="rule files or directories (default: shipped packs)")
+    t.add_argument("-v", "--verbose", action="store_true", help="list passing examples too")
+
+    e = sub.add_parser("explain", help="show which rules fired where, and how far the others got")
+    e.add_argument("text", help="the text to explain (or @FILE to read it from a file)")
+    e.add_argument("--ref-date", type=_date)
+    e.add_argument("--rule", help="only show this rule (a name or a prefix such as date.)")
+    _patterns_args(e)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = parser()
+    args = ap.parse_args(argv)
+    if args.command is None:
+        ap.print_help()
+        return EXIT_USAGE
+    try:
+        return {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain}[args.command](args)
+    except RuleError as e:
+        _print_problems(e.problems)
+        return EXIT_USAGE
+    except ArabicRulesError as e:
+        print(f"arules: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("arules: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _print_problems(problems) -> None:
+    for p in problems:
+        print(p, file=sys.stderr)
+
+
+def _engine(args):
+    from .engine import Engine
+
+    if args.no_default and not args.patterns:
+        raise ArabicRulesError("--no-default needs at least one --patterns PATH")
+    for p in args.patterns:
+        if not Path(p).exists():
+            raise ArabicRulesError(f"{p}: no such rule file or directory")
+    return Engine.from_paths(args.patterns, include_default=not args.no_default)
+
+
+def cmd_check(args) -> int:
+    from . import report
+    from .inputs import blocks
+
+    engine = _engine(args)
+    labels = None
+    if args.labels:
+        labels = {x.strip() for x in args.labels.split(",") if x.strip()}
+        unknown = labels - engine.labels
+        if unknown:
+            raise ArabicRulesError(f"unknown label(s) {', '.join(sorted(unknown))}; "
+                                   f"known: {', '.join(sorted(engine.labels))}")
+    console = None
+    if args.format == "text":
+        from rich.console import Console
+
+        console = Console(highlight=False, soft_wrap=True)
+    out = sys.stdout
+    collected: list = []
+    status = EXIT_OK
+    total = 0
+    for name in args.files:
+        try:
+            for block in blocks(name, args.encoding):
+                records = _records(engine, block, name, args.ref_date, labels)
+                total += len(records)
+                if args.format == "jsonl":
+                    report.write_jsonl((r for r, _ in records), out)
+                elif args.format == "json":
+                    collected.extend(r for r, _ in records)
+                else:
+                    for r, line_text in records:
+                        console.print(report.text_line(r, line_text))
+        except InputError as e:
+            print(f"arules: {e}", file=sys.stderr)
+            status = EXIT_USAGE
+    if args.format == "json":
+        report.write_json(collected, out)
+    elif args.format == "text":
+        console.print(f"[dim]{total} finding(s) in {len(args.files)} file(s)[/dim]")
+    return status
+
+
+def _records(engine, block, name, ref_date, labels):
+    """Matches of one block as located records, with the text of the line each starts on."""
+    from .report import located
+
+    text = block.text
+    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+    out = []
+    for m in engine.extract(text, ref_date=ref_date, labels=labels):
+        k = bisect_right(newlines, m.start - 1)
+        line_start = newlines[k - 1] + 1 if k else 0
+        line_end = newlines[k] if k < len(newlines) else len(text)
+        rec = located(m, name, block.line + k, m.start - line_start + 1)
+        rec["start"] += block.offset
+        rec["end"] += block.offset
+        for f in rec["fields"].values():
+            f["start"] += block.offset
+            f["end"] += block.offset
+        out.append((rec, text[line_start:line_end]))
+    return out
+
+
+def _load(paths):
+    from .loader import load
+    from .resources import data_dir
+
+    return load(paths or [data_dir("patterns")])
+
+
+def cmd_lint(args) -> int:
+    from .lint import lint
+
+    pack = _load(args.paths)
+    problems = lint(pack)
+    _print_problems(problems)
+    errors = [p for p in problems if p.code.startswith("E")]
+    n_files = len(pack.files)
+    print(f"{n_files} file(s), {len(pack.rules)} rule(s): {len(errors)} error(s), "
+          f"{len(problems) - len(errors)} warning(s)", file=sys.stderr)
+    return EXIT_FAIL if errors else EXIT_OK
+
+
+def cmd_test(args) -> int:
+    from .examples import run_examples
+
+    pack = _load(args.paths)
+    results = run_examples(pack)
+    failed = [r for r in results if not r.ok]
+    for r in results:
+        if not r.ok or args.verbose:
+            mark = "ok  " if r.ok else "FAIL"
+            print(f"{r.example.loc}: {mark} {r.rule.name}" + (f": {r.message}" if r.message else ""))
+    print(f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(pack.rules)} rules)")
+    return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_explain(args) -> int:
+    from .explain import explain
+    from .inputs import read_text
+    from .loader import load
+    from .resources import data_dir
+
+    text = read_text(args.text[1:]) if args.text.startswith("@") else args.text
+    paths = list(args.patterns) + ([] if args.no_default else [data_dir("patterns")])
+    pack = load(paths)
+    ex = explain(pack, text, args.ref_date)
+    show = (lambda name: name.startswith(args.rule)) if args.rule else (lambda name: True)
+    if ex.normalized != text:
+        print(f"normalized: {ex.normalized}")
+    for c in ex.kept:
+        if show(c.rule.name):
+            print(f"FIRED    {c.rule.name} [{c.start}:{c.end}] {ex.normalized[c.start:c.end]!r} -> {c.value!r}")
+    for c, why in ex.dropped:
+        if show(c.rule.name):
+            print(f"DROPPED  {c.rule.name} [{c.start}:{c.end}] {ex.normalized[c.start:c.end]!r}: {why}")
+    for a in ex.attempts:
+        if show(a.rule):
+            print(f"FAILED   {a.rule} at {a.start} {ex.normalized[a.start:a.start + 20]!r}: matched {a.matched}/"
+                  f"{a.total} items up to {a.reached}, then {a.failed_item} did not match")
+    for name in ex.untried:
+        if show(name):
+            print(f"UNTRIED  {name}: none of its anchors occur in the text")
+    return EXIT_OK

@@ -1,0 +1,451 @@
+"""Pattern AST -> regular expression source, plus the anchors the one-pass prefilter looks for.
+
+Semantics of the emitted regex (all on normalized text):
+- a word is a run of ``\\w`` characters; word items are bounded by ``(?<!\\w)`` / ``(?!\\w)`` so
+  a pattern word never matches part of a text word (an Arabic-aware boundary once tatweel,
+  marks and format characters are gone); ``~`` drops the boundary between two items;
+- items are separated by ``\\s+`` between two words and ``\\s*`` next to punctuation;
+- lexicons become character tries (one branch per distinct first character);
+- runaway backtracking is prevented where it is free: whole words are atomic, gaps possessive,
+  and a repetition whose item cannot match what follows it is possessive.
+
+Every rule gets an *anchor*: a set of literals (or raw regexes) one of which starts a required
+item, and ``back``, how many tokens the match may start before it. ``back is None`` means the rule
+cannot be anchored and is scanned everywhere (lint warns about it).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import syntax
+from .loader import Pack, Rule
+from .syntax import AnyWord, Alt, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
+
+LB = r"(?<!\w)"
+RB = r"(?!\w)"
+NOSPLIT = r"(?:(?<!\w)|(?!\w))"  # no word is cut here (for raw regexes and punctuation-led tries)
+TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+MAX_BACK = 12  # how many tokens an anchor may lie after the start of its rule
+DEFAULT_MAX_SPAN = 4000  # characters one match may cover (the backtracking time guard)
+
+ANY = ("any",)
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """One rule, ready to run: regex source, field groups, anchor and value call."""
+
+    index: int
+    name: str
+    label: str
+    priority: int
+    source: str
+    groups: tuple[tuple[str, str, str | None], ...]  # (regex group, field name, lexicon or None)
+    literals: frozenset[str]  # anchor literals (normalized, single spaces)
+    raws: tuple[str, ...]  # anchor raw regexes
+    back: int | None  # tokens the match may start before the anchor; None: unanchored
+    value: Any  # syntax.Call or None
+    absorbs: tuple[str, ...]
+    max_span: int = DEFAULT_MAX_SPAN
+
+
+@dataclass(frozen=True)
+class CompiledPack:
+    """All rules of a pack compiled, plus the lexicon value tables builders and fields read."""
+
+    rules: tuple[CompiledRule, ...]
+    lexicons: dict[str, dict[str, Any]]
+    key: str = ""
+
+
+# --- tokens and tries -------------------------------------------------------------------------
+
+def tokens(text: str) -> list[str]:
+    """Words and single punctuation characters of a normalized literal."""
+    return TOKEN_RE.findall(text)
+
+
+def _is_word(tok: str) -> bool:
+    return bool(re.match(r"\w", tok))
+
+
+def literal_regex(text: str) -> str:
+    """Regex for a literal phrase: its tokens with the right gap between each two."""
+    toks = tokens(text)
+    out = [re.escape(toks[0])]
+    for a, b in zip(toks, toks[1:]):
+        out.append(r"\s++" if _is_word(a) and _is_word(b) else r"\s*+")
+        out.append(re.escape(b))
+    return "".join(out)
+
+
+def trie_regex(forms) -> str:
+    """One regex matching any of ``forms`` (a space in a form matches any whitespace run)."""
+    root: dict = {}
+    for form in forms:
+        node = root
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie(root)
+
+
+def _trie(node: dict) -> str:
+    end = "" in node
+    leaves, branches = [], []
+    for ch in sorted(k for k in node if k):
+        child = node[ch]
+        piece = r"\s++" if ch == " " else re.escape(ch)
+        if list(child) == [""]:
+            leaves.append(piece)
+        else:
+            branches.append(piece + _trie(child))
+    if len(leaves) == 1:
+        branches.append(leaves[0])
+    elif leaves:
+        if all(len(x) == 1 or (len(x) == 2 and x[0] == "\\") for x in leaves):
+            branches.append("[" + "".join(leaves) + "]")
+        else:
+            branches.extend(leaves)
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if end:
+        return (body if len(branches) > 1 or _single_unit(body) else f"(?:{body})") + "?"
+    return body
+
+
+def _single_unit(piece: str) -> bool:
+    return len(piece) == 1 or (len(piece) == 2 and piece[0] == "\\") or (piece.startswith("[") and piece.endswith("]")
+                                                                         and piece.count("[") == 1)
+
+
+# --- analysis: first/last token kinds, nullability, anchors ----------------------------------
+
+class _Analysis:
+    """Facts about nodes, with macros resolved."""
+
+    def __init__(self, pack: Pack):
+        self.pack = pack
+        self.lex_forms = {n: sorted({f for f, _ in lx.entries}) for n, lx in pack.lexicons.items()}
+
+    def resolve(self, node):
+        return self.pack.macros[node.name].node if isinstance(node, SubRef) else node
+
+    def nullable(self, node) -> bool:
+        node = self.resolve(node)
+        if isinstance(node, Repeat):
+            return node.min == 0 or self.nullable(node.node)
+        if isinstance(node, Capture):
+            return self.nullable(node.node)
+        if isinstance(node, (Seq, Glue)):
+            return all(self.nullable(x) for x in (node.items if isinstance(node, Seq) else node.parts))
+        if isinstance(node, Alt):
+            return any(self.nullable(x) for x in node.options)
+        if isinstance(node, Raw):
+            return re.fullmatch(node.source, "") is not None
+        return False
+
+    def edge(self, node, last: bool) -> frozenset[str]:
+        """Kinds of the first (or last) token: 'w' word, 'p' punctuation, 'r' unknown (raw)."""
+        node = self.resolve(node)
+        if isinstance(node, (Word, Phrase)):
+            toks = tokens(node.text)
+            return frozenset("w" if _is_word(toks[-1 if last else 0]) else "p")
+        if isinstance(node, LexRef):
+            forms = self.lex_forms[node.name]
+            return frozenset("w" if _is_word(f[-1 if last else 0]) else "p" for f in forms)
+        if isinstance(node, AnyWord):
+            return frozenset("w")
+        if isinstance(node, Raw):
+            return frozenset("r")
+        if isinstance(node, (Repeat, Capture)):
+            return self.edge(node.node, last)
+        if isinstance(node, Alt):
+            return frozenset().union(*(self.edge(o, last) for o in node.options))
+        items = list(node.items if isinstance(node, Seq) else node.parts)
+        out: frozenset[str] = frozenset()
+        for item in (reversed(items) if last else items):
+            out |= self.edge(item, last)
+            if not self.nullable(item):
+                break
+        return out
+
+    def first(self, node) -> set:
+        """Anchors that can start a match of ``node``: ('lit', text), ('raw', src) or ANY."""
+        node = self.resolve(node)
+        if isinstance(node, (Word, Phrase)):
+            return {("lit", " ".join(tokens(node.text)))}
+        if isinstance(node, LexRef):
+            return {("lit", f) for f in self.lex_forms[node.name]}
+        if isinstance(node, AnyWord):
+            return {ANY}
+        if isinstance(node, Raw):
+            return {("raw", node.source)}
+        if isinstance(node, (Repeat, Capture)):
+            return self.first(node.node)
+        if isinstance(node, Alt):
+            return set().union(*(self.first(o) for o in node.options))
+        if isinstance(node, Glue):
+            glued = self.glued_first(node.parts)
+            if glued is not None:
+                return glued
+        out: set = set()
+        for item in (node.items if isinstance(node, Seq) else node.parts):
+            out |= self.first(item)
+            if not self.nullable(item):
+                break
+        return out
+
+    def glued_first(self, parts, limit: int = 20000) -> set | None:
+        """Anchors of a glued chain as whole words (و+قال, not و alone) when that set is small."""
+        head, rest = parts[0], parts[1:]
+        mine = self.first(head)
+        if any(k[0] != "lit" for k in mine) or not rest:
+            return mine if all(k[0] == "lit" for k in mine) else None
+        tail = self.glued_first(rest, limit)
+        if tail is None or len(mine) * len(tail) > limit:
+            return None
+        out = {("lit", a[1] + b[1]) for a in mine for b in tail}
+        return out | tail if self.nullable(head) else out
+
+    def max_tokens(self, node) -> int | None:
+        """Most tokens a match of ``node`` can span (None: unbounded)."""
+        node = self.resolve(node)
+        if isinstance(node, (Word, Phrase)):
+            return len(tokens(node.text))
+        if isinstance(node, LexRef):
+            return max(len(tokens(f)) for f in self.lex_forms[node.name])
+        if isinstance(node, AnyWord):
+            return 1
+        if isinstance(node, Raw):
+            return None
+        if isinstance(node, Capture):
+            return self.max_tokens(node.node)
+        if isinstance(node, Repeat):
+            inner = self.max_tokens(node.node)
+            return None if inner is None or node.max is None else inner * node.max
+        if isinstance(node, Alt):
+            sizes = [self.max_tokens(o) for o in node.options]
+            return None if None in sizes else max(sizes)
+        sizes = [self.max_tokens(x) for x in (node.items if isinstance(node, Seq) else node.parts)]
+        return None if None in sizes else sum(sizes)
+
+    def anchor(self, node) -> tuple[set, int | None]:
+        """The rule's anchor set and how many tokens before it the match may start."""
+        first = self.first(node)
+        if ANY not in first:
+            return first, 0
+        items = list(self.resolve(node).items) if isinstance(self.resolve(node), Seq) else []
+        before = 0
+        for item in items:
+            f = self.first(item)
+            if not self.nullable(item) and ANY not in f:
+                return f, before
+            size = self.max_tokens(item)
+            if size is None:
+                break
+            before += size
+            if before > MAX_BACK:
+                break
+        return first, None
+
+
+# --- emission ---------------------------------------------------------------------------------
+
+class _Emitter:
+    def __init__(self, pack: Pack, analysis: _Analysis):
+        self.pack = pack
+        self.an = analysis
+        self.groups: list[tuple[str, str, str | None]] = []
+        self.trie_cache: dict[str, str] = {}
+
+    def gap(self, left: frozenset, right: frozenset) -> str:
+        return r"\s++" if left == {"w"} and right == {"w"} else r"\s*+"
+
+    def emit(self, node, lb: bool = True, rb: bool = True) -> str:
+        if isinstance(node, (Word, Phrase)):
+            body = literal_regex(node.text)
+            toks = tokens(node.text)
+            return self.bound(body, lb and _is_word(toks[0]), rb and _is_word(toks[-1]))
+        if isinstance(node, LexRef):
+            return self.lexicon(node.name, lb, rb)
+        if isinstance(node, AnyWord):
+            return self.bound(r"\w++", lb, rb)
+        if isinstance(node, Raw):
+            return (NOSPLIT if lb else "") + f"(?>{node.source})" + (NOSPLIT if rb else "")
+        if isinstance(node, SubRef):
+            return self.emit(self.pack.macros[node.name].node, lb, rb)
+        if isinstance(node, (Capture, Repeat)):
+            body, optional = self.once(node, lb, rb, None)
+            return f"(?:{body})?" if optional else body
+        if isinstance(node, Alt):
+            return "(?:" + "|".join(self.emit(o, lb, rb) for o in node.options) + ")"
+        if isinstance(node, Glue):  # boundaries around the whole chain, none inside it
+            left = (LB if self.an.edge(node, False) == {"w"} else NOSPLIT) if lb else ""
+            right = (RB if self.an.edge(node, True) == {"w"} else NOSPLIT) if rb else ""
+            return left + "".join(self.emit(p, False, False) for p in node.parts) + right
+        if isinstance(node, Seq):
+            return self.seq(node, lb, rb)
+        raise TypeError(f"not a pattern node: {node!r}")
+
+    def bound(self, body: str, lb: bool, rb: bool) -> str:
+        return (LB if lb else "") + body + (RB if rb else "")
+
+    def lexicon(self, name: str, lb: bool, rb: bool) -> str:
+        if name not in self.trie_cache:
+            self.trie_cache[name] = trie_regex(self.an.lex_forms[name])
+        forms = self.an.lex_forms[name]
+        starts_word = all(_is_word(f[0]) for f in forms)
+        ends_word = all(_is_word(f[-1]) for f in forms)
+        left = (LB if starts_word else NOSPLIT) if lb else ""
+        right = (RB if ends_word else NOSPLIT) if rb else ""
+        return f"{left}(?:{self.trie_cache[name]}){right}"
+
+    def possessive(self, item, follow) -> str:
+        """'+' when the repeated item can never match how what follows it starts, so giving
+        back a copy can never help (no backtracking needed). ``follow`` is the list of the items
+        after it in its sequence; if they may all be absent, what follows is unknown: no '+'."""
+        if not follow or not self.deterministic(item):
+            return ""
+        theirs: set = set()
+        for f in follow:
+            theirs |= self.an.first(f)
+            if not self.an.nullable(f):
+                break
+        else:
+            return ""
+        mine = self.an.first(item)
+        if any(k[0] == "raw" for k in mine | theirs):
+            return ""
+        if ANY in mine:
+            return "+" if all(not _is_word(k[1][0]) for k in theirs) else ""
+        if ANY in theirs:
+            return "+" if all(not _is_word(k[1][0]) for k in mine) else ""
+        return "+" if not {k[1] for k in mine} & {k[1] for k in theirs} and not self.prefix_clash(mine, theirs) else ""
+
+    def deterministic(self, node) -> bool:
+        """Whether ``node`` can match in at most one way at a position (so making it atomic
+        changes nothing): one word, a literal, or a lexicon of one-word entries."""
+        node = self.an.resolve(node)
+        if isinstance(node, Capture):
+            return self.deterministic(node.node)
+        if isinstance(node, (AnyWord, Word, Phrase)):
+            return True
+        if isinstance(node, LexRef):
+            return all(" " not in f and _is_word(f[0]) and _is_word(f[-1]) for f in self.an.lex_forms[node.name])
+        return False
+
+    @staticmethod
+    def prefix_clash(a: set, b: set) -> bool:
+        la, lb_ = [k[1] for k in a], [k[1] for k in b]
+        return any(x.startswith(y) or y.startswith(x) for x in la for y in lb_)
+
+    def capture(self, name: str, node, body: str) -> str:
+        group = f"g{len(self.groups)}"
+        lex = node.name if isinstance(node, LexRef) else None
+        self.groups.append((group, name, lex))
+        return f"(?P<{group}>{body})"
+
+    def once(self, node, lb: bool, rb: bool, follow) -> tuple[str, bool]:
+        """Regex for ``node`` that never matches empty, and whether the node was optional.
+
+        Captures around a repetition stay around the whole run of copies; ``x{0,n}`` becomes
+        ``x(?:gap x){0,n-1}`` plus the flag, so the caller puts the optional gap outside.
+        """
+        if isinstance(node, Capture):
+            body, optional = self.once(node.node, lb, rb, follow)
+            inner = node.node
+            while isinstance(inner, Capture):
+                inner = inner.node
+            return self.capture(node.name, inner, body), optional
+        if isinstance(node, Repeat):
+            lo, hi = node.min, node.max
+            body = self.emit(node.node, lb, rb)
+            if hi == 1:
+                return body, lo == 0
+            gap = self.gap(self.an.edge(node.node, True), self.an.edge(node.node, False))
+            rest = _quant(max(lo - 1, 0), None if hi is None else hi - 1) + self.possessive(node.node, follow)
+            return f"{body}(?:{gap}{body}){rest}", lo == 0
+        return self.emit(node, lb, rb), False
+
+    def seq(self, node: Seq, lb: bool, rb: bool) -> str:
+        items = list(node.items)
+        n = len(items)
+        required = [i for i, it in enumerate(items) if not self.an.nullable(it)]
+        k = required[0] if required else 0
+        out = []
+        for i, item in enumerate(items):
+            ilb, irb = lb if i == 0 else True, rb if i == n - 1 else True
+            follow = items[i + 1:]
+            body, optional = self.once(item, ilb, irb, follow)
+            optional = optional or self.an.nullable(item)
+            if i < k:  # before the first required item: the gap follows the item
+                g = self.gap(self.an.edge(item, True), self.right_kinds(items, i))
+                out.append(f"(?:{body}{g})?" + self.possessive(item, follow))
+            elif i == k:
+                out.append(f"(?:{body})?" if optional else body)
+            else:
+                g = self.gap(self.left_kinds(items, i), self.an.edge(item, False))
+                out.append(f"(?:{g}{body})?" + self.possessive(item, follow) if optional else g + body)
+        return "".join(out)
+
+    def left_kinds(self, items, i) -> frozenset:
+        out: frozenset = frozenset()
+        for j in range(i - 1, -1, -1):
+            out |= self.an.edge(items[j], True)
+            if not self.an.nullable(items[j]):
+                break
+        return out
+
+    def right_kinds(self, items, i) -> frozenset:
+        out: frozenset = frozenset()
+        for j in range(i + 1, len(items)):
+            out |= self.an.edge(items[j], False)
+            if not self.an.nullable(items[j]):
+                break
+        return out
+
+
+def _quant(lo: int, hi: int | None) -> str:
+    if (lo, hi) == (0, 1):
+        return "?"
+    if (lo, hi) == (0, None):
+        return "*"
+    if (lo, hi) == (1, None):
+        return "+"
+    if hi is None:
+        return f"{{{lo},}}"
+    return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
+
+
+def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None = None) -> CompiledRule:
+    an = analysis or _Analysis(pack)
+    em = _Emitter(pack, an)
+    source = em.emit(rule.node)
+    anchors, back = an.anchor(rule.node)
+    literals = frozenset(a[1] for a in anchors if a[0] == "lit")
+    raws = tuple(sorted(a[1] for a in anchors if a[0] == "raw"))
+    if ANY in anchors:
+        back = None
+    return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
+                        back, rule.value, rule.absorbs)
+
+
+def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
+    """Compile every rule of ``pack``; lexicons with values are kept for fields and builders."""
+    an = _Analysis(pack)
+    rules = tuple(compile_rule(pack, r, i, an) for i, r in enumerate(pack.rules))
+    lexicons = {name: {form: value for form, value in lx.entries} for name, lx in pack.lexicons.items()}
+    return CompiledPack(rules, lexicons, key)
+
+
+def analysis(pack: Pack) -> _Analysis:
+    return _Analysis(pack)
+
+
+def node_regex(pack: Pack, node) -> str:
+    """Regex source of any pattern node of ``pack`` (for `explain`, which tries rule prefixes)."""
+    return _Emitter(pack, _Analysis(pack)).emit(node)

@@ -1,0 +1,84 @@
+"""Why a rule did or did not fire: anchors found, matches kept or dropped, and how far a rule
+that was tried got before it failed."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import syntax
+from .compiler import compile_pack, node_regex
+from .engine import Candidate, Engine, resolve_overlaps
+from .loader import Pack
+from .normalize import normalize
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """A rule tried at an anchor that did not match: ``matched`` of ``total`` top-level items
+    matched, up to normalized offset ``reached``."""
+
+    rule: str
+    start: int
+    matched: int
+    total: int
+    reached: int
+    failed_item: str
+
+
+@dataclass(frozen=True)
+class Explanation:
+    text: str
+    normalized: str
+    kept: tuple[Candidate, ...]
+    dropped: tuple[tuple[Candidate, str], ...]  # candidate, why
+    attempts: tuple[Attempt, ...]
+    untried: tuple[str, ...]  # rules whose anchors never occur
+
+
+def explain(pack: Pack, text: str, ref_date=None) -> Explanation:
+    engine = Engine(compile_pack(pack))
+    norm = normalize(text)
+    cands = engine.candidates(norm, ref_date)
+    kept = resolve_overlaps(cands)
+    kept_ids = {id(c) for c in kept}
+    dropped = []
+    for c in cands:
+        if id(c) in kept_ids:
+            continue
+        rival = next((k for k in kept if k.rule.label == c.rule.label and k.start < c.end and c.start < k.end), None)
+        if rival is not None:
+            why = f"overlaps {rival.rule.name} [{rival.start}:{rival.end}] (longer, or same length and higher priority)"
+        else:
+            absorber = next((k for k in kept if c.rule.label in k.rule.absorbs and k.start <= c.start
+                             and c.end <= k.end), None)
+            why = f"absorbed by {absorber.rule.name}" if absorber else "dropped"
+        dropped.append((c, why))
+    starts = engine._starts(norm.text, None)
+    matched_at = {(c.rule.index, c.start) for c in cands}
+    attempts = []
+    seen_rules = set()
+    for ri, start in sorted(starts, key=lambda x: (x[1], x[0])):
+        seen_rules.add(ri)
+        if (ri, start) in matched_at:
+            continue
+        rule = pack.rules[ri]
+        if engine._regex[ri].match(norm.text, start):
+            continue  # matched but gave no value (rejected by its builder)
+        attempts.append(_progress(pack, rule, norm.text, start))
+    untried = tuple(r.name for i, r in enumerate(pack.rules) if i not in seen_rules)
+    return Explanation(text, norm.text, tuple(kept), tuple(dropped), tuple(a for a in attempts if a), untried)
+
+
+def _progress(pack: Pack, rule, text: str, start: int) -> Attempt | None:
+    items = list(rule.node.items) if isinstance(rule.node, syntax.Seq) else [rule.node]
+    best, reached = 0, start
+    for j in range(len(items), 0, -1):
+        rx = re.compile(node_regex(pack, syntax.Seq(tuple(items[:j])) if j > 1 else items[0]))
+        m = rx.match(text, start)
+        if m:
+            best, reached = j, m.end()
+            break
+    if best == len(items):
+        return None
+    failed = syntax.render(items[best])
+    return Attempt(rule.name, start, best, len(items), reached, failed)

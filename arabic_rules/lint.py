@@ -1,0 +1,148 @@
+"""Static and dynamic checks that a rule cannot run away (catastrophic backtracking).
+
+Static: nested unbounded repetitions, repetitions of something that can match nothing, rules
+that can match empty text, raw regexes with nested quantifiers or backreferences. Dynamic: each
+compiled rule is run (with the ``regex`` module's timeout) on adversarial texts built from its
+own anchors; one that does not finish in time is rejected. Rules that cannot be anchored are
+reported as warnings: they are correct but scanned at every word.
+"""
+from __future__ import annotations
+
+import re
+from re import _constants as sre_c  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+import regex
+
+from . import syntax
+from .compiler import ANY, CompiledPack, analysis, compile_pack
+from .errors import Problem
+from .loader import Pack, Rule
+
+PROBE_TIMEOUT = 0.5  # seconds one adversarial probe may take
+PROBE_SIZE = 3000  # tokens in one adversarial probe
+
+
+def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -> list[Problem]:
+    """Problems of a loaded pack: errors (E...) make `arules lint` fail, warnings (W...) do not."""
+    an = analysis(pack)
+    compiled = compiled or compile_pack(pack)
+    out: list[Problem] = []
+
+    def report(rule: Rule, code: str, msg: str) -> None:
+        out.append(Problem(rule.loc.path, rule.loc.line, rule.loc.col, code, f"rule {rule.name!r}: {msg}"))
+
+    for rule, crule in zip(pack.rules, compiled.rules):
+        if an.nullable(rule.node):
+            report(rule, "E112", "the pattern can match empty text; make at least one item required")
+        for msg in _static(pack, rule.node, an):
+            report(rule, "E107", msg)
+        if crule.back is None:
+            report(rule, "W201", "no literal anchor within the first 12 tokens: the rule is tried at every "
+                                 "word (slow); start it with a word, @lexicon or quoted literal")
+        if probe and not any(p.code == "E107" and p.message.startswith(f"rule {rule.name!r}") for p in out):
+            msg = _probe(crule)
+            if msg:
+                report(rule, "E107", msg)
+    return out
+
+
+def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=frozenset()):
+    """Backtracking hazards in ``node``; ``outer`` is the enclosing unbounded repetition and
+    whether each of its copies starts with required punctuation (a separator words cannot eat)."""
+    if isinstance(node, syntax.SubRef):
+        if node.name not in seen:
+            yield from _static(pack, pack.macros[node.name].node, an, outer, seen | {node.name})
+        return
+    if isinstance(node, syntax.Raw):
+        yield from _raw_problems(node.source)
+        return
+    if isinstance(node, syntax.Repeat):
+        text = syntax.render(node)
+        if an.nullable(node.node):
+            yield f"{text}: the repeated item can match nothing, so the repetition can loop; make it required"
+        many = node.max is None or node.max > 1
+        words_only = an.edge(node.node, False) == {"w"} and an.edge(node.node, True) == {"w"}
+        if outer and many and not (outer[1] and words_only):
+            yield (f"{text} repeats inside the unbounded repetition {outer[0]}: this can backtrack "
+                   f"without bound; give the outer repetition an upper bound such as {{0,5}}")
+            return
+        if node.max is None:
+            outer = (text, _starts_with_punctuation(node.node, an))
+        yield from _static(pack, node.node, an, outer, seen)
+        return
+    for child in _children(node):
+        yield from _static(pack, child, an, outer, seen)
+
+
+def _starts_with_punctuation(node, an) -> bool:
+    node = an.resolve(node)
+    first = node.items[0] if isinstance(node, syntax.Seq) else node
+    return not an.nullable(first) and an.edge(first, False) == {"p"}
+
+
+def _children(node):
+    if isinstance(node, syntax.Capture):
+        return [node.node]
+    if isinstance(node, syntax.Glue):
+        return list(node.parts)
+    if isinstance(node, syntax.Seq):
+        return list(node.items)
+    if isinstance(node, syntax.Alt):
+        return list(node.options)
+    return []
+
+
+def _raw_problems(source: str):
+    try:
+        tree = sre_parse.parse(source)
+    except re.error as e:
+        yield f"raw regex does not compile: {e}"
+        return
+    yield from _walk_sre(tree, source, inside=False)
+
+
+def _walk_sre(items, source: str, inside: bool):
+    for op, av in items:
+        if op in (sre_c.GROUPREF, sre_c.GROUPREF_EXISTS):
+            yield f"raw regex {source!r} uses a backreference; rewrite it without one"
+        elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT):
+            lo, hi, sub = av
+            big = hi == sre_c.MAXREPEAT or (hi > 1 and lo != hi)  # a fixed count cannot split two ways
+            if inside and big:
+                yield f"raw regex {source!r} nests quantifiers; this can backtrack without bound"
+                continue
+            yield from _walk_sre(sub, source, inside or hi == sre_c.MAXREPEAT)
+        elif op == sre_c.SUBPATTERN:
+            yield from _walk_sre(av[-1], source, inside)
+        elif op == sre_c.BRANCH:
+            for branch in av[1]:
+                yield from _walk_sre(branch, source, inside)
+        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+            yield from _walk_sre(av[1], source, inside)
+        elif op == getattr(sre_c, "ATOMIC_GROUP", None):
+            yield from _walk_sre(av, source, inside)
+        elif op == getattr(sre_c, "POSSESSIVE_REPEAT", None):
+            yield from _walk_sre(av[2], source, inside)
+
+
+def _probe(crule) -> str:
+    """Run the compiled rule on texts made of its own anchors; '' if all finish in time."""
+    words = sorted(crule.literals)[:3] or ["كلمة"]
+    filler = ["كلمة", "،", ":", '"', "«", "و", "1"]
+    probes = []
+    for w in words:
+        probes.append(" ".join([w] * PROBE_SIZE))
+        probes.append(" ".join(w if i % 3 == 0 else filler[i % len(filler)] for i in range(PROBE_SIZE)))
+        probes.append(w + " " + " ".join(["كلمة"] * PROBE_SIZE) + ' "' + " كلمة" * PROBE_SIZE)
+    probes.append(" ".join(["123"] * PROBE_SIZE))
+    rx = regex.compile(crule.source, regex.V0)
+    for text in probes:
+        try:
+            for i in range(0, len(text), max(1, len(text) // 50)):
+                rx.match(text, i, timeout=PROBE_TIMEOUT)
+        except TimeoutError:
+            sample = text[:40].replace("\n", " ")
+            return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
+                    f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
+    return ""

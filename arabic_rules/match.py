@@ -1,0 +1,48 @@
+"""Matches: the output contract of the engine (see DESIGN.md, "Output contract")."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Span:
+    """A named part of a match (a field): half-open code-point offsets into the original text."""
+
+    start: int
+    end: int
+    text: str
+    value: Any = None
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text}
+        if self.value is not None:
+            d["value"] = self.value
+        return d
+
+
+@dataclass(frozen=True)
+class Match:
+    """One finding. ``text == original[start:end]`` always holds."""
+
+    label: str
+    rule: str
+    start: int
+    end: int
+    text: str
+    value: Any = None
+    attrs: dict[str, Any] = field(default_factory=dict)
+    fields: dict[str, Span] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape of a match, as written by ``arules check --format jsonl``."""
+        return {
+            "label": self.label,
+            "rule": self.rule,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "value": self.value,
+            "attrs": dict(self.attrs),
+            "fields": {k: v.to_dict() for k, v in self.fields.items()},
+        }

@@ -1,0 +1,116 @@
+"""Value builders: named Python functions that turn a match and its fields into a value.
+
+Rules name a builder in YAML (``value: date(day=day, month=month)``); YAML never runs code. A
+builder receives a `BuildContext` and the call's arguments, where an argument naming a field is
+passed as that field's `FieldView` (or None when the field did not match), and returns the value,
+or a `Built` carrying the value and extra attrs. Register one with ``@builder("name")``.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+_BUILDERS: dict[str, Callable[..., Any]] = {}
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """A field as a builder sees it: its normalized text and, for lexicon entries, their value."""
+
+    name: str
+    text: str  # normalized: what the rule matched
+    value: Any = None
+    original: str = ""  # the same span in the original text, as the user wrote it
+
+
+@dataclass(frozen=True)
+class BuildContext:
+    """What a builder may read: the match, its fields, the reference date and the lexicons."""
+
+    rule: str
+    label: str
+    text: str  # normalized text of the whole match
+    fields: Mapping[str, FieldView]
+    ref_date: _dt.date | None
+    lexicons: Mapping[str, Mapping[str, Any]]  # lexicon -> normalized form -> value
+    state: dict = field(default_factory=dict)  # per-text scratch space shared by builders
+
+
+@dataclass(frozen=True)
+class Built:
+    """A builder's result with attrs (``kind``, ``resolved``, ...) to put on the match."""
+
+    value: Any
+    attrs: Mapping[str, Any] = field(default_factory=dict)
+
+
+def builder(name: str):
+    """Register ``fn`` as the value builder called ``name`` in rule files."""
+
+    def register(fn):
+        _BUILDERS[name] = fn
+        return fn
+
+    return register
+
+
+def get_builder(name: str) -> Callable[..., Any] | None:
+    return _BUILDERS.get(name)
+
+
+def builder_names() -> list[str]:
+    return sorted(_BUILDERS)
+
+
+# --- generic builders ----------------------------------------------------------------------
+
+@builder("text")
+def _text(ctx: BuildContext, f: FieldView | None = None) -> Any:
+    """The matched text (of a field, or of the whole match), normalized."""
+    return f.text if f is not None else ctx.text
+
+
+@builder("lexicon")
+def _lexicon(ctx: BuildContext, f: FieldView | None = None) -> Any:
+    """The lexicon value of a field (``month:@month`` -> 12)."""
+    return None if f is None else f.value
+
+
+_DIGITS = re.compile(r"[+-]?\d+(?:[.\u066b]\d+)?")
+
+
+def parse_digits(text: str) -> int | float | None:
+    """``"2,500"`` -> 2500, ``"3٫5"`` -> 3.5 (thousands separators , ٬ and spaces are dropped)."""
+    compact = re.sub(r"(?<=\d)[,\u066c\s](?=\d{3}(?!\d))", "", text.strip())
+    m = _DIGITS.fullmatch(compact)
+    if not m:
+        return None
+    s = m.group().replace("\u066b", ".")
+    return float(s) if "." in s else int(s)
+
+
+class Reject(Exception):
+    """Raised by a builder when the match is not a real instance (day 45, month 13): drop it."""
+
+
+_FINISHERS: dict[str, Callable[..., Any]] = {}
+
+
+def finisher(name: str):
+    """Register a pass over the final matches of builder ``name``, in text order.
+
+    Finishers see the whole text's matches at once, for what one match cannot know alone
+    (an attribution that carries its speaker over from an earlier one).
+    """
+
+    def register(fn):
+        _FINISHERS[name] = fn
+        return fn
+
+    return register
+
+
+def get_finisher(name: str) -> Callable[..., Any] | None:
+    return _FINISHERS.get(name)

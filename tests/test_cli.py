@@ -1,0 +1,133 @@
+"""`arules` run as a subprocess, the way users run it, on files the tests write."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+SAMPLE = 'وقال رئيس اللجنة: "سنعلن النتائج في 9 كانون الأول/ ديسمبر"\nوأكد أن 300 مراقب سيحضرون.\n'
+
+
+def arules(*args, cwd=None, stdin=None):
+    env = dict(os.environ)
+    return subprocess.run([sys.executable, "-m", "arabic_rules", *args], capture_output=True, text=True,
+                          cwd=cwd, input=stdin, env=env, timeout=120)
+
+
+@pytest.fixture
+def sample(tmp_path) -> Path:
+    p = tmp_path / "news.txt"
+    p.write_text(SAMPLE, encoding="utf-8")
+    return p
+
+
+def test_check_text_view(sample):
+    r = arules("check", str(sample), "--ref-date", "2021-12-13")
+    assert r.returncode == 0, r.stderr
+    assert f"{sample}:1:1" in r.stdout and "attribution" in r.stdout
+    assert f"{sample}:1:37" in r.stdout and "XXXX-12-09" in r.stdout
+    assert "finding(s)" in r.stdout
+
+
+def test_check_jsonl_is_the_contract(sample):
+    r = arules("check", str(sample), "--format", "jsonl", "--ref-date", "2021-12-13")
+    assert r.returncode == 0, r.stderr
+    records = [json.loads(line) for line in r.stdout.splitlines()]
+    text = sample.read_text(encoding="utf-8")
+    assert {rec["label"] for rec in records} == {"attribution", "date", "number"}
+    for rec in records:
+        assert set(rec) == {"file", "line", "col", "label", "rule", "start", "end", "text", "value", "attrs", "fields"}
+        assert text[rec["start"]:rec["end"]] == rec["text"]
+        line = text.splitlines()[rec["line"] - 1]
+        assert line[rec["col"] - 1:].startswith(rec["text"].split("\n")[0])
+    date = next(rec for rec in records if rec["label"] == "date")
+    assert date["value"] == "XXXX-12-09" and date["attrs"]["resolved"] == "2021-12-09"
+
+
+def test_check_json_labels_and_stdin():
+    r = arules("check", "-", "--format", "json", "--labels", "number", stdin=SAMPLE)
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert [(d["label"], d["value"]) for d in data] == [("number", 300)]
+
+
+def test_check_from_another_directory_with_user_patterns(tmp_path, sample):
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "mine.yaml").write_text("rules:\n  - {name: mine.committee, label: org, pattern: 'اللجنة'}\n",
+                                     encoding="utf-8")
+    r = arules("check", str(sample), "--patterns", str(rules), "--no-default", "--format", "jsonl", cwd="/")
+    assert r.returncode == 0, r.stderr
+    assert [json.loads(x)["rule"] for x in r.stdout.splitlines()] == ["mine.committee"]
+
+
+@pytest.mark.parametrize("content,message", [
+    (None, "no such file"),
+    ("DIR", "is a directory"),
+    (b"", "empty file"),
+    (b"\x00\x01\x02binary", "binary"),
+    ("قال".encode("utf-8") + b"\xff\xfe" + b" x", "not valid utf-8 at byte 6"),
+])
+def test_bad_inputs_give_one_clear_line_and_exit_2_and_others_are_still_checked(tmp_path, sample, content, message):
+    bad = tmp_path / "bad.txt"
+    if content == "DIR":
+        bad.mkdir()
+    elif content is not None:
+        bad.write_bytes(content)
+    r = arules("check", str(bad), str(sample), "--format", "jsonl")
+    assert r.returncode == 2
+    assert message in r.stderr and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert r.stdout.strip(), "the good file is still checked"
+
+
+def test_encoding_option(tmp_path):
+    p = tmp_path / "win.txt"
+    p.write_bytes("أمام 300 صحفي".encode("cp1256"))
+    assert arules("check", str(p)).returncode == 2
+    r = arules("check", str(p), "--encoding", "cp1256", "--format", "jsonl")
+    assert r.returncode == 0 and json.loads(r.stdout)["value"] == 300
+
+
+def test_usage_errors(sample):
+    assert arules("check", str(sample), "--ref-date", "yesterday").returncode == 2
+    r = arules("check", str(sample), "--labels", "nope")
+    assert r.returncode == 2 and "unknown label" in r.stderr
+    assert arules().returncode == 2
+
+
+def test_broken_rule_file_is_reported_file_line_col(tmp_path, sample):
+    rules = tmp_path / "r.yaml"
+    rules.write_text("rules:\n  - {name: r, label: l, pattern: 'قال )'}\n", encoding="utf-8")
+    r = arules("check", str(sample), "--patterns", str(rules))
+    assert r.returncode == 2 and f"{rules}:2:39: E101" in r.stderr and "Traceback" not in r.stderr
+    r = arules("lint", str(rules))
+    assert r.returncode == 2 and "E101" in r.stderr
+
+
+def test_lint_rejects_a_runaway_rule(tmp_path):
+    rules = tmp_path / "r.yaml"
+    rules.write_text("rules:\n  - {name: r, label: l, pattern: 'قال (_+ _?)* \"!\"'}\n", encoding="utf-8")
+    r = arules("lint", str(rules))
+    assert r.returncode == 1 and "E107" in r.stderr
+    assert arules("lint").returncode == 0
+
+
+def test_test_command_reports_failures_like_a_test_runner(tmp_path):
+    rules = tmp_path / "r.yaml"
+    rules.write_text("rules:\n  - name: r\n    label: l\n    pattern: 'قال'\n    examples:\n"
+                     "      - 'ثم [قال] هو'\n      - 'ثم [قالت] هي'\n      - not: 'لا شيء هنا'\n", encoding="utf-8")
+    r = arules("test", str(rules))
+    assert r.returncode == 1
+    assert "2 passed, 1 failed" in r.stdout and f"{rules}:7:9: FAIL r" in r.stdout
+    assert arules("test").returncode == 0
+
+
+def test_explain_says_how_far_a_rule_got():
+    r = arules("explain", "وقال الوزير إن 9 كانون", "--rule", "date.")
+    assert r.returncode == 0, r.stderr
+    assert "FAILED   date.day_month" in r.stdout and "month:@month did not match" in r.stdout
+    r = arules("explain", "في 9 ديسمبر")
+    assert "FIRED    date.day_month" in r.stdout and "absorbed by date.day_month" in r.stdout

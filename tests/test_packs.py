@@ -1,0 +1,30 @@
+"""Every example written in patterns/*.yaml, run as a test (Duckling-style corpus)."""
+import pytest
+
+from arabic_rules.compiler import compile_pack
+from arabic_rules.engine import Engine
+from arabic_rules.examples import check_example
+from arabic_rules.lint import lint
+from arabic_rules.loader import load
+from arabic_rules.resources import data_dir
+
+PACK = load([data_dir("patterns")])
+ENGINE = Engine(compile_pack(PACK))
+CASES = [(rule, ex) for rule in PACK.rules for ex in rule.examples]
+
+
+@pytest.mark.parametrize("rule,example", CASES, ids=[f"{r.name}:{e.loc.line}" for r, e in CASES])
+def test_example(rule, example):
+    result = check_example(ENGINE, rule, example)
+    assert result.ok, f"{example.loc}: {result.message}"
+
+
+def test_every_rule_has_positive_and_negative_examples():
+    for rule in PACK.rules:
+        kinds = {ex.positive for ex in rule.examples}
+        assert kinds == {True, False}, f"{rule.loc}: rule {rule.name} needs positive and `not:` examples"
+
+
+def test_shipped_packs_lint_clean():
+    errors = [p for p in lint(PACK) if p.code.startswith("E")]
+    assert errors == []
