@@ -438,6 +438,9 @@ class _Loader:
             visible = self.visible(path)
             pnode = self.pattern_node(rule, name, path)
             for n in syntax.walk(node):
+                if isinstance(n, (syntax.Word, syntax.Phrase)) and not normalize(n.text).text.split():
+                    self.report(self.ref_loc(path, pnode, source, n.pos, loc), "E111",
+                                f"{n.text!r} is empty once diacritics are removed; write a letter or drop it")
                 if isinstance(n, (syntax.LexRef, syntax.SubRef)):
                     table, kind = (self.lexicons, "lexicon") if isinstance(n, syntax.LexRef) else (self.macros, "macro")
                     where = self.ref_loc(path, pnode, source, n.pos, loc)
