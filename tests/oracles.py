@@ -89,6 +89,8 @@ def _unit(u: int, gender: str, case: str, rng: random.Random | None, *, in_compo
     """1..10 with its counted-noun gender (polarity for 3..10)."""
     if u == 1:
         if gender == "m":
+            if case == "acc":                               # واحداً وأربعين
+                return _pick(rng, ["واحداً", "واحدا"])
             return "واحد"
         # fem. in 21, 31 ...: إحدى وعشرون (classical) or واحدة وعشرون
         if in_compound_tens:
