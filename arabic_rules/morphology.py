@@ -327,12 +327,12 @@ def _load_clitics(value, problems) -> tuple[dict[str, CliticSet], tuple[tuple[st
     return out, tuple(joins)
 
 
-def _load_measure(name, value, classes, problems) -> dict:
+def _load_measure(name, value, classes, problems) -> dict | None:
     """Parse one measure entry into a dict of its own (not yet inherited) fields."""
     path = ("measures", name)
     if not isinstance(value, Mapping):
         problems.append((path, "a measure is a mapping of form classes to template lists"))
-        return {}
+        return None
     allowed = MEASURE_KEYS + tuple(classes)
     raw: dict = {"templates": {}}
     for key, item in value.items():
@@ -446,8 +446,10 @@ def load_measures(data) -> Measures:
         problems.append((("measures",), "measures must map measure names (I-sound, II, ...) to templates"))
     elif isinstance(raw_measures, Mapping):
         for name, value in raw_measures.items():
-            raws[str(name)] = _load_measure(str(name), value, tuple(clitics), problems)
-    measures = _resolve(raws, problems) if not problems else {}
+            raw = _load_measure(str(name), value, tuple(clitics), problems)
+            if raw is not None:
+                raws[str(name)] = raw
+    measures = _resolve(raws, problems)
     if problems:
         raise MorphologyError(problems)
     result = Measures(measures=measures, clitics=clitics, joins=joins)
@@ -478,7 +480,9 @@ def _radical(letter: str) -> str | None:
     return "ي" if letter == "ى" else letter
 
 
-def _parse_root(root: str, problems) -> tuple[str, ...] | None:
+def _parse_root(root, problems) -> tuple[str, ...] | None:
+    if isinstance(root, (list, tuple)):  # a YAML list [ق, و, ل]
+        root = " ".join(str(r) for r in root)
     text = _strip(str(root)).strip()
     parts = [p for p in _ROOT_SEPARATORS.split(text) if p] if _ROOT_SEPARATORS.search(text) else list(text)
     radicals = []
