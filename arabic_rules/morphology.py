@@ -583,13 +583,13 @@ def _build(measure: Measure, radicals, extras: dict[str, list[str]], exclude, me
                     stems.append(stem)
     for cls, forms in extras.items():
         stems_by_class.setdefault(cls, []).extend(_strip(f) for f in forms)
-    excluded = {_fold(x) for x in exclude}
+    excluded = {_strip(x) for x in exclude}
     by_class, with_clitics = {}, {}
     for cls, stems in stems_by_class.items():
         cset = measures.clitics.get(cls, CliticSet())
         procs, encs = ("",) + cset.proclitics, ("",) + cset.enclitics
-        banned = {_fold(p) + y + _fold(e) for x in excluded for p in procs for e in encs
-                  for y in (x, _fold(_join(x, e, measures.joins)[: -len(e) or None]))}
+        banned = {_fold(p + word) for x in excluded for p in procs for e in encs
+                  for word in (x + e, _join(x, e, measures.joins))}
         bare, full = {}, {}
         for stem in stems:
             for form in _seat(stem):
