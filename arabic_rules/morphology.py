@@ -70,7 +70,7 @@ def _keypath(path: tuple) -> str:
 
 def _did_you_mean(word: str, choices) -> str:
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=3, cutoff=0.5)
-    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "."
 
 
 class MorphologyError(ValueError):
