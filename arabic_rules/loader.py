@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from . import syntax
+from . import morphology
 from .errors import PatternSyntaxError, Problem, RuleError, caret
 from .normalize import normalize
 from .resources import data_dir
@@ -22,6 +23,7 @@ from .syntax import Call, FieldArg, Node
 from .values import builder_names, get_builder
 
 TOP_KEYS = ("imports", "ref_date", "lexicons", "macros", "rules", "measures", "clitics", "verbs")
+VERB_KEYS = ("root", "measure", "lemma", "extra", "exclude")
 RULE_KEYS = ("name", "label", "pattern", "priority", "value", "examples", "absorbs", "doc")
 EXAMPLE_KEYS = ("text", "not", "value", "ref_date", "attrs")
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*\Z")
@@ -154,6 +156,8 @@ class _Loader:
         self.owner: dict[str, Path] = {}  # lexicon/macro name -> defining file
         self.rule_names: dict[str, Loc] = {}
         self.lines: dict[Path, list[str]] = {}
+        self.measures: morphology.Measures | None = None
+        self.measures_file: Path | None = None
 
     # problems
     def at(self, path: Path, node) -> Loc:
@@ -420,6 +424,78 @@ class _Loader:
                 attrs = {}
             yield Example(text, positive, span, value, has_value, rdate, tuple(attrs.items()), loc)
 
+    # morphology: measures (morphology.yaml) and verbs declared by root and measure
+    def node_at(self, root: Any, keypath: tuple):
+        """The YAML node at ``keypath`` under container ``root`` (as deep as it exists)."""
+        node, here = root.node, root
+        for key in keypath:
+            if isinstance(here, _Map) and key in here:
+                node, here = here.value_nodes[key], here[key]
+            elif isinstance(here, _Seq) and isinstance(key, int) and key < len(here):
+                node, here = here.item_nodes[key], here[key]
+            else:
+                break
+        return node
+
+    def load_measures(self, path: Path, data: _Map) -> None:
+        if "measures" not in data and "clitics" not in data:
+            return
+        if self.measures is not None:
+            self.report(self.at(path, data.key_nodes.get("measures") or data.node), "E106",
+                        f"measures are already defined in {self.measures_file.name}; keep one morphology file")
+            return
+        try:
+            self.measures = morphology.load_measures({k: data[k] for k in ("measures", "clitics") if k in data})
+            self.measures_file = path
+        except morphology.MorphologyError as e:
+            for keypath, message in e.problems:
+                self.report(self.at(path, self.node_at(data, keypath)), "E113", message)
+
+    def load_verbs(self, path: Path, data: _Map) -> None:
+        """``verbs: {group: [{root, measure, lemma}]}`` -> lexicons ``group`` (value: lemma) and
+        ``group.<class>`` (perfect, imperfect, jussive, participle, passive, ...). Forms carry the
+        enclitic pronouns (قاله); proclitics (و ف ل س) are left to patterns: ``(و | ف)? ~ @say``."""
+        groups = self.mapping_of(path, data, "verbs")
+        if not groups:
+            return
+        if self.measures is None or self.measures_file not in self.visible(path):
+            self.report(self.at(path, data.key_nodes["verbs"]), "E105",
+                        "verbs need the measures of morphology.yaml; add `imports: [morphology]`")
+            return
+        enclitic_only = morphology.Measures(
+            self.measures.measures,
+            {c: morphology.CliticSet((), cs.enclitics) for c, cs in self.measures.clitics.items()},
+            self.measures.joins)
+        for group, specs in groups.items():
+            gnode = groups.key_nodes[group]
+            by_class: dict[str, list[tuple[str, Any]]] = {}
+            for spec, snode in self.items_of(path, groups, group, dict):
+                self.check_keys(path, spec, VERB_KEYS, "verb")
+                missing = [k for k in ("root", "measure", "lemma") if k not in spec]
+                if missing:
+                    self.report(self.at(path, snode), "E005", "a verb needs " + ", ".join(map(repr, missing)))
+                    continue
+                try:
+                    verb = morphology.VerbSpec(**{k: spec[k] for k in VERB_KEYS if k in spec})
+                    forms = morphology.generate(verb, enclitic_only)
+                except morphology.MorphologyError as e:
+                    for keypath, message in e.problems:
+                        self.report(self.at(path, self.node_at(spec, keypath)), "E113", message)
+                    continue
+                except TypeError as e:
+                    self.report(self.at(path, snode), "E003", f"bad verb entry: {e}")
+                    continue
+                for cls, items in forms.with_clitics.items():
+                    by_class.setdefault(cls, []).extend((f, verb.lemma) for f in items)
+            if not self.define(path, group, gnode, "lexicon"):
+                continue
+            everything = [e for items in by_class.values() for e in items]
+            self.lexicons[group] = Lexicon(group, tuple(dict.fromkeys(everything)), self.at(path, gnode))
+            for cls, items in by_class.items():
+                name = f"{group}.{cls}"
+                if self.define(path, name, gnode, "lexicon"):
+                    self.lexicons[name] = Lexicon(name, tuple(dict.fromkeys(items)), self.at(path, gnode))
+
     # cross-references, after every file is read
     def visible(self, path: Path) -> set[Path]:
         seen, todo = set(), [path]
@@ -570,8 +646,12 @@ def load(paths) -> Pack:
         if ref_date is not None and not isinstance(ref_date, _dt.date):
             ld.report(ld.at(path, data.value_nodes["ref_date"]), "E003", "ref_date must be a date like 2021-12-13")
             ref_date = None
+        ld.load_measures(path, data)
         ld.load_lexicons(path, data)
         ld.load_macros(path, data)
+    for path in ld.order:
+        if ld.files[path].data is not None:
+            ld.load_verbs(path, ld.files[path].data)
     for path in ld.order:
         data = ld.files[path].data
         if data is not None:
