@@ -92,7 +92,6 @@ class Pack:
     macros: dict[str, Macro]
     rules: tuple[Rule, ...]
     files: tuple[str, ...]
-    sources: tuple[tuple[str, str], ...] = ()  # (path, text) of every file, for the cache key
 
 
 # --- YAML with positions ----------------------------------------------------------------------
@@ -256,10 +255,10 @@ class _Loader:
 
     def mapping_of(self, path: Path, m: _Map, key: str) -> _Map:
         if key not in m or m[key] is None:
-            return _Map_empty()
+            return _empty_map()
         if not isinstance(m[key], _Map):
             self.report(self.at(path, m.value_nodes[key]), "E003", f"{key!r} must be a mapping of name -> value")
-            return _Map_empty()
+            return _empty_map()
         return m[key]
 
     def define(self, path: Path, name: Any, node, kind: str) -> bool:
@@ -592,7 +591,7 @@ class _Loader:
                                               f"does not capture; write {arg.name}:item in the pattern")
 
 
-def _Map_empty() -> _Map:
+def _empty_map() -> _Map:
     m = _Map()
     m.node, m.key_nodes, m.value_nodes = None, {}, {}
     return m
@@ -661,5 +660,4 @@ def load(paths) -> Pack:
     if ld.problems:
         ld.problems.sort(key=lambda p: (p.path, p.line, p.col))
         raise RuleError(ld.problems)
-    return Pack(dict(ld.lexicons), dict(ld.macros), tuple(ld.rules), tuple(str(p) for p in ld.order),
-                tuple((str(p), ld.files[p].text) for p in ld.order))
+    return Pack(dict(ld.lexicons), dict(ld.macros), tuple(ld.rules), tuple(str(p) for p in ld.order))
