@@ -46,14 +46,17 @@ class Built:
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
 
-def builder(name: str):
-    """Register ``fn`` as the value builder called ``name`` in rule files."""
-
+def _registrar(table: dict, name: str):
     def register(fn):
-        _BUILDERS[name] = fn
+        table[name] = fn
         return fn
 
     return register
+
+
+def builder(name: str):
+    """Register ``fn`` as the value builder called ``name`` in rule files."""
+    return _registrar(_BUILDERS, name)
 
 
 def get_builder(name: str) -> Callable[..., Any] | None:
@@ -104,12 +107,7 @@ def finisher(name: str):
     Finishers see the whole text's matches at once, for what one match cannot know alone
     (an attribution that carries its speaker over from an earlier one).
     """
-
-    def register(fn):
-        _FINISHERS[name] = fn
-        return fn
-
-    return register
+    return _registrar(_FINISHERS, name)
 
 
 def get_finisher(name: str) -> Callable[..., Any] | None:
