@@ -144,8 +144,11 @@ def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | N
 
 def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month=None, weekday=None,
                 rel=None, unit=None, deictic=None, calendar: str = "gregorian", era=None,
-                future: bool = False, offset: int | None = None) -> _Parts:
+                future: bool = False, offset: int | None = None, year_rel=None) -> _Parts:
     d, m, y = _int(day), _int(month), _int(year)
+    yr = _val(year_rel)
+    if yr is not None and y is None and ctx.ref_date is not None:  # «من العام الماضي»
+        y = (to_hijri(ctx.ref_date)[0] if calendar == "hijri" else ctx.ref_date.year) + yr
     wd, r, u, dx = _val(weekday), _val(rel), _val(unit), _val(deictic)
     if deictic is not None and dx is None:
         dx = offset
@@ -244,7 +247,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          rel: FieldView | None = None, unit: FieldView | None = None, deictic: FieldView | None = None,
          mod: FieldView | None = None, era: FieldView | None = None, sep1: FieldView | None = None,
          sep2: FieldView | None = None, calendar: str = "gregorian", not_after: str | None = None,
-         only_after: str | None = None, offset: int | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
+         only_after: str | None = None, offset: int | None = None, year_rel: FieldView | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
          future_exceptions: str | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
@@ -259,7 +262,8 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
         raise Reject
     future = _future_context(ctx, future_cues, future_prefixes, future_exceptions) if weekday else False
     p = _date_parts(ctx, day=day, month=month, year=year, alt_month=alt_month, weekday=weekday, rel=rel,
-                    unit=unit, deictic=deictic, calendar=calendar, era=era, future=future, offset=offset)
+                    unit=unit, deictic=deictic, calendar=calendar, era=era, future=future, offset=offset,
+                    year_rel=year_rel)
     attrs = dict(p.attrs)
     if p.resolved is not None:
         attrs["resolved"] = p.resolved
