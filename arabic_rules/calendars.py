@@ -1,55 +1,307 @@
-"""Date value builders: partial ISO 8601 values, resolved against a reference date."""
+"""Date value builders: partial ISO 8601 values, resolved against a reference date.
+
+Everything linguistic (month, weekday and relative words, modifiers, context words) lives in the
+YAML lexicons of ``patterns/dates.yaml``; fields arrive here with lexicon values (month 12,
+weekday 0 = Monday, rel -1/0/+1, unit week/month/year, mod start/mid/...), and this module only
+computes: validation, resolution against ``ref_date``, Hijri (Umm al-Qura) <-> Gregorian.
+"""
 from __future__ import annotations
 
 import datetime as _dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from .values import BuildContext, Built, FieldView, Reject, builder, parse_digits
+
+_TOKEN = re.compile(r"\w+")
+_CLAUSE_END = re.compile(r"[.!?؟\n]")
 
 
 def _int(f: FieldView | None) -> int | None:
     if f is None:
         return None
-    if isinstance(f.value, int):
+    if isinstance(f.value, int) and not isinstance(f.value, bool):
         return f.value
     v = parse_digits(f.text)
     return v if isinstance(v, int) else None
 
 
+def _val(f: FieldView | None) -> Any:
+    return None if f is None else f.value
+
+
 def iso(year: int | None, month: int | None, day: int | None) -> str:
     """Partial ISO 8601: unknown parts are X (``XXXX-12-09``); trailing unknowns are dropped."""
     y = f"{year:04d}" if year is not None else "XXXX"
-    if month is None:
+    if month is None and day is None:
         return y
-    m = f"{y}-{month:02d}"
+    m = f"{y}-{month:02d}" if month is not None else f"{y}-XX"
     return m if day is None else f"{m}-{day:02d}"
 
 
-@builder("date")
-def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | None = None,
-         year: FieldView | None = None, alt_month: FieldView | None = None) -> Any:
-    """A Gregorian date from day/month/year fields; ``alt_month`` is the second name of a double
-    month («كانون الأول/ ديسمبر»): when it disagrees the date is kept and flagged."""
+def iso_week(d: _dt.date) -> str:
+    y, w, _ = d.isocalendar()
+    return f"{y:04d}-W{w:02d}"
+
+
+# --- calendars ------------------------------------------------------------------------------
+
+def to_hijri(d: _dt.date) -> tuple[int, int, int]:
+    from hijridate import Gregorian
+
+    h = Gregorian(d.year, d.month, d.day).to_hijri()
+    return h.year, h.month, h.day
+
+
+def from_hijri(y: int, m: int, d: int) -> _dt.date | None:
+    """The Gregorian date of a Hijri date (Umm al-Qura), None when it does not exist or is out
+    of the table's range."""
+    from hijridate import Hijri
+
+    try:
+        g = Hijri(y, m, d).to_gregorian()
+    except (ValueError, OverflowError):
+        return None
+    return _dt.date(g.year, g.month, g.day)
+
+
+def _valid(calendar: str, y: int | None, m: int, d: int) -> bool:
+    if calendar == "hijri":
+        return 1 <= d <= 30 and (y is None or from_hijri(y, m, d) is not None)
+    try:
+        _dt.date(y if y is not None else 2000, m, d)  # 2000 is a leap year: 29 Feb is valid
+    except ValueError:
+        return False
+    return True
+
+
+def _gregorian(calendar: str, y: int, m: int, d: int) -> _dt.date | None:
+    if calendar == "hijri":
+        return from_hijri(y, m, d)
+    try:
+        return _dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def resolve_year(month: int, day: int | None, rel: int | None, ref: tuple[int, int, int]) -> int:
+    """The year of a yearless month (and day) in the reference's calendar: ``rel`` None or 0 is
+    the reference year, -1 the latest occurrence strictly before the reference, +1 the first
+    strictly after it (at month precision when there is no day)."""
+    ry, rm, rd = ref
+    if not rel:
+        return ry
+    key, now = ((month, day), (rm, rd)) if day is not None else ((month,), (rm,))
+    if rel < 0:
+        return ry if key < now else ry - 1
+    return ry if key > now else ry + 1
+
+
+def shift_month(y: int, m: int, n: int) -> tuple[int, int]:
+    k = y * 12 + (m - 1) + n
+    return k // 12, k % 12 + 1
+
+
+# --- the date builder -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Parts:
+    """One resolved date: the value as written (X for unknowns) and attrs."""
+
+    value: str
+    resolved: str | None
+    day: _dt.date | None  # the Gregorian day, when known
+    attrs: dict
+
+
+def _in_lexicon(ctx: BuildContext, lexicon: str | None, word: str | None) -> bool:
+    return bool(lexicon and word and word in ctx.lexicons.get(lexicon, {}))
+
+
+def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, exceptions: str | None) -> bool:
+    """Does the clause before the match speak of the future (سـ + verb, سوف, ...)? All word lists
+    come from lexicons named by the rule."""
+    clause = _CLAUSE_END.split(ctx.before)[-1]
+    cue_words = ctx.lexicons.get(cues or "", {})
+    pre = list(ctx.lexicons.get(prefixes or "", {}))
+    bad = list(ctx.lexicons.get(exceptions or "", {}))
+    for w in _TOKEN.findall(clause):
+        if w in cue_words:
+            return True
+        if len(w) >= 4 and any(w.startswith(p) for p in pre) and not any(w.startswith(b) for b in bad):
+            return True
+    return False
+
+
+def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | None) -> None:
+    word = ctx.word_before()
+    if _in_lexicon(ctx, not_after, word):
+        raise Reject
+    if only_after and not _in_lexicon(ctx, only_after, word):
+        raise Reject
+
+
+def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month=None, weekday=None,
+                rel=None, unit=None, deictic=None, calendar: str = "gregorian", era=None,
+                future: bool = False, offset: int | None = None, year_rel=None) -> _Parts:
     d, m, y = _int(day), _int(month), _int(year)
+    yr = _val(year_rel)
+    if yr is not None and y is None and ctx.ref_date is not None:  # «من العام الماضي»
+        y = (to_hijri(ctx.ref_date)[0] if calendar == "hijri" else ctx.ref_date.year) + yr
+    wd, r, u, dx = _val(weekday), _val(rel), _val(unit), _val(deictic)
+    if deictic is not None and dx is None:
+        dx = offset
+    if isinstance(_val(era), str) and _val(era) in ("hijri", "gregorian"):
+        calendar = _val(era)
+    attrs: dict[str, Any] = {"calendar": calendar}
+    flags: list[str] = []
+    ref = ctx.ref_date
     if m is not None and not 1 <= m <= 12:
         raise Reject
     if d is not None and not 1 <= d <= 31:
         raise Reject
-    attrs: dict[str, Any] = {"calendar": "gregorian"}
     alt = _int(alt_month)
     if alt is not None and m is not None and alt != m:
-        attrs["flags"] = ["month_mismatch"]
+        flags.append("month_mismatch")
         attrs["alt_month"] = alt
-    if d is not None and m is not None:
-        try:
-            _dt.date(y if y is not None else 2000, m, d)  # 2000 is a leap year: 29 Feb is valid
-        except ValueError:
-            raise Reject from None
-    if y is None and ctx.ref_date is not None and m is not None and d is not None:
-        try:
-            attrs["resolved"] = _dt.date(ctx.ref_date.year, m, d).isoformat()
-        except ValueError:
-            pass
-    elif y is not None and m is not None and d is not None:
-        attrs["resolved"] = _dt.date(y, m, d).isoformat()
-    return Built(iso(y, m, d), attrs)
+    if r is not None:
+        attrs["rel"] = r
+
+    # deictic days (أمس، غداً) and weekdays without a date
+    if dx is not None or (wd is not None and m is None and u is None):
+        if dx is None:  # a bare weekday
+            if ref is None:
+                return _Parts("XXXX-XX-XX", None, None, {**attrs, "weekday": wd})
+            delta = (wd - ref.weekday()) % 7
+            if r is not None and r > 0 or (r is None and future):
+                when = ref + _dt.timedelta(days=delta or 7)
+            elif r is not None and r < 0:
+                when = ref - _dt.timedelta(days=(ref.weekday() - wd) % 7 or 7)
+            else:
+                when = ref - _dt.timedelta(days=(ref.weekday() - wd) % 7)
+        else:
+            if ref is None:
+                return _Parts("XXXX-XX-XX", None, None, {**attrs, "offset": dx})
+            when = ref + _dt.timedelta(days=int(dx))
+            if wd is not None and when.weekday() != wd:
+                flags.append("weekday_mismatch")
+        if flags:
+            attrs["flags"] = flags
+        return _Parts(when.isoformat(), when.isoformat(), when, attrs)
+
+    # a relative unit: الأسبوع الماضي، الشهر المقبل، (اليوم الخامس من) الشهر الجاري
+    if u is not None:
+        rr = r or 0
+        if ref is None:
+            value = {"week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[u]
+            if d is not None and u == "month":
+                value = iso(None, None, d)
+            return _Parts(value, None, None, attrs)
+        if u == "week":
+            return _Parts(iso_week(ref + _dt.timedelta(weeks=rr)), None, None, attrs)
+        if u == "year" and y is not None:
+            return _Parts(iso(y, None, None), None, None, attrs)
+        if u == "year":
+            return _Parts(iso(ref.year + rr, None, None), None, None, attrs)
+        yy, mm = shift_month(ref.year, ref.month, rr)
+        if d is None:
+            return _Parts(iso(yy, mm, None), None, None, attrs)
+        when = _gregorian("gregorian", yy, mm, d)
+        if when is None:
+            raise Reject
+        return _Parts(when.isoformat(), when.isoformat(), when, attrs)
+
+    # a calendar date: day? month? year?
+    if m is None and d is not None:
+        raise Reject
+    if m is not None and d is not None and not _valid(calendar, y, m, d):
+        raise Reject
+    if y is not None and not (0 < y < 3000):
+        raise Reject
+    resolved_y = y
+    if y is None and ref is not None and m is not None:
+        resolved_y = resolve_year(m, d, r, to_hijri(ref) if calendar == "hijri" else
+                                  (ref.year, ref.month, ref.day))
+    shown_y = y if r is None else resolved_y  # a deictic word fixes the year: it goes in the value
+    value = iso(shown_y, m, d)
+    resolved = None
+    when = None
+    if d is not None and resolved_y is not None:
+        when = _gregorian(calendar, resolved_y, m, d)
+        if when is None and y is not None:
+            raise Reject
+        resolved = when.isoformat() if when else None
+    if calendar == "hijri":
+        attrs["hijri"] = value
+    if when is not None and wd is not None and when.weekday() != wd and (y is not None or ref is not None):
+        flags.append("weekday_mismatch")
+    if flags:
+        attrs["flags"] = flags
+    return _Parts(value, resolved, when, attrs)
+
+
+@builder("date")
+def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | None = None,
+         year: FieldView | None = None, alt_month: FieldView | None = None, weekday: FieldView | None = None,
+         rel: FieldView | None = None, unit: FieldView | None = None, deictic: FieldView | None = None,
+         mod: FieldView | None = None, era: FieldView | None = None, sep1: FieldView | None = None,
+         sep2: FieldView | None = None, calendar: str = "gregorian", not_after: str | None = None,
+         only_after: str | None = None, offset: int | None = None, year_rel: FieldView | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
+         future_exceptions: str | None = None) -> Any:
+    """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
+
+    ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
+    and a disagreement is flagged ``month_mismatch``. ``sep1``/``sep2`` (numeric dates) must be
+    the same character. ``not_after`` / ``only_after`` name lexicons of words that may not /
+    must come right before the match; ``future_*`` name lexicons that mark a future clause,
+    which sends a bare weekday forward. ``calendar`` is ``gregorian`` or ``hijri``.
+    """
+    _check_context(ctx, not_after, only_after)
+    if sep1 is not None and sep2 is not None and sep1.text.strip() != sep2.text.strip():
+        raise Reject
+    future = _future_context(ctx, future_cues, future_prefixes, future_exceptions) if weekday else False
+    p = _date_parts(ctx, day=day, month=month, year=year, alt_month=alt_month, weekday=weekday, rel=rel,
+                    unit=unit, deictic=deictic, calendar=calendar, era=era, future=future, offset=offset,
+                    year_rel=year_rel)
+    attrs = dict(p.attrs)
+    if p.resolved is not None:
+        attrs["resolved"] = p.resolved
+    if mod is not None:
+        attrs["mod"] = mod.value
+    return Built(p.value, attrs)
+
+
+@builder("date_range")
+def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldView | None = None,
+               year1: FieldView | None = None, day2: FieldView | None = None, month2: FieldView | None = None,
+               year2: FieldView | None = None, alt_month1: FieldView | None = None,
+               alt_month2: FieldView | None = None, not_after: str | None = None,
+               only_after: str | None = None, not_in_clause: str | None = None) -> Any:
+    """An interval ``start/end`` (ISO 8601): «من 3 إلى 5 آذار» -> ``XXXX-03-03/XXXX-03-05``,
+    «بين 2015 و2018» -> ``2015/2018``. Missing start parts come from the end; the start must
+    not come after the end. ``not_in_clause`` names a lexicon of words (verbs of moving a date)
+    whose presence earlier in the clause makes «من A إلى B» two dates instead of a range."""
+    _check_context(ctx, not_after, only_after)
+    if not_in_clause:
+        words = ctx.lexicons.get(not_in_clause, {})
+        if any(w in words for w in _TOKEN.findall(_CLAUSE_END.split(ctx.before)[-1])):
+            raise Reject
+    m1 = month1 if month1 is not None else (month2 if day1 is not None else None)
+    y1 = year1 if year1 is not None else year2
+    if (day1 is None) != (day2 is None):
+        raise Reject
+    a = _date_parts(ctx, day=day1, month=m1, year=y1, alt_month=alt_month1)
+    b = _date_parts(ctx, day=day2, month=month2, year=year2, alt_month=alt_month2)
+    if year1 is None and year2 is not None and month1 is not None and a.value > b.value:
+        before = FieldView("year1", str(_int(year2) - 1))  # «من 24 ديسمبر إلى 3 يناير 2022» spans new year
+        a = _date_parts(ctx, day=day1, month=m1, year=before, alt_month=alt_month1)
+    if a.value.replace("X", "0") >= b.value.replace("X", "0"):
+        raise Reject
+    attrs: dict[str, Any] = {"calendar": a.attrs["calendar"]}
+    flags = a.attrs.get("flags", []) + b.attrs.get("flags", [])
+    if flags:
+        attrs["flags"] = flags
+    if a.resolved and b.resolved:
+        attrs["resolved"] = f"{a.resolved}/{b.resolved}"
+    return Built(f"{a.value}/{b.value}", attrs)

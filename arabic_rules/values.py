@@ -36,6 +36,15 @@ class BuildContext:
     ref_date: _dt.date | None
     lexicons: Mapping[str, Mapping[str, Any]]  # lexicon -> normalized form -> value
     state: dict = field(default_factory=dict)  # per-text scratch space shared by builders
+    before: str = ""  # normalized text just before the match (up to BEFORE_CHARS): left context
+
+    def word_before(self) -> str | None:
+        """The word right before the match when only whitespace separates them, else None."""
+        m = re.search(r"(\w+)\s+$", self.before) if self.before else None
+        return m.group(1) if m else None
+
+
+BEFORE_CHARS = 80  # how much left context a builder sees (a clause, for tense or a preposition)
 
 
 @dataclass(frozen=True)

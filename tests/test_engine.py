@@ -153,3 +153,17 @@ def test_default_engine_matches_the_contract():
         assert text[d["start"]:d["end"]] == d["text"]
         for f in d["fields"].values():
             assert text[f["start"]:f["end"]] == f["text"]
+
+
+def test_builders_see_the_left_context_of_the_match(rules_dir):
+    from arabic_rules.values import Reject, builder
+
+    @builder("test_after_fi")
+    def _after_fi(ctx, f=None):
+        if ctx.word_before() != "في":
+            raise Reject
+        return ctx.before[-7:]
+
+    e = engine(rules_dir, "rules:\n  - {name: m, label: date, pattern: 'm:@month', value: 'test_after_fi(m)'}\n")
+    found = e.extract("تموز وصل في تموز، ثم في، تموز")
+    assert [(m.start, m.value) for m in found] == [(12, "وصل في ")]
