@@ -50,6 +50,7 @@ class CompiledRule:
     value: Any  # syntax.Call or None
     absorbs: tuple[str, ...]
     max_span: int = DEFAULT_MAX_SPAN
+    bounded: bool = False  # the regex cannot match more than max_span characters anyway
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,11 @@ class _Analysis:
         if tail is None or len(mine) * len(tail) > limit:
             return None
         out = {("lit", a[1] + b[1]) for a in mine for b in tail}
-        return out | tail if self.nullable(head) else out
+        if self.nullable(head):
+            out |= tail
+        if all(self.nullable(p) for p in rest):  # the head alone, followed by what comes next
+            out |= mine
+        return out
 
     def max_tokens(self, node) -> int | None:
         """Most tokens a match of ``node`` can span (None: unbounded)."""
@@ -222,7 +227,7 @@ class _Analysis:
         if isinstance(node, AnyWord):
             return 1
         if isinstance(node, Raw):
-            return None
+            return raw_width(node.source)
         if isinstance(node, Capture):
             return self.max_tokens(node.node)
         if isinstance(node, Repeat):
@@ -235,23 +240,53 @@ class _Analysis:
         return None if None in sizes else sum(sizes)
 
     def anchor(self, node) -> tuple[set, int | None]:
-        """The rule's anchor set and how many tokens before it the match may start."""
+        """The rule's anchor set and how many tokens before it the match may start.
+
+        Candidates are the first set of the rule and the first set of each required top-level
+        item whose distance from the start is bounded (at most MAX_BACK tokens); the one that
+        looks rarest in text wins (see `anchor_cost`), so «9 كانون الأول» is found through the
+        month name, not through every number of the text."""
         first = self.first(node)
-        if ANY not in first:
-            return first, 0
-        items = list(self.resolve(node).items) if isinstance(self.resolve(node), Seq) else []
+        options = [] if ANY in first else [(anchor_cost(first), 0, first)]
+        node = self.resolve(node)
+        while isinstance(node, Capture):
+            node = self.resolve(node.node)
         before = 0
-        for item in items:
+        for i, item in enumerate(node.items if isinstance(node, Seq) else []):
             f = self.first(item)
-            if not self.nullable(item) and ANY not in f:
-                return f, before
+            if i and not self.nullable(item) and ANY not in f:
+                options.append((anchor_cost(f), before, f))
             size = self.max_tokens(item)
             if size is None:
                 break
             before += size
             if before > MAX_BACK:
                 break
-        return first, None
+        if not options:
+            return first, None
+        cost, back, chosen = min(options, key=lambda o: (o[0], o[1]))
+        return chosen, back
+
+
+def raw_width(source: str) -> int | None:
+    """Most characters a raw regex can match (None: unbounded); also a bound on its tokens."""
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    hi = sre_parse.parse(source).getwidth()[1]
+    return None if hi >= MAX_BACK * 64 else hi
+
+
+def anchor_cost(anchors: set) -> float:
+    """How often an anchor set is expected to fire, roughly: short words are frequent in
+    Arabic (في، من، ان), long words rare, and a raw regex (digits) fires on every number."""
+    cost = 0.0
+    for kind, *rest in anchors:
+        if kind == "raw":
+            cost += 200
+        else:
+            n = len(rest[0])
+            cost += 100 if n <= 2 else 10 if n == 3 else 1
+    return cost
 
 
 # --- emission ---------------------------------------------------------------------------------
@@ -431,8 +466,11 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     raws = tuple(sorted(a[1] for a in anchors if a[0] == "raw"))
     if ANY in anchors:
         back = None
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    bounded = sre_parse.parse(source).getwidth()[1] < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
-                        back, rule.value, rule.absorbs)
+                        back, rule.value, rule.absorbs, bounded=bounded)
 
 
 def compile_pack(pack: Pack, key: str = "") -> CompiledPack:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,7 +18,6 @@ from .resources import data_dir, default_pattern_files
 from .syntax import FieldArg
 from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, get_builder, get_finisher
 
-_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -125,8 +124,14 @@ class Engine:
             if deadline is not None and n % 64 == 0 and time.monotonic() > deadline:
                 raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (last rule {rule.name!r}); "
                                         f"lint the rules or raise the timeout")
-            end_limit = _snap(text, start + rule.max_span)
-            m = self._regex[ri].match(text, start, end_limit)
+            if rule.bounded:
+                m = self._regex[ri].match(text, start)
+            else:  # confine the match to a window that ends at whitespace (the backtracking guard)
+                limit = start + rule.max_span
+                if limit < len(text):
+                    space = text.find(" ", limit)
+                    limit = space if space >= 0 else len(text)
+                m = self._regex[ri].match(text, start, limit)
             if m is None or m.end() == m.start():
                 continue
             cand = self._candidate(rule, m, norm, ref_date, state)
@@ -138,6 +143,7 @@ class Engine:
         """(rule, start) pairs to verify: found by one pass over the anchors of every rule."""
         starts: set[tuple[int, int]] = set()
         rules = self.rules
+        token_starts: list[int] = []
 
         def add(pos: int, entries) -> None:
             for ri, back in entries:
@@ -146,7 +152,10 @@ class Engine:
                 if back == 0:
                     starts.add((ri, pos))
                 else:
-                    for s in _token_starts_before(text, pos, back):
+                    if not token_starts:
+                        token_starts.extend(m.start() for m in TOKEN_RE.finditer(text))
+                    k = bisect_left(token_starts, pos)
+                    for s in token_starts[max(0, k - back):k]:
                         starts.add((ri, s))
                     starts.add((ri, pos))
 
@@ -241,11 +250,16 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
             starts.insert(i, c.start)
             kept.insert(i, c)
         chosen.extend(kept)
-    absorbing = [c for c in chosen if c.rule.absorbs]
+    absorbing = sorted((c for c in chosen if c.rule.absorbs), key=lambda c: c.start)
     if absorbing:
+        a_starts = [a.start for a in absorbing]
+        longest = max(a.end - a.start for a in absorbing)
+
         def absorbed(c: Candidate) -> bool:
-            return any(c.rule.label in a.rule.absorbs and a.start <= c.start and c.end <= a.end and a is not c
-                       for a in absorbing)
+            i = bisect_right(a_starts, c.start)
+            lo = bisect_left(a_starts, c.start - longest)
+            return any(a is not c and c.rule.label in a.rule.absorbs and c.end <= a.end
+                       for a in absorbing[lo:i])
         chosen = [c for c in chosen if not absorbed(c)]
     chosen.sort(key=lambda c: (c.start, c.end))
     return chosen
@@ -257,21 +271,6 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
-
-
-def _snap(text: str, pos: int) -> int:
-    """The first whitespace at or after ``pos`` (so a match window never cuts a word)."""
-    if pos >= len(text):
-        return len(text)
-    m = _SPACE.search(text, pos)
-    return m.start() if m else len(text)
-
-
-def _token_starts_before(text: str, pos: int, count: int) -> list[int]:
-    """Starts of the ``count`` tokens (words or punctuation) right before ``pos``."""
-    lo = max(0, pos - 64 * count)
-    found = [m.start() for m in TOKEN_RE.finditer(text, lo, pos)]
-    return found[-count:]
 
 
 def compile_files(files: list[Path], use_cache: bool = True) -> CompiledPack:

@@ -66,7 +66,9 @@ def explain(pack: Pack, text: str, ref_date=None) -> Explanation:
             continue  # matched but gave no value (rejected by its builder)
         attempts.append(_progress(pack, rule, norm.text, start))
     untried = tuple(r.name for i, r in enumerate(pack.rules) if i not in seen_rules)
-    return Explanation(text, norm.text, tuple(kept), tuple(dropped), tuple(a for a in attempts if a), untried)
+    # attempts that failed on the very first item are noise (every anchor hit tries a few starts)
+    attempts = [a for a in attempts if a is not None and a.matched > 0]
+    return Explanation(text, norm.text, tuple(kept), tuple(dropped), tuple(attempts), untried)
 
 
 def _progress(pack: Pack, rule, text: str, start: int) -> Attempt | None:

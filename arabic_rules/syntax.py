@@ -298,7 +298,7 @@ def _token_hint(token: str, expected: list[str]) -> str:
 # ---------------------------------------------------------------------------------------------
 # AST -> pattern string
 
-_BARE_WORD = re.compile(r"[^\W_]+")
+_BARE_WORD = re.compile(r"(?:[^\W_]|[\u0640\u064b-\u0655\u0670])+")
 
 
 def render(node: Node) -> str:
