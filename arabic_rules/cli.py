@@ -49,6 +49,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--ref-date", type=_date)
     e.add_argument("--rule", help="only show this rule (a name or a prefix such as date.)")
     _patterns_args(e)
+
+    fo = sub.add_parser("forms", help="print the forms generated for a verb root and measure")
+    fo.add_argument("root", help="the radicals, e.g. 'ق و ل' or قول")
+    fo.add_argument("measure", help="a measure of morphology.yaml, e.g. I-hollow, II, IV-hollow")
+    fo.add_argument("--morphology", metavar="FILE", help="measure file (default: the shipped morphology.yaml)")
     return ap
 
 
@@ -59,7 +64,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.print_help()
         return EXIT_USAGE
     try:
-        return {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain}[args.command](args)
+        commands = {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain,
+                    "forms": cmd_forms}
+        return commands[args.command](args)
     except RuleError as e:
         _print_problems(e.problems)
         return EXIT_USAGE
@@ -213,4 +220,27 @@ def cmd_explain(args) -> int:
     for name in ex.untried:
         if show(name):
             print(f"UNTRIED  {name}: none of its anchors occur in the text")
+    return EXIT_OK
+
+
+def cmd_forms(args) -> int:
+    from . import morphology
+    from .loader import load
+    from .resources import data_dir
+
+    path = Path(args.morphology) if args.morphology else data_dir("patterns") / "morphology.yaml"
+    if not path.is_file():
+        raise ArabicRulesError(f"{path}: no such morphology file")
+    load([path])  # validates the file, reporting problems as file:line:col
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    measures = morphology.load_measures({k: data[k] for k in ("measures", "clitics") if k in data})
+    try:
+        forms = morphology.generate(morphology.VerbSpec(root=args.root, measure=args.measure), measures)
+    except morphology.MorphologyError as e:
+        for keypath, message in e.problems:
+            print(f"arules: {message}", file=sys.stderr)
+        return EXIT_USAGE
+    print(morphology.format_forms(forms))
     return EXIT_OK

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import syntax
+from .normalize import normalize
 from .loader import Pack, Rule
 from .syntax import AnyWord, Alt, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
 
@@ -63,8 +64,8 @@ class CompiledPack:
 # --- tokens and tries -------------------------------------------------------------------------
 
 def tokens(text: str) -> list[str]:
-    """Words and single punctuation characters of a normalized literal."""
-    return TOKEN_RE.findall(text)
+    """Words and single punctuation characters of a literal, normalized like the text is."""
+    return TOKEN_RE.findall(normalize(text).text)
 
 
 def _is_word(tok: str) -> bool:
@@ -72,7 +73,7 @@ def _is_word(tok: str) -> bool:
 
 
 def literal_regex(text: str) -> str:
-    """Regex for a literal phrase: its tokens with the right gap between each two."""
+    """Regex for a literal phrase: its (normalized) tokens with the right gap between each two."""
     toks = tokens(text)
     out = [re.escape(toks[0])]
     for a, b in zip(toks, toks[1:]):

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from . import syntax
+from . import morphology
 from .errors import PatternSyntaxError, Problem, RuleError, caret
 from .normalize import normalize
 from .resources import data_dir
@@ -22,6 +23,7 @@ from .syntax import Call, FieldArg, Node
 from .values import builder_names, get_builder
 
 TOP_KEYS = ("imports", "ref_date", "lexicons", "macros", "rules", "measures", "clitics", "verbs")
+VERB_KEYS = ("root", "measure", "lemma", "extra", "exclude")
 RULE_KEYS = ("name", "label", "pattern", "priority", "value", "examples", "absorbs", "doc")
 EXAMPLE_KEYS = ("text", "not", "value", "ref_date", "attrs")
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*\Z")
@@ -90,7 +92,6 @@ class Pack:
     macros: dict[str, Macro]
     rules: tuple[Rule, ...]
     files: tuple[str, ...]
-    sources: tuple[tuple[str, str], ...] = ()  # (path, text) of every file, for the cache key
 
 
 # --- YAML with positions ----------------------------------------------------------------------
@@ -154,6 +155,8 @@ class _Loader:
         self.owner: dict[str, Path] = {}  # lexicon/macro name -> defining file
         self.rule_names: dict[str, Loc] = {}
         self.lines: dict[Path, list[str]] = {}
+        self.measures: morphology.Measures | None = None
+        self.measures_file: Path | None = None
 
     # problems
     def at(self, path: Path, node) -> Loc:
@@ -252,10 +255,10 @@ class _Loader:
 
     def mapping_of(self, path: Path, m: _Map, key: str) -> _Map:
         if key not in m or m[key] is None:
-            return _Map_empty()
+            return _empty_map()
         if not isinstance(m[key], _Map):
             self.report(self.at(path, m.value_nodes[key]), "E003", f"{key!r} must be a mapping of name -> value")
-            return _Map_empty()
+            return _empty_map()
         return m[key]
 
     def define(self, path: Path, name: Any, node, kind: str) -> bool:
@@ -420,6 +423,78 @@ class _Loader:
                 attrs = {}
             yield Example(text, positive, span, value, has_value, rdate, tuple(attrs.items()), loc)
 
+    # morphology: measures (morphology.yaml) and verbs declared by root and measure
+    def node_at(self, root: Any, keypath: tuple):
+        """The YAML node at ``keypath`` under container ``root`` (as deep as it exists)."""
+        node, here = root.node, root
+        for key in keypath:
+            if isinstance(here, _Map) and key in here:
+                node, here = here.value_nodes[key], here[key]
+            elif isinstance(here, _Seq) and isinstance(key, int) and key < len(here):
+                node, here = here.item_nodes[key], here[key]
+            else:
+                break
+        return node
+
+    def load_measures(self, path: Path, data: _Map) -> None:
+        if "measures" not in data and "clitics" not in data:
+            return
+        if self.measures is not None:
+            self.report(self.at(path, data.key_nodes.get("measures") or data.node), "E106",
+                        f"measures are already defined in {self.measures_file.name}; keep one morphology file")
+            return
+        try:
+            self.measures = morphology.load_measures({k: data[k] for k in ("measures", "clitics") if k in data})
+            self.measures_file = path
+        except morphology.MorphologyError as e:
+            for keypath, message in e.problems:
+                self.report(self.at(path, self.node_at(data, keypath)), "E113", message)
+
+    def load_verbs(self, path: Path, data: _Map) -> None:
+        """``verbs: {group: [{root, measure, lemma}]}`` -> lexicons ``group`` (value: lemma) and
+        ``group.<class>`` (perfect, imperfect, jussive, participle, passive, ...). Forms carry the
+        enclitic pronouns (قاله); proclitics (و ف ل س) are left to patterns: ``(و | ف)? ~ @say``."""
+        groups = self.mapping_of(path, data, "verbs")
+        if not groups:
+            return
+        if self.measures is None or self.measures_file not in self.visible(path):
+            self.report(self.at(path, data.key_nodes["verbs"]), "E105",
+                        "verbs need the measures of morphology.yaml; add `imports: [morphology]`")
+            return
+        enclitic_only = morphology.Measures(
+            self.measures.measures,
+            {c: morphology.CliticSet((), cs.enclitics) for c, cs in self.measures.clitics.items()},
+            self.measures.joins)
+        for group, specs in groups.items():
+            gnode = groups.key_nodes[group]
+            by_class: dict[str, list[tuple[str, Any]]] = {}
+            for spec, snode in self.items_of(path, groups, group, dict):
+                self.check_keys(path, spec, VERB_KEYS, "verb")
+                missing = [k for k in ("root", "measure", "lemma") if k not in spec]
+                if missing:
+                    self.report(self.at(path, snode), "E005", "a verb needs " + ", ".join(map(repr, missing)))
+                    continue
+                try:
+                    verb = morphology.VerbSpec(**{k: spec[k] for k in VERB_KEYS if k in spec})
+                    forms = morphology.generate(verb, enclitic_only)
+                except morphology.MorphologyError as e:
+                    for keypath, message in e.problems:
+                        self.report(self.at(path, self.node_at(spec, keypath)), "E113", message)
+                    continue
+                except TypeError as e:
+                    self.report(self.at(path, snode), "E003", f"bad verb entry: {e}")
+                    continue
+                for cls, items in forms.with_clitics.items():
+                    by_class.setdefault(cls, []).extend((f, verb.lemma) for f in items)
+            if not self.define(path, group, gnode, "lexicon"):
+                continue
+            everything = [e for items in by_class.values() for e in items]
+            self.lexicons[group] = Lexicon(group, tuple(dict.fromkeys(everything)), self.at(path, gnode))
+            for cls, items in by_class.items():
+                name = f"{group}.{cls}"
+                if self.define(path, name, gnode, "lexicon"):
+                    self.lexicons[name] = Lexicon(name, tuple(dict.fromkeys(items)), self.at(path, gnode))
+
     # cross-references, after every file is read
     def visible(self, path: Path) -> set[Path]:
         seen, todo = set(), [path]
@@ -438,6 +513,9 @@ class _Loader:
             visible = self.visible(path)
             pnode = self.pattern_node(rule, name, path)
             for n in syntax.walk(node):
+                if isinstance(n, (syntax.Word, syntax.Phrase)) and not normalize(n.text).text.split():
+                    self.report(self.ref_loc(path, pnode, source, n.pos, loc), "E111",
+                                f"{n.text!r} is empty once diacritics are removed; write a letter or drop it")
                 if isinstance(n, (syntax.LexRef, syntax.SubRef)):
                     table, kind = (self.lexicons, "lexicon") if isinstance(n, syntax.LexRef) else (self.macros, "macro")
                     where = self.ref_loc(path, pnode, source, n.pos, loc)
@@ -513,7 +591,7 @@ class _Loader:
                                               f"does not capture; write {arg.name}:item in the pattern")
 
 
-def _Map_empty() -> _Map:
+def _empty_map() -> _Map:
     m = _Map()
     m.node, m.key_nodes, m.value_nodes = None, {}, {}
     return m
@@ -567,8 +645,12 @@ def load(paths) -> Pack:
         if ref_date is not None and not isinstance(ref_date, _dt.date):
             ld.report(ld.at(path, data.value_nodes["ref_date"]), "E003", "ref_date must be a date like 2021-12-13")
             ref_date = None
+        ld.load_measures(path, data)
         ld.load_lexicons(path, data)
         ld.load_macros(path, data)
+    for path in ld.order:
+        if ld.files[path].data is not None:
+            ld.load_verbs(path, ld.files[path].data)
     for path in ld.order:
         data = ld.files[path].data
         if data is not None:
@@ -578,5 +660,4 @@ def load(paths) -> Pack:
     if ld.problems:
         ld.problems.sort(key=lambda p: (p.path, p.line, p.col))
         raise RuleError(ld.problems)
-    return Pack(dict(ld.lexicons), dict(ld.macros), tuple(ld.rules), tuple(str(p) for p in ld.order),
-                tuple((str(p), ld.files[p].text) for p in ld.order))
+    return Pack(dict(ld.lexicons), dict(ld.macros), tuple(ld.rules), tuple(str(p) for p in ld.order))

@@ -131,3 +131,10 @@ def test_explain_says_how_far_a_rule_got():
     assert "FAILED   date.day_month" in r.stdout and "month:@month did not match" in r.stdout
     r = arules("explain", "في 9 ديسمبر")
     assert "FIRED    date.day_month" in r.stdout and "absorbed by date.day_month" in r.stdout
+
+
+def test_forms_command():
+    r = arules("forms", "ء ك د", "II")
+    assert r.returncode == 0 and "يؤكد" in r.stdout and "perfect" in r.stdout
+    r = arules("forms", "ق و ل", "I-holow")
+    assert r.returncode == 2 and "did you mean 'I-hollow'" in r.stderr

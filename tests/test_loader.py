@@ -103,3 +103,24 @@ def test_lexicon_maps_and_lists(rules_dir):
     pack = load([d])
     assert dict(pack.lexicons["month"].entries) == {"كانون الاول": 12, "ديسمبر": 12, "تموز": 7}
     assert [f for f, _ in pack.lexicons["say"].entries] == ["قال", "اكد"]
+
+
+def test_verbs_become_lexicons_of_their_forms(rules_dir):
+    d = rules_dir(v="imports: [morphology]\nverbs:\n  say:\n    - {root: ق و ل, measure: I-hollow, lemma: قال}\n")
+    pack = load([d / "v.yaml"])
+    forms = dict(pack.lexicons["say"].entries)
+    assert forms["قالت"] == "قال" and forms["يقولون"] == "قال" and forms["قاله"] == "قال"
+    assert "وقال" not in forms  # proclitics are the patterns' business: (و | ف)? ~ @say
+    assert {f for f, _ in pack.lexicons["say.participle"].entries} >= {"قائلا", "قائلين"}
+
+
+def test_verb_errors_are_located(rules_dir):
+    d = rules_dir(v="imports: [morphology]\nverbs:\n  say:\n    - {root: ق و ل, measure: I-holow, lemma: قال}\n",
+                  w="verbs:\n  say2:\n    - {root: ق و ل, measure: I-hollow, lemma: قال}\n")
+    with pytest.raises(RuleError) as err:
+        load([d / "v.yaml"])
+    (p,) = err.value.problems
+    assert (p.code, p.line) == ("E113", 4) and "did you mean 'I-hollow'" in p.message
+    with pytest.raises(RuleError) as err:
+        load([d / "w.yaml"])
+    assert "imports: [morphology]" in str(err.value)

@@ -180,3 +180,91 @@ def test_render_date_properties():
             assert str(d.year) in ascii_text
         assert value in (d.isoformat(), f"XXXX-{d.month:02d}-{d.day:02d}", f"{d.year}-{d.month:02d}")
     assert isinstance(render_date(dt.date(2020, 2, 29), rng=rng), str)
+
+
+# --------------------------------------------------------------------------------------------
+# sanity of the gold sets (tests/gold/*.yaml): loads, spans are substrings, values well formed
+
+from pathlib import Path
+
+import yaml
+
+GOLD = Path(__file__).parent / "gold"
+_ISO_PART = re.compile(r"^(\d{4}|XXXX)(-(\d{2}|XX)(-(\d{2}|XX))?)?$|^\d{4}-W\d{2}$")
+
+
+def _load(name):
+    data = yaml.safe_load((GOLD / name).read_text(encoding="utf-8"))
+    assert data["ref_date"] == dt.date(2021, 12, 13)
+    return data["items"]
+
+
+def _span_ok(item, exp):
+    text, span, nth = item["text"], exp["text"], exp.get("nth", 1)
+    pos = -1
+    for _ in range(nth):
+        pos = text.find(span, pos + 1)
+        assert pos >= 0, f"{span!r} (nth={nth}) not in {text!r}"
+    assert span == span.strip(), f"untrimmed span {span!r}"
+    return pos
+
+
+@pytest.mark.parametrize("name", ["numbers.yaml", "dates.yaml"])
+def test_gold_structure(name):
+    items = _load(name)
+    assert len(items) >= 170
+    assert sum(1 for it in items if not it["expect"]) >= 30
+    texts = [it["text"] for it in items]
+    assert len(texts) == len(set(texts)), "duplicate item text"
+    for it in items:
+        assert set(it) <= {"text", "expect", "note"}
+        spans = []
+        for exp in it["expect"]:
+            start = _span_ok(it, exp)
+            spans.append((start, start + len(exp["text"])))
+        spans.sort()
+        for (a, b), (c, d) in zip(spans, spans[1:]):
+            assert b <= c, f"overlapping expectations in {it['text']!r}"
+
+
+def test_gold_numbers_values():
+    for it in _load("numbers.yaml"):
+        for exp in it["expect"]:
+            assert set(exp) <= {"text", "value", "kind", "nth"}
+            assert exp["kind"] in {"cardinal", "ordinal", "fraction", "percent"}
+            assert isinstance(exp["value"], (int, float)) and not isinstance(exp["value"], bool)
+            if exp["kind"] == "ordinal":
+                assert isinstance(exp["value"], int) and exp["value"] >= 1
+            if exp["kind"] == "fraction":
+                assert 0 < exp["value"] < 1
+
+
+def test_gold_dates_values():
+    weekday_of = {w: i for i, w in enumerate(WEEKDAYS)}
+    for it in _load("dates.yaml"):
+        for exp in it["expect"]:
+            assert set(exp) <= {"text", "value", "resolved", "calendar", "mod", "flags", "nth"}
+            value = exp["value"]
+            assert isinstance(value, str), f"quote the value of {exp['text']!r}"
+            for part in value.split("/"):
+                assert _ISO_PART.match(part), value
+            assert exp.get("calendar", "gregorian") in {"gregorian", "hijri"}
+            assert exp.get("mod") in {None, "early", "mid", "late", "start", "end"}
+            assert set(exp.get("flags", [])) <= {"month_mismatch"}
+            if "resolved" in exp:
+                res = exp["resolved"]
+                assert isinstance(res, str)
+                days = [dt.date.fromisoformat(p) for p in res.split("/")]
+                if exp.get("calendar") != "hijri" and "X" not in value and "W" not in value:
+                    assert res == value
+                # a weekday named in the span must be the real weekday of the resolved date
+                for w, i in weekday_of.items():
+                    if re.search(r"(^|\s)" + w + r"($|\s)", exp["text"]):
+                        assert days[0].weekday() == i, (exp["text"], res)
+            if exp.get("calendar") == "hijri" and "resolved" in exp and "X" not in value:
+                try:
+                    from hijridate import Hijri
+                except ImportError:
+                    continue
+                y, m, d = map(int, value.split("-"))
+                assert Hijri(y, m, d).to_gregorian().isoformat() == exp["resolved"]
