@@ -83,11 +83,16 @@ def _readings(word: str, lexicons, roles) -> list[Reading]:
         for a in articles:
             if w.startswith(a) and len(w) > len(a):
                 variants.append((w[len(a):], joined))
-    for w, joined in variants:
+    out: list[Reading] = []
+    seen: set[bool] = set()
+    for w, joined in variants:  # the first spelling that is found, with and without a joiner
+        if joined in seen:
+            continue
         found = [Reading(role, table[w], joined) for role, table in roles if w in table]
         if found:
-            return found
-    return []
+            seen.add(joined)
+            out.extend(found)
+    return out
 
 
 class _Eval:
@@ -205,6 +210,10 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
         readings.append(found)
     ev = _Eval(prefer == "frac")
     for i, found in enumerate(readings):
+        inside = ev.started or ev.total or ev.pending_frac is not None
+        joined = [r for r in found if r.joined]
+        found = joined if inside and joined else ([r for r in found if not r.joined] or found)
+        readings[i] = found  # واحد: و + أحد inside a number, the unit 1 at its start
         by_role = {r.role: r for r in found}
         nxt = readings[i + 1] if i + 1 < len(readings) else None
         nxt_joined = bool(nxt) and all(r.joined for r in nxt)
