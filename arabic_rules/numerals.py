@@ -1,16 +1,274 @@
-"""Number value builders: digits in any script, and number words from the packs' lexicons."""
+"""Number value builders: digits in any script, and number words evaluated from the packs' lexicons.
+
+Python holds no number words. The rule files declare lexicons mapping forms to values, and the
+*prefix of a lexicon's name* tells the evaluator what role its words play:
+
+- ``num_*`` / ``ord_*``  a plain value (ثلاثة 3, عشرين 20, ثلاثمائة 300, ألفين 2000, الثالث 3);
+- ``scale_*``           a multiplier (مئة 100, ألف/آلاف 1000, مليون 10**6): multiplies what precedes
+                        it, or stands for itself when nothing does;
+- ``teen``              the عشر/عشرة of 11..19: adds 10 to the unit right before it;
+- ``frac_*``            a fraction (نصف 0.5): alone, times a preceding count (ثلاثة أرباع), of a
+                        following scale (نصف مليون), or of the last scale after و (مليون ونصف);
+- ``joiner``            the conjunction glued to a word inside a number (و);
+- ``article``           the article glued to a word (ال, for ordinals and نصف المليون).
+
+Compound numbers are checked as they are read, so that a list is not taken for one number: after
+a hundred only a value below 100 may follow with و, after a unit only a ten (خمسة وعشرون), and a
+group after a scale must be smaller than what came before (ألف وخمسمائة, not ألف وألفان); the
+rule is then rejected and the shorter rules find the separate numbers.
+
+Spans: a number rule may capture ``span:``; the `number` finisher reports that part as the match
+(the proclitic in «بخمسة» must be in the pattern, to pass the word boundary, but not in the span).
+"""
 from __future__ import annotations
 
-from typing import Any
+import re
+from dataclasses import dataclass, replace
+from typing import Any, Mapping
 
-from .values import BuildContext, Built, FieldView, Reject, builder, parse_digits
+from .match import Match, Span
+from .values import BuildContext, Built, FieldView, Reject, builder, finisher
+
+_DIGIT_TOKEN = re.compile(r"[+-]?\d+(?:[ ,\u066c]\d{3}(?!\d))*(?:[.,\u066b]\d+)?|\S+")
+_MAGHREB_DECIMAL = re.compile(r"[+-]?\d+,\d{1,2}")
+_THOUSANDS = re.compile(r"(?<=\d)[,\u066c ](?=\d{3}(?!\d))")
+
+
+def parse_number_digits(text: str) -> int | float | None:
+    """``"2,500"`` -> 2500, ``"3٫5"`` -> 3.5, ``"2,5"`` -> 2.5 (a comma before 1-2 final digits
+    is the Maghreb decimal comma), ``"1 200"`` -> 1200, ``"-4"`` -> -4."""
+    s = text.strip()
+    if _MAGHREB_DECIMAL.fullmatch(s):
+        s = s.replace(",", ".")
+    s = _THOUSANDS.sub("", s).replace("\u066b", ".")
+    if not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", s):
+        return None
+    return float(s) if "." in s else int(s)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a word of a number: its role (value, scale, teen, frac) and value."""
+
+    role: str
+    value: Any
+    joined: bool  # written with the joiner (و) glued in front
+
+
+_ROLE_PREFIXES = (("scale_", "scale"), ("frac_", "frac"), ("num_", "value"), ("ord_", "value"))
+
+
+def _roles(lexicons: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+    out = []
+    for name, table in lexicons.items():
+        if name == "teen":
+            out.append(("teen", table))
+            continue
+        for prefix, role in _ROLE_PREFIXES:
+            if name.startswith(prefix):
+                out.append((role, table))
+                break
+    return out
+
+
+def _readings(word: str, lexicons, roles) -> list[Reading]:
+    """Every reading of ``word``: as written, without a glued joiner, without the article."""
+    joiners = sorted(lexicons.get("joiner", {}), key=len, reverse=True)
+    articles = sorted(lexicons.get("article", {}), key=len, reverse=True)
+    variants = [(word, False)]
+    for j in joiners:
+        if word.startswith(j) and len(word) > len(j):
+            variants.append((word[len(j):], True))
+    for w, joined in list(variants):
+        for a in articles:
+            if w.startswith(a) and len(w) > len(a):
+                variants.append((w[len(a):], joined))
+    out: list[Reading] = []
+    seen: set[bool] = set()
+    for w, joined in variants:  # the first spelling that is found, with and without a joiner
+        if joined in seen:
+            continue
+        found = [Reading(role, table[w], joined) for role, table in roles if w in table]
+        if found:
+            seen.add(joined)
+            out.extend(found)
+    return out
+
+
+class _Eval:
+    """Reads number words left to right: ``total`` holds finished groups, ``current`` the group
+    being read (below the next scale)."""
+
+    def __init__(self, prefer_fraction: bool):
+        self.total: float = 0
+        self.current: float = 0
+        self.started = False  # current holds something
+        self.prev: Reading | None = None
+        self.last_scale: float | None = None
+        self.last_group: float = 0
+        self.pending_frac: float | None = None
+        self.prefer_fraction = prefer_fraction
+
+    def check_join(self, v: float) -> None:
+        """A value joined with و to the group being read must continue it."""
+        if not self.started:
+            return
+        c = self.current
+        if c % 100 == 0 and 0 < v < 100:
+            return  # مئة وعشرون
+        if 1 <= c % 100 <= 9 and v % 10 == 0 and 20 <= v <= 90 and c % 1 == 0:
+            return  # خمسة وعشرون
+        raise Reject
+
+    def flush(self, group: float) -> None:
+        if self.total and group >= self.total:
+            raise Reject  # ألف وألفان is a list, not a number
+        self.total += group
+        self.current, self.started = 0, False
+
+    def scale(self, r: Reading) -> None:
+        s = r.value
+        if self.pending_frac is not None:
+            group, self.pending_frac = self.pending_frac * s, None
+            self.total += group
+            self.last_scale = s
+            return
+        if self.started and r.joined:
+            raise Reject  # خمسة وألف: a list
+        if self.started:
+            if s < 1000:
+                self.current *= s  # ثلاث مئة
+                return
+            group = self.current * s
+        elif (self.prev is not None and self.prev.role == "scale" and not r.joined and self.last_scale
+              and s >= 1000):
+            self.total += self.last_group * (s - 1)  # ألف مليار
+            self.last_scale = s * self.last_scale
+            return
+        else:
+            if s < 1000:
+                self.current, self.started = s, True
+                return
+            group = s
+        self.flush(group)
+        self.last_group = group
+        self.last_scale = s
+
+    def step(self, r: Reading, nxt_joined: bool) -> None:
+        if r.role == "teen":
+            self.current += r.value
+            return
+        if r.role == "scale":
+            self.scale(r)
+            return
+        if r.role == "frac":
+            if self.started and not r.joined:
+                self.current *= r.value  # ثلاثة أرباع
+            elif r.joined and self.last_scale:
+                self.pending_frac = r.value  # مليون ونصف (المليون)
+            else:
+                self.current, self.started = r.value, True
+            return
+        v = r.value
+        if r.joined:
+            self.check_join(v)
+        if v >= 1000 and v % 1000 == 0:  # a dual scale: ألفين، مليوني
+            if self.started:
+                raise Reject
+            self.flush(v)
+            self.last_group, self.last_scale = v, v / 2  # a dual is twice its scale
+            return
+        if self.started and not r.joined:
+            raise Reject  # two values side by side without و
+        self.current += v
+        self.started = True
+
+    def result(self) -> float:
+        if self.pending_frac is not None:
+            self.total += self.pending_frac * (self.last_scale or 1)
+        if self.started:
+            if not self.total:
+                return self.current
+            self.flush(self.current)
+        return self.total
+
+
+def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str = "value") -> int | float:
+    """The value of number words (and digits) in normalized ``text``; raises Reject if they are
+    not one well-formed number."""
+    whole = parse_number_digits(text)
+    if whole is not None:
+        return whole
+    roles = _roles(lexicons)
+    words = _DIGIT_TOKEN.findall(text)
+    readings: list[list[Reading]] = []
+    for w in words:
+        d = parse_number_digits(w)
+        found = [Reading("value", d, False)] if d is not None else _readings(w, lexicons, roles)
+        if not found:
+            raise Reject
+        readings.append(found)
+    ev = _Eval(prefer == "frac")
+    for i, found in enumerate(readings):
+        inside = ev.started or ev.total or ev.pending_frac is not None
+        joined = [r for r in found if r.joined]
+        found = joined if inside and joined else ([r for r in found if not r.joined] or found)
+        readings[i] = found  # واحد: و + أحد inside a number, the unit 1 at its start
+        by_role = {r.role: r for r in found}
+        nxt = readings[i + 1] if i + 1 < len(readings) else None
+        nxt_joined = bool(nxt) and all(r.joined for r in nxt)
+        prev = ev.prev
+        prev_unit = (prev is not None and prev.role == "value" and not found[0].joined
+                     and isinstance(prev.value, (int, float)) and 1 <= prev.value <= 9)
+        if "teen" in by_role and prev_unit:
+            r = by_role["teen"]
+        elif "scale" in by_role and (ev.started or ev.pending_frac is not None) and not by_role["scale"].joined:
+            r = by_role["scale"]
+        elif "scale" in by_role and "value" in by_role and (nxt_joined or ev.total or ev.prev is not None):
+            r = by_role["scale"]  # ألفاً ومئتي: the accusative singular, not the dual ألفا
+        elif prefer == "frac" and "frac" in by_role:
+            r = by_role["frac"]
+        elif "value" in by_role:
+            r = by_role["value"]
+        elif "frac" in by_role:
+            r = by_role["frac"]
+        else:
+            r = found[0]
+        ev.step(r, nxt_joined)
+        ev.prev = r
+    value = ev.result()
+    if isinstance(value, float) and abs(value - round(value)) < 1e-9 and abs(value) >= 1:
+        return int(round(value))
+    return value
 
 
 @builder("number")
-def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal") -> Any:
-    """The number written in field ``n`` (or the whole match) as digits or a lexicon word."""
-    text = n.text if n is not None else ctx.text
-    value = n.value if n is not None and n.value is not None else parse_digits(text)
-    if value is None:
+def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal", mark: str | None = None) -> Any:
+    """The number in field ``n`` (or the whole match): digits, digits with a scale word, or words.
+
+    ``kind`` goes to ``attrs.kind``; with ``kind="fraction"`` an ambiguous word is read as a
+    fraction (خمس: five or a fifth). ``mark``: the match counts only if the original text of
+    ``n`` carries this diacritic (ثُمن, a fraction, against ثمن, a price).
+    """
+    view = n
+    text = view.text if view is not None else ctx.text
+    if mark is not None and (view is None or mark not in view.original):
         raise Reject
+    if view is not None and isinstance(view.value, (int, float)) and not isinstance(view.value, bool):
+        value = view.value
+    else:
+        value = evaluate(text, ctx.lexicons, "frac" if kind == "fraction" else "value")
     return Built(value, {"kind": kind})
+
+
+@finisher("number")
+def _narrow_to_span(matches: list[Match], norm, ref_date) -> list[Match]:
+    """Report a number match as its ``span`` field (the number without a glued proclitic)."""
+    out = []
+    for m in matches:
+        inner = m.fields.get("span") if m.label == "number" else None
+        if inner is not None:
+            fields = {k: v for k, v in m.fields.items() if k != "span"}
+            m = replace(m, start=inner.start, end=inner.end, text=inner.text, fields=fields)
+        out.append(m)
+    return out
