@@ -202,13 +202,20 @@ class _Analysis:
         return out
 
     def glued_first(self, parts, limit: int = 20000) -> set | None:
-        """Anchors of a glued chain as whole words (و+قال, not و alone) when that set is small."""
+        """Anchors of a glued chain as whole words (و+قال, not و alone) when that set is small.
+
+        Literal parts are multiplied out; a part that is not literal (a raw regex, any word)
+        ends the expansion, and the literals so far serve as prefixes of the match."""
         head, rest = parts[0], parts[1:]
         mine = self.first(head)
-        if any(k[0] != "lit" for k in mine) or not rest:
-            return mine if all(k[0] == "lit" for k in mine) else None
+        if any(k[0] != "lit" for k in mine):
+            return None
+        if not rest:
+            return mine
         tail = self.glued_first(rest, limit)
-        if tail is None or len(mine) * len(tail) > limit:
+        if tail is None:  # what follows is not literal: the head's literals are prefixes
+            return None if self.nullable(head) else mine
+        if len(mine) * len(tail) > limit:
             return None
         out = {("lit", a[1] + b[1]) for a in mine for b in tail}
         if self.nullable(head):
@@ -488,3 +495,68 @@ def analysis(pack: Pack) -> _Analysis:
 def node_regex(pack: Pack, node) -> str:
     """Regex source of any pattern node of ``pack`` (for `explain`, which tries rule prefixes)."""
     return _Emitter(pack, _Analysis(pack)).emit(node)
+
+
+def first_chars(source: str) -> str | None:
+    """A regex character class (``[...]``) of every character a match of ``source`` can start
+    with, or None when that cannot be told simply. The engine scans text for this class first
+    (fast), and tries the raw regex only where it fits: a regex that opens with lookarounds
+    gets no help from `re`'s own prefix scan."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    def items_first(items) -> tuple[list[str], bool] | None:
+        """(pieces of a class, whether the items can match empty)."""
+        pieces: list[str] = []
+        for op, av in items:
+            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                continue  # zero-width: the first character comes after it
+            got = item_first(op, av)
+            if got is None:
+                return None
+            sub, nullable = got
+            pieces += sub
+            if not nullable:
+                return pieces, False
+        return pieces, True
+
+    def item_first(op, av):
+        if op == c.LITERAL:
+            return [re.escape(chr(av))], False
+        if op == c.IN:
+            out = []
+            for iop, iav in av:
+                if iop == c.LITERAL:
+                    out.append(re.escape(chr(iav)))
+                elif iop == c.RANGE:
+                    out.append(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
+                elif iop == c.CATEGORY and iav == c.CATEGORY_DIGIT:
+                    out.append(r"\d")
+                else:
+                    return None
+            return out, False
+        if op == c.SUBPATTERN:
+            return items_first(av[-1])
+        if op == c.ATOMIC_GROUP:
+            return items_first(av)
+        if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+            got = items_first(av[2])
+            return None if got is None else (got[0], got[1] or av[0] == 0)
+        if op == c.BRANCH:
+            out, nullable = [], False
+            for branch in av[1]:
+                got = items_first(branch)
+                if got is None:
+                    return None
+                out += got[0]
+                nullable = nullable or got[1]
+            return out, nullable
+        return None
+
+    try:
+        got = items_first(sre_parse.parse(source))
+    except re.error:
+        return None
+    if got is None or got[1] or not got[0]:
+        return None
+    return "[" + "".join(dict.fromkeys(got[0])) + "]"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import cache
-from .compiler import TOKEN_RE, CompiledPack, CompiledRule, compile_pack, trie_regex
+from .compiler import TOKEN_RE, CompiledPack, CompiledRule, compile_pack, first_chars, trie_regex
 from .errors import ExtractionTimeout
 from .match import Match, Span
 from .normalize import Normalized, normalize
@@ -80,8 +80,7 @@ class Engine:
         if punct_lits:
             parts.append("(?:" + trie_regex(punct_lits) + ")")
         self._prefilter = re.compile("|".join(parts)) if parts else None
-        self._raw_passes = [(re.compile(r"(?:(?<!\w)|(?!\w))(?:" + src + ")"), tuple(rs))
-                            for src, rs in by_raw.items()]
+        self._raw_passes = [(_raw_scan(src), re.compile(src), tuple(rs)) for src, rs in by_raw.items()]
         self._hit_cache: dict[str, tuple[tuple[int, int | None], ...]] = {}
 
     def _rules_for_hit(self, hit: str) -> tuple[tuple[int, int | None], ...]:
@@ -162,9 +161,11 @@ class Engine:
         if self._prefilter is not None:
             for m in self._prefilter.finditer(text):
                 add(m.start(), self._rules_for_hit(m.group()))
-        for rx, entries in self._raw_passes:
-            for m in rx.finditer(text):
-                add(m.start(), entries)
+        for scan, rx, entries in self._raw_passes:
+            for m in scan.finditer(text):
+                pos = m.start()
+                if rx.match(text, pos):
+                    add(pos, entries)
         for ri in self._unanchored:
             if wanted is None or rules[ri].label in wanted:
                 starts.update((ri, m.start()) for m in TOKEN_RE.finditer(text))
@@ -227,6 +228,23 @@ class Engine:
                 matches = fn(matches, norm, ref_date)
         matches.sort(key=lambda m: (m.start, -m.end, m.label))
         return matches
+
+
+def _raw_scan(source: str) -> re.Pattern:
+    """A fast scan for where raw regex ``source`` may start. `re` scans quickly for a leading
+    literal or character class, but a leading lookaround (common in raw regexes) makes it try
+    every position; then scan for the characters a match can start with instead."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    parsed = sre_parse.parse(source)
+    leads_fast = bool(parsed.data) and parsed.data[0][0] in (c.LITERAL, c.IN)
+    cls = None if leads_fast else first_chars(source)
+    if cls is None:
+        return re.compile(source)
+    if re.fullmatch(r"(?:[^\W_]|\\d|[^\W_]-[^\W_])+", cls[1:-1]):  # word characters only:
+        return re.compile(f"{cls}(?<!{cls}{cls})")  # a match starts a run (never cuts a word)
+    return re.compile(cls)
 
 
 def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
