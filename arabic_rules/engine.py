@@ -192,7 +192,8 @@ class Engine:
         for k, (s, e, v) in fields.items():
             os_, oe = norm.span(s, e)
             views[k] = FieldView(k, text[s:e], v, norm.original[os_:oe])
-        ctx = BuildContext(rule.name, rule.label, text[start:end], views, ref_date, self.pack.lexicons, state)
+        ctx = BuildContext(rule.name, rule.label, text[start:end], views, ref_date, self.pack.lexicons, state,
+                           document=text, start=start)
         call = rule.value
         args = [views.get(a.name) if isinstance(a, FieldArg) else a for a in call.args]
         kwargs = {k: (views.get(a.name) if isinstance(a, FieldArg) else a) for k, a in call.kwargs}

@@ -153,3 +153,16 @@ def test_default_engine_matches_the_contract():
         assert text[d["start"]:d["end"]] == d["text"]
         for f in d["fields"].values():
             assert text[f["start"]:f["end"]] == f["text"]
+
+
+def test_builders_see_where_the_match_starts(rules_dir):
+    from arabic_rules.values import Reject, builder
+
+    @builder("_line_start_only")
+    def _line_start_only(ctx):
+        if ctx.document[:ctx.start].rstrip(" \t")[-1:] not in ("", "\n"):
+            raise Reject
+        return ctx.text
+
+    e = engine(rules_dir, "rules:\n  - {name: h, label: x, pattern: '_ \":\" _', value: '_line_start_only()'}\n")
+    assert [m.text for m in e.extract("أ: ب\nكلمة ج: د")] == ["أ: ب"]
