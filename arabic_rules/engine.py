@@ -16,7 +16,7 @@ from .match import Match, Span
 from .normalize import Normalized, normalize
 from .resources import data_dir, default_pattern_files
 from .syntax import FieldArg
-from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, get_builder, get_finisher
+from .values import BuildContext, Built, FieldView, Reject, get_builder, get_finisher
 
 
 
@@ -203,7 +203,7 @@ class Engine:
             os_, oe = norm.span(s, e)
             views[k] = FieldView(k, text[s:e], v, norm.original[os_:oe])
         ctx = BuildContext(rule.name, rule.label, text[start:end], views, ref_date, self.pack.lexicons, state,
-                           text[max(0, start - BEFORE_CHARS):start])
+                           document=text, start=start)
         call = rule.value
         args = [views.get(a.name) if isinstance(a, FieldArg) else a for a in call.args]
         kwargs = {k: (views.get(a.name) if isinstance(a, FieldArg) else a) for k, a in call.kwargs}

@@ -1,11 +1,20 @@
-"""Attribution value builder: who said what (cue, speaker, content)."""
+"""Attribution value builder (who said what) and the finisher that carries speakers over.
+
+Python holds only generic logic: which forms are passive, which words negate, what counts as a
+quotation all come from the rule files (lexicons ``say.passive``, ``say.perfect`` ...).
+"""
 from __future__ import annotations
 
+import dataclasses
+import re
 from typing import Any
 
-from .values import BuildContext, FieldView, builder
+from .match import Match, Span
+from .values import BuildContext, Built, FieldView, Reject, builder, finisher
 
 QUOTES = {'"': '"', "«": "»", "“": "”", "'": "'"}
+DAMMA = "\u064f"
+_SENTENCE_END = re.compile(r"[.!?؟\n]")
 
 
 def is_quotation(text: str) -> bool:
@@ -16,16 +25,91 @@ def is_quotation(text: str) -> bool:
     return QUOTES[text[0]] not in text[1:-1] or text[0] == QUOTES[text[0]] and text.count(text[0]) == 2
 
 
+def _is_passive(ctx: BuildContext, cue: FieldView) -> bool:
+    """A cue is passive when its form is only a passive one (قيل، أفيد، يقال), or when it is
+    written with a damma on its first letters (ذُكر، أُعلن) where the spelling is shared."""
+    for name, table in ctx.lexicons.items():
+        if not name.endswith(".passive") or cue.text not in table:
+            continue
+        base = name[: -len(".passive")]
+        active = any(cue.text in ctx.lexicons.get(f"{base}.{cls}", {}) for cls in ("perfect", "imperfect"))
+        if not active or DAMMA in cue.original[:3]:
+            return True
+    return False
+
+
 @builder("attribution")
 def attribution(ctx: BuildContext, cue: FieldView | None = None, speaker: FieldView | None = None,
-                content: FieldView | None = None) -> Any:
-    """``{"lemma", "direct", "speaker", "content"}``; the lemma is the cue's lexicon value."""
-    lemma = None
-    if cue is not None:
+                content: FieldView | None = None, neg: FieldView | None = None,
+                lemma: FieldView | str | None = None, passive: str | None = None,
+                scope: str | None = None, at: str | None = None) -> Any:
+    """``{"lemma", "direct", "speaker", "content"}``; the lemma is the cue's lexicon value (or
+    ``lemma``: a field such as the verb inside حسبما أفادت, or a literal; "" means none).
+    attrs: ``negated`` (a ``neg`` field matched), ``passive`` (no speaker to carry over),
+    ``scope: before`` (the content is the clause before the cue; the finisher sets it),
+    ``at="line_start"`` rejects a match that does not start a line (headlines)."""
+    if isinstance(lemma, FieldView):
+        lemma = lemma.value if isinstance(lemma.value, str) else lemma.text
+    elif lemma is None and cue is not None:
         lemma = cue.value if isinstance(cue.value, str) else cue.text
-    return {
-        "lemma": lemma,
+    attrs: dict[str, Any] = {"negated": neg is not None}
+    if passive or (cue is not None and speaker is None and _is_passive(ctx, cue)):
+        attrs["passive"] = True
+    if scope:
+        attrs["scope"] = scope
+    if at == "line_start" and ctx.document[:ctx.start].rstrip(" \t")[-1:] not in ("", "\n"):
+        raise Reject
+    value = {
+        "lemma": lemma or None,
         "direct": content is not None and is_quotation(content.text),
         "speaker": speaker.original if speaker is not None else None,
         "content": content.original if content is not None else None,
     }
+    return Built(value, attrs)
+
+
+@finisher("attribution")
+def carry_over(matches: list[Match], norm, ref_date) -> list[Match]:
+    """Speakers for cues without one, from the nearest earlier attribution of the text
+    (``attrs.speaker_inferred``); contents for sources that qualify the clause before them."""
+    out: list[Match] = []
+    last_speaker: Span | None = None
+    text = norm.original
+    for m in sorted(matches, key=lambda m: (m.start, m.end)):
+        if m.label != "attribution" or not isinstance(m.value, dict):
+            out.append(m)
+            continue
+        fields, value, attrs = dict(m.fields), dict(m.value), dict(m.attrs)
+        if attrs.pop("scope", None) == "before" and "content" not in fields:
+            span = _clause_before(text, m.start, out)
+            if span is not None:
+                fields["content"] = span
+                value["content"] = span.text
+        if "speaker" in fields:
+            last_speaker = fields["speaker"]
+        elif not attrs.get("passive") and last_speaker is not None and value.get("lemma"):
+            fields["speaker"] = last_speaker
+            value["speaker"] = last_speaker.text
+            attrs["speaker_inferred"] = True
+        attrs.pop("passive", None)
+        out.append(dataclasses.replace(m, fields=fields, value=value, attrs=attrs))
+    return out
+
+
+def _clause_before(text: str, end: int, earlier: list[Match]) -> Span | None:
+    """The clause that ends at ``end`` (a source's comma): from the sentence start, without a
+    leading و, unless that clause is itself reported speech (then the source qualifies that)."""
+    stop = end
+    while stop > 0 and text[stop - 1] in " \t\n،,":
+        stop -= 1
+    start = 0
+    for found in _SENTENCE_END.finditer(text, 0, stop):
+        if not (found.group() == "." and found.end() < len(text) and text[found.end()].isdigit()):
+            start = found.end()
+    while start < stop and text[start].isspace():
+        start += 1
+    if start < stop and text[start] == "و":
+        start += 1
+    if start >= stop or any(p.label == "attribution" and p.end > start and p.start < stop for p in earlier):
+        return None
+    return Span(start, stop, text[start:stop])

@@ -36,15 +36,21 @@ class BuildContext:
     ref_date: _dt.date | None
     lexicons: Mapping[str, Mapping[str, Any]]  # lexicon -> normalized form -> value
     state: dict = field(default_factory=dict)  # per-text scratch space shared by builders
-    before: str = ""  # normalized text just before the match (up to BEFORE_CHARS): left context
+    document: str = ""  # the whole normalized text, for context checks (a headline starts a line)
+    start: int = 0  # where the match starts in ``document``
+
+    @property
+    def before(self) -> str:
+        """Normalized text just before the match (up to BEFORE_CHARS): its left context."""
+        return self.document[max(0, self.start - BEFORE_CHARS):self.start]
 
     def word_before(self) -> str | None:
         """The word right before the match when only whitespace separates them, else None."""
-        m = re.search(r"(\w+)\s+$", self.before) if self.before else None
+        m = re.search(r"(\w+)\s+$", self.before)
         return m.group(1) if m else None
 
 
-BEFORE_CHARS = 80  # how much left context a builder sees (a clause, for tense or a preposition)
+BEFORE_CHARS = 80  # how much left context `before` gives (a clause, for tense or a preposition)
 
 
 @dataclass(frozen=True)

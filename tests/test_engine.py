@@ -167,3 +167,16 @@ def test_builders_see_the_left_context_of_the_match(rules_dir):
     e = engine(rules_dir, "rules:\n  - {name: m, label: date, pattern: 'm:@month', value: 'test_after_fi(m)'}\n")
     found = e.extract("تموز وصل في تموز، ثم في، تموز")
     assert [(m.start, m.value) for m in found] == [(12, "وصل في ")]
+
+
+def test_builders_see_where_the_match_starts(rules_dir):
+    from arabic_rules.values import Reject, builder
+
+    @builder("_line_start_only")
+    def _line_start_only(ctx):
+        if ctx.document[:ctx.start].rstrip(" \t")[-1:] not in ("", "\n"):
+            raise Reject
+        return ctx.text
+
+    e = engine(rules_dir, "rules:\n  - {name: h, label: x, pattern: '_ \":\" _', value: '_line_start_only()'}\n")
+    assert [m.text for m in e.extract("أ: ب\nكلمة ج: د")] == ["أ: ب"]
