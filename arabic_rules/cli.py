@@ -219,7 +219,7 @@ def cmd_explain(args) -> int:
                   f"{a.total} items up to {a.reached}, then {a.failed_item} did not match")
     for name in ex.untried:
         if show(name):
-            print(f"UNTRIED  {name}: none of its anchors occur in the text")
+            print(f"UNTRIED  {name}: one of its required words or literals does not occur in the text")
     return EXIT_OK
 
 

@@ -51,6 +51,10 @@ class CompiledRule:
     absorbs: tuple[str, ...]
     max_span: int = DEFAULT_MAX_SPAN
     bounded: bool = False  # the regex cannot match more than max_span characters anyway
+    # every required item usable as an anchor: (literals, raws, back); the engine counts their
+    # hits in each text and tries the rule only around the rarest (literals/raws/back above
+    # are the best guess without a text, for lint and explain)
+    options: tuple[tuple[frozenset, tuple[str, ...], int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -209,12 +213,12 @@ class _Analysis:
         head, rest = parts[0], parts[1:]
         mine = self.first(head)
         if any(k[0] != "lit" for k in mine):
-            return None
+            return None if any(k[0] != "pre" for k in mine) else mine
         if not rest:
             return mine
         tail = self.glued_first(rest, limit)
-        if tail is None:  # what follows is not literal: the head's literals are prefixes
-            return None if self.nullable(head) else mine
+        if tail is None:  # what follows is not literal: the head's literals are word prefixes
+            return None if self.nullable(head) else {("pre", k[1]) for k in mine}
         if len(mine) * len(tail) > limit:
             return None
         out = {("lit", a[1] + b[1]) for a in mine for b in tail}
@@ -247,32 +251,40 @@ class _Analysis:
         return None if None in sizes else sum(sizes)
 
     def anchor(self, node) -> tuple[set, int | None]:
-        """The rule's anchor set and how many tokens before it the match may start.
+        """The rule's best-guess anchor set and how many tokens before it a match may start."""
+        options = self.anchor_options(node)
+        if not options:
+            return self.first(node), None
+        chosen, back = min(options, key=lambda o: (anchor_cost(o[0]) * (o[1] + 1), o[1]))
+        return chosen, back
 
-        Candidates are the first set of the rule and the first set of each required top-level
-        item whose distance from the start is bounded (at most MAX_BACK tokens); the one that
-        looks rarest in text wins (see `anchor_cost`), so «9 كانون الأول» is found through the
-        month name, not through every number of the text."""
+    def anchor_options(self, node) -> list[tuple[set, int]]:
+        """Every anchor a rule could use: its first set, and the first set of each required
+        top-level item whose distance from the start is bounded (at most MAX_BACK tokens).
+        Any of them must occur in a text for the rule to match there."""
         first = self.first(node)
-        options = [] if ANY in first else [(anchor_cost(first), 0, first)]
+        options = [] if ANY in first or not _anchorable(first) else [(first, 0)]
         node = self.resolve(node)
         while isinstance(node, Capture):
             node = self.resolve(node.node)
         before = 0
         for i, item in enumerate(node.items if isinstance(node, Seq) else []):
             f = self.first(item)
-            if i and not self.nullable(item) and ANY not in f:
-                options.append((anchor_cost(f), before, f))
+            if i and not self.nullable(item) and ANY not in f and _anchorable(f):
+                options.append((f, before))
             size = self.max_tokens(item)
             if size is None:
                 break
             before += size
             if before > MAX_BACK:
                 break
-        if not options:
-            return first, None
-        cost, back, chosen = min(options, key=lambda o: (o[0], o[1]))
-        return chosen, back
+        return options
+
+
+def _anchorable(anchors: set) -> bool:
+    """An anchor set the prefilter can look for cheaply: no raw regex whose first characters
+    cannot be told (it would be tried at every position)."""
+    return all(k[0] != "raw" or first_chars(k[1]) is not None for k in anchors)
 
 
 def raw_width(source: str) -> int | None:
@@ -285,14 +297,17 @@ def raw_width(source: str) -> int | None:
 
 def anchor_cost(anchors: set) -> float:
     """How often an anchor set is expected to fire, roughly: short words are frequent in
-    Arabic (في، من، ان), long words rare, and a raw regex (digits) fires on every number."""
+    Arabic (في، من، ان) and long ones rare, a word prefix (ال glued to any word) fires far
+    more often than the same letters as a word, and a raw regex fires on whatever its first
+    character allows (every number for digits; every word for a letter class)."""
     cost = 0.0
-    for kind, *rest in anchors:
+    for kind, text in anchors:
         if kind == "raw":
-            cost += 200
+            cost += 200.0 if first_chars(text) is not None else 5000.0
+        elif kind == "pre":
+            cost += 5000.0 if len(text) <= 2 else 1000.0 if len(text) == 3 else 100.0
         else:
-            n = len(rest[0])
-            cost += 100 if n <= 2 else 10 if n == 3 else 1
+            cost += {0: 100.0, 1: 100.0, 2: 100.0, 3: 10.0, 4: 1.0, 5: 0.1}.get(len(text), 0.01)
     return cost
 
 
@@ -469,15 +484,21 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     em = _Emitter(pack, an)
     source = em.emit(rule.node)
     anchors, back = an.anchor(rule.node)
-    literals = frozenset(a[1] for a in anchors if a[0] == "lit")
-    raws = tuple(sorted(a[1] for a in anchors if a[0] == "raw"))
+    literals, raws = _split(anchors)
     if ANY in anchors:
         back = None
+    options = tuple((*_split(a), b) for a, b in an.anchor_options(rule.node))
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 
     bounded = sre_parse.parse(source).getwidth()[1] < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
-                        back, rule.value, rule.absorbs, bounded=bounded)
+                        back, rule.value, rule.absorbs, bounded=bounded, options=options)
+
+
+def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:
+    """(literal anchors, raw regex anchors) of an anchor set."""
+    return (frozenset(a[1] for a in anchors if a[0] in ("lit", "pre")),
+            tuple(sorted(a[1] for a in anchors if a[0] == "raw")))
 
 
 def compile_pack(pack: Pack, key: str = "") -> CompiledPack:

@@ -60,17 +60,20 @@ class Engine:
         return cls(compiled, **kwargs)
 
     def _build_prefilter(self) -> None:
-        by_literal: dict[str, list[tuple[int, int | None]]] = {}
-        by_raw: dict[str, list[tuple[int, int | None]]] = {}
+        """One trie regex over the literal anchors of every anchor option of every rule, plus
+        one scan per distinct raw anchor; entries are (rule, option, back)."""
+        by_literal: dict[str, list[tuple[int, int, int]]] = {}
+        by_raw: dict[str, list[tuple[int, int, int]]] = {}
         self._unanchored: list[int] = []
         for r in self.rules:
-            if r.back is None:
+            if r.back is None or not r.options:
                 self._unanchored.append(r.index)
                 continue
-            for lit in r.literals:
-                by_literal.setdefault(lit, []).append((r.index, r.back))
-            for raw in r.raws:
-                by_raw.setdefault(raw, []).append((r.index, r.back))
+            for oi, (literals, raws, back) in enumerate(r.options):
+                for lit in literals:
+                    by_literal.setdefault(lit, []).append((r.index, oi, back))
+                for raw in raws:
+                    by_raw.setdefault(raw, []).append((r.index, oi, back))
         self._by_literal = by_literal
         word_lits = [w for w in by_literal if re.match(r"\w", w)]
         punct_lits = [w for w in by_literal if not re.match(r"\w", w)]
@@ -81,14 +84,14 @@ class Engine:
             parts.append("(?:" + trie_regex(punct_lits) + ")")
         self._prefilter = re.compile("|".join(parts)) if parts else None
         self._raw_passes = [(_raw_scan(src), re.compile(src), tuple(rs)) for src, rs in by_raw.items()]
-        self._hit_cache: dict[str, tuple[tuple[int, int | None], ...]] = {}
+        self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
-    def _rules_for_hit(self, hit: str) -> tuple[tuple[int, int | None], ...]:
-        """Rules anchored on ``hit`` or on any literal that is a prefix of it."""
+    def _rules_for_hit(self, hit: str) -> tuple[tuple[int, int, int], ...]:
+        """(rule, option, back) of the anchors that are ``hit`` or a prefix of it."""
         found = self._hit_cache.get(hit)
         if found is None:
             key = " ".join(hit.split())
-            acc: list[tuple[int, int | None]] = []
+            acc: list[tuple[int, int, int]] = []
             for i in range(1, len(key) + 1):
                 acc.extend(self._by_literal.get(key[:i], ()))
             found = self._hit_cache[hit] = tuple(dict.fromkeys(acc))
@@ -118,7 +121,9 @@ class Engine:
         starts = self._starts(text, wanted)
         out: list[Candidate] = []
         state: dict = {}
-        for n, (ri, start) in enumerate(sorted(starts, key=lambda x: (x[1], x[0]))):
+        nrules = len(self.rules)
+        for n, key in enumerate(sorted(start * nrules + ri for ri, start in starts)):
+            start, ri = divmod(key, nrules)
             rule = self.rules[ri]
             if deadline is not None and n % 64 == 0 and time.monotonic() > deadline:
                 raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (last rule {rule.name!r}); "
@@ -139,33 +144,53 @@ class Engine:
         return out
 
     def _starts(self, text: str, wanted) -> set[tuple[int, int]]:
-        """(rule, start) pairs to verify: found by one pass over the anchors of every rule."""
-        starts: set[tuple[int, int]] = set()
+        """(rule, start) pairs to verify, found in one pass over the anchors of every rule.
+
+        Each rule has several anchor options (its required items); all are counted, and the
+        rule is tried only around the option with the fewest hits in this text, times the
+        starts each hit costs (``back`` + 1). A rule with an option that never occurs cannot
+        match at all and is not tried."""
         rules = self.rules
-        token_starts: list[int] = []
-
-        def add(pos: int, entries) -> None:
-            for ri, back in entries:
-                if wanted is not None and rules[ri].label not in wanted:
-                    continue
-                if back == 0:
-                    starts.add((ri, pos))
-                else:
-                    if not token_starts:
-                        token_starts.extend(m.start() for m in TOKEN_RE.finditer(text))
-                    k = bisect_left(token_starts, pos)
-                    for s in token_starts[max(0, k - back):k]:
-                        starts.add((ri, s))
-                    starts.add((ri, pos))
-
+        hits: dict[tuple[int, int], list[int]] = {}
         if self._prefilter is not None:
+            rules_for_hit = self._rules_for_hit
             for m in self._prefilter.finditer(text):
-                add(m.start(), self._rules_for_hit(m.group()))
+                pos = m.start()
+                for ri, oi, _ in rules_for_hit(m.group()):
+                    hits.setdefault((ri, oi), []).append(pos)
         for scan, rx, entries in self._raw_passes:
             for m in scan.finditer(text):
                 pos = m.start()
                 if rx.match(text, pos):
-                    add(pos, entries)
+                    for ri, oi, _ in entries:
+                        hits.setdefault((ri, oi), []).append(pos)
+        starts: set[tuple[int, int]] = set()
+        token_starts: list[int] = []
+        for r in rules:
+            if (wanted is not None and r.label not in wanted) or r.index in self._unanchored:
+                continue
+            best = None
+            for oi, (_, _, back) in enumerate(r.options):
+                found = hits.get((r.index, oi))
+                if not found:
+                    best = None
+                    break
+                cost = len(found) * (back + 1)
+                if best is None or cost < best[0]:
+                    best = (cost, found, back)
+            if best is None:
+                continue
+            _, found, back = best
+            ri = r.index
+            if back == 0:
+                starts.update((ri, p) for p in found)
+                continue
+            if not token_starts:
+                token_starts.extend(m.start() for m in TOKEN_RE.finditer(text))
+            for pos in found:
+                k = bisect_left(token_starts, pos)
+                starts.update((ri, s) for s in token_starts[max(0, k - back):k])
+                starts.add((ri, pos))
         for ri in self._unanchored:
             if wanted is None or rules[ri].label in wanted:
                 starts.update((ri, m.start()) for m in TOKEN_RE.finditer(text))

@@ -130,7 +130,7 @@ def test_explain_says_how_far_a_rule_got(tmp_path):
     rules.write_text("rules:\n  - {name: my.said, label: x, pattern: 'قال الوزير \":\" _'}\n"
                      "  - {name: my.minister, label: y, pattern: 'الوزير'}\n"
                      "  - {name: my.never, label: z, pattern: 'أبداً'}\n", encoding="utf-8")
-    r = arules("explain", "قال الوزير إن الاجتماع انتهى", "--patterns", str(rules), "--no-default")
+    r = arules("explain", "قال الوزير إن الاجتماع انتهى: نعم", "--patterns", str(rules), "--no-default")
     assert r.returncode == 0, r.stderr
     assert "FAILED   my.said at 0" in r.stdout and "matched 2/4 items" in r.stdout and '":" did not match' in r.stdout
     assert "FIRED    my.minister [4:10]" in r.stdout
