@@ -21,6 +21,7 @@ from typing import Any
 
 from . import syntax
 from .loader import Pack, Rule
+from .normalize import normalize
 from .syntax import AnyWord, Alt, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
 
 LB = r"(?<!\w)"
@@ -65,6 +66,12 @@ class CompiledPack:
 def tokens(text: str) -> list[str]:
     """Words and single punctuation characters of a normalized literal."""
     return TOKEN_RE.findall(text)
+
+
+def literal_text(node) -> str:
+    """The text of a word or quoted literal as it matches: normalized like the text it runs on
+    (a rule may write أكد or إلى; the text is matched as اكد, الي)."""
+    return normalize(node.text).text
 
 
 def _is_word(tok: str) -> bool:
@@ -152,7 +159,7 @@ class _Analysis:
         """Kinds of the first (or last) token: 'w' word, 'p' punctuation, 'r' unknown (raw)."""
         node = self.resolve(node)
         if isinstance(node, (Word, Phrase)):
-            toks = tokens(node.text)
+            toks = tokens(literal_text(node))
             return frozenset("w" if _is_word(toks[-1 if last else 0]) else "p")
         if isinstance(node, LexRef):
             forms = self.lex_forms[node.name]
@@ -177,7 +184,7 @@ class _Analysis:
         """Anchors that can start a match of ``node``: ('lit', text), ('raw', src) or ANY."""
         node = self.resolve(node)
         if isinstance(node, (Word, Phrase)):
-            return {("lit", " ".join(tokens(node.text)))}
+            return {("lit", " ".join(tokens(literal_text(node))))}
         if isinstance(node, LexRef):
             return {("lit", f) for f in self.lex_forms[node.name]}
         if isinstance(node, AnyWord):
@@ -215,7 +222,7 @@ class _Analysis:
         """Most tokens a match of ``node`` can span (None: unbounded)."""
         node = self.resolve(node)
         if isinstance(node, (Word, Phrase)):
-            return len(tokens(node.text))
+            return len(tokens(literal_text(node)))
         if isinstance(node, LexRef):
             return max(len(tokens(f)) for f in self.lex_forms[node.name])
         if isinstance(node, AnyWord):
@@ -267,8 +274,8 @@ class _Emitter:
 
     def emit(self, node, lb: bool = True, rb: bool = True) -> str:
         if isinstance(node, (Word, Phrase)):
-            body = literal_regex(node.text)
-            toks = tokens(node.text)
+            body = literal_regex(literal_text(node))
+            toks = tokens(literal_text(node))
             return self.bound(body, lb and _is_word(toks[0]), rb and _is_word(toks[-1]))
         if isinstance(node, LexRef):
             return self.lexicon(node.name, lb, rb)
