@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import cache
-from .compiler import TOKEN_RE, CompiledPack, CompiledRule, compile_pack, trie_regex
+from .compiler import DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, compile_pack, trie_regex
 from .errors import ExtractionTimeout
 from .match import Match, Span
 from .normalize import Normalized, normalize
@@ -18,7 +18,7 @@ from .resources import data_dir, default_pattern_files
 from .syntax import FieldArg
 from .values import BuildContext, Built, FieldView, Reject, get_builder, get_finisher
 
-_SPACE = re.compile(r"\s")
+_NONWORD = re.compile(r"\W")
 
 
 @dataclass(frozen=True)
@@ -258,12 +258,14 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _snap(text: str, pos: int) -> int:
-    """The first whitespace at or after ``pos`` (so a match window never cuts a word)."""
+def _snap(text: str, pos: int, reach: int = DEFAULT_MAX_SPAN) -> int:
+    """The first non-word character at or after ``pos`` (so a match window never cuts a word),
+    looked for up to ``reach`` characters further: text without spaces or punctuation must not
+    make every window run to the end of the text (that made extraction quadratic)."""
     if pos >= len(text):
         return len(text)
-    m = _SPACE.search(text, pos)
-    return m.start() if m else len(text)
+    m = _NONWORD.search(text, pos, pos + reach)
+    return m.start() if m else min(pos + reach, len(text))
 
 
 def _token_starts_before(text: str, pos: int, count: int) -> list[int]:
