@@ -7,6 +7,7 @@ Slow variants are marked ``slow``: they run with ``--runslow`` or ``HYPOTHESIS_P
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import re
@@ -23,6 +24,7 @@ from hypothesis import strategies as st
 import reference
 import strategies as S
 from arabic_rules import Engine
+from arabic_rules.cli import stream_matches
 from arabic_rules.inputs import blocks
 from arabic_rules.normalize import normalize
 from arabic_rules.syntax import parse_pattern, render
@@ -238,17 +240,32 @@ def test_a_1mb_line_and_100k_cue_words_finish():
         assert time.perf_counter() - t < 60
 
 
-# --- 7. streaming -----------------------------------------------------------------------------------
+# --- 7. streaming ----------------------------------------------------------------------------------
 
-def _streamed(text: str, block: int) -> list:
+@cache
+def short_engine(max_span: int = 150) -> Engine:
+    """The default packs with a short match window, so that texts of a few hundred characters
+    already stream in several settled pieces (the CLI's margin is two windows)."""
+    pack = engine().pack
+    rules = tuple(dataclasses.replace(r, max_span=max_span) for r in pack.rules)
+    return Engine(dataclasses.replace(pack, rules=rules))
+
+
+def streamed(e: Engine, text: str, block: int) -> list:
+    """Matches of ``text`` read from a file in blocks of ``block`` characters, as `arules check` does."""
     with tempfile.TemporaryDirectory() as d:
         path = Path(d) / "long.txt"
         path.write_bytes(text.encode("utf-8"))
         out = []
-        for b in blocks(str(path), block=block):
-            for m in engine().extract(b.text, ref_date=REF):
-                out.append((m.label, m.rule, m.start + b.offset, m.end + b.offset, m.text))
+        for b, found in stream_matches(e, blocks(str(path), block=block), REF):
+            assert text[b.offset:b.offset + len(b.text)] == b.text
+            assert b.line == text.count("\n", 0, b.offset) + 1
+            out += [(m.label, m.rule, m.start + b.offset, m.end + b.offset, m.text) for m in found]
         return sorted(out)
+
+
+def whole(e: Engine, text: str) -> list:
+    return sorted((m.label, m.rule, m.start, m.end, m.text) for m in e.extract(text, ref_date=REF))
 
 
 @given(st.lists(S.pack_sentence(max_tokens=15), min_size=1, max_size=12),
@@ -257,5 +274,11 @@ def _streamed(text: str, block: int) -> list:
 def test_streaming_in_blocks_gives_the_matches_of_the_whole_text(sentences, breaks, block):
     text = "".join(s + b for s, b in zip(sentences, breaks)).lstrip("\ufeff")
     assume(text.strip())
-    whole = sorted((m.label, m.rule, m.start, m.end, m.text) for m in engine().extract(text, ref_date=REF))
-    assert _streamed(text, block) == whole
+    e = short_engine()
+    assert streamed(e, text, block) == whole(e, text)
+
+
+@pytest.mark.slow
+def test_streaming_a_long_text_with_the_default_window():
+    text = "\n".join(_pack_text(60_000, seed=s) for s in range(3))
+    assert streamed(engine(), text, 4096) == whole(engine(), text)

@@ -26,3 +26,24 @@ def test_match_window_is_bounded_on_text_without_spaces():
     assert _snap(text, 0 + 4000) <= 8000
     assert _snap("x" * 100_000, 10) <= 10 + 4000
     assert _snap("abc def", 1) == 3
+
+
+def test_streamed_blocks_do_not_cut_a_match_that_spans_line_breaks(tmp_path):
+    # found by the streaming property: blocks end at line breaks, and a quotation spanning one
+    # was lost when a block ended inside it
+    import dataclasses
+
+    from arabic_rules.cli import stream_matches
+    from arabic_rules.inputs import blocks
+
+    base = Engine.default()
+    e = Engine(dataclasses.replace(base.pack, rules=tuple(dataclasses.replace(r, max_span=60) for r in base.pack.rules)))
+    text = ("كلام عادي في السطر الأول\n" * 6 + "وقال رئيس اللجنة:\n«سنعلن النتائج\nفي 9 كانون الأول/ ديسمبر»\n\n"
+            "فقرة أخرى فيها 300 شخص\n") * 3
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    expected = sorted((m.rule, m.start, m.end) for m in e.extract(text))
+    for size in (16, 40, 64, 100):
+        got = sorted((m.rule, m.start + b.offset, m.end + b.offset)
+                     for b, found in stream_matches(e, blocks(str(path), block=size)) for m in found)
+        assert got == expected, size
