@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -240,11 +240,26 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
             starts.insert(i, c.start)
             kept.insert(i, c)
         chosen.extend(kept)
-    absorbing = [c for c in chosen if c.rule.absorbs]
+    # Absorbing matches of one label never overlap, so the only one of them that can contain c
+    # is the last one starting at or before c (a bisect, not a scan: scans made this quadratic).
+    absorbing: dict[str, list[Candidate]] = {}
+    for c in chosen:
+        if c.rule.absorbs:
+            absorbing.setdefault(c.rule.label, []).append(c)
     if absorbing:
+        index = {}
+        for label, cs in absorbing.items():
+            cs.sort(key=lambda a: a.start)
+            index[label] = (cs, [a.start for a in cs])
+
         def absorbed(c: Candidate) -> bool:
-            return any(c.rule.label in a.rule.absorbs and a.start <= c.start and c.end <= a.end and a is not c
-                       for a in absorbing)
+            for cs, starts in index.values():
+                i = bisect_right(starts, c.start) - 1
+                if i >= 0:
+                    a = cs[i]
+                    if a is not c and c.rule.label in a.rule.absorbs and c.end <= a.end:
+                        return True
+            return False
         chosen = [c for c in chosen if not absorbed(c)]
     chosen.sort(key=lambda c: (c.start, c.end))
     return chosen
