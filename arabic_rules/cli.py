@@ -119,8 +119,8 @@ def cmd_check(args) -> int:
     total = 0
     for name in args.files:
         try:
-            for block in blocks(name, args.encoding):
-                records = _records(engine, block, name, args.ref_date, labels)
+            for block, found in stream_matches(engine, blocks(name, args.encoding), args.ref_date, labels):
+                records = _records(block, found, name)
                 total += len(records)
                 if args.format == "jsonl":
                     report.write_jsonl((r for r, _ in records), out)
@@ -139,14 +139,67 @@ def cmd_check(args) -> int:
     return status
 
 
-def _records(engine, block, name, ref_date, labels):
+def stream_matches(engine, blocks, ref_date=None, labels=None, margin: int | None = None):
+    """``(block, matches)`` pairs for a text read in blocks, the same matches as extracting the
+    whole text at once (offsets relative to the block yielded, which may differ from the blocks read).
+
+    Blocks end at line breaks, but a match may span line breaks (and blank lines), so a block is
+    not extracted on its own: the text is only settled up to a line break that no candidate match
+    crosses and that lies ``margin`` characters (two match windows) away from both the
+    unsettled start and the end of what was read; the rest is carried into the next round. Overlaps never
+    chain across such a break, so the settled part resolves as it would in the whole text. A text
+    with no such break in 8 blocks is cut at its last line break anyway, to bound memory."""
+    from .inputs import Block
+
+    if margin is None:
+        margin = 2 * max((r.max_span for r in engine.rules), default=0) or 1
+    carry: Block | None = None
+    for block in blocks:
+        text = block.text if carry is None else carry.text + block.text
+        cur = Block(text, block.offset if carry is None else carry.offset, block.line if carry is None else carry.line)
+        cut = _settled_until(engine, text, margin)
+        if cut is None and len(text) > 8 * max(len(block.text), margin):
+            cut = text.rfind("\n", 0, len(text) - 1) + 1 or None
+        if cut is None:
+            carry = cur
+            continue
+        found = [m for m in engine.extract(text, ref_date=ref_date, labels=labels) if m.start < cut]
+        yield Block(text[:cut], cur.offset, cur.line), found
+        carry = Block(text[cut:], cur.offset + cut, cur.line + text.count("\n", 0, cut))
+    if carry is not None and carry.text:
+        yield carry, engine.extract(carry.text, ref_date=ref_date, labels=labels)
+
+
+def _settled_until(engine, text: str, margin: int) -> int | None:
+    """The last line break at least ``margin`` from both ends of ``text`` that no candidate
+    crosses (candidates are looked for in the last few margins only), or None."""
+    from .normalize import normalize
+
+    hi = len(text) - margin
+    if hi < margin:
+        return None
+    lo_search = max(margin, hi - 2 * margin)
+    tail_start = text.rfind("\n", 0, lo_search - margin) + 1  # candidates start after a line break here
+    tail = normalize(text[tail_start:])
+    spans = [(tail.orig(c.start) + tail_start, tail.end(c.end) + tail_start) for c in engine.candidates(tail)]
+    p = hi
+    while True:
+        p = text.rfind("\n", lo_search, p)
+        if p < 0:
+            return None
+        cut = p + 1
+        if not any(s < cut < e for s, e in spans):
+            return cut
+
+
+def _records(block, found, name):
     """Matches of one block as located records, with the text of the line each starts on."""
     from .report import located
 
     text = block.text
     newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
     out = []
-    for m in engine.extract(text, ref_date=ref_date, labels=labels):
+    for m in found:
         k = bisect_right(newlines, m.start - 1)
         line_start = newlines[k - 1] + 1 if k else 0
         line_end = newlines[k] if k < len(newlines) else len(text)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import syntax
-from .normalize import normalize
 from .loader import Pack, Rule
+from .normalize import normalize
 from .syntax import AnyWord, Alt, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
 
 LB = r"(?<!\w)"
@@ -183,7 +183,10 @@ class _Analysis:
         """Anchors that can start a match of ``node``: ('lit', text), ('raw', src) or ANY."""
         node = self.resolve(node)
         if isinstance(node, (Word, Phrase)):
-            return {("lit", " ".join(tokens(node.text)))}
+            toks = tokens(node.text)  # words up to the first punctuation (which may touch them)
+            words = [] if not _is_word(toks[0]) else toks[:next((i for i, t in enumerate(toks) if not _is_word(t)),
+                                                                len(toks))]
+            return {("lit", " ".join(words) if words else toks[0])}
         if isinstance(node, LexRef):
             return {("lit", f) for f in self.lex_forms[node.name]}
         if isinstance(node, AnyWord):

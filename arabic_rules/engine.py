@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from . import cache
-from .compiler import TOKEN_RE, CompiledPack, CompiledRule, compile_pack, first_chars, trie_regex
+from .compiler import DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, compile_pack, first_chars, trie_regex
 from .errors import ExtractionTimeout
 from .match import Match, Span
 from .normalize import Normalized, normalize
@@ -18,6 +18,7 @@ from .resources import data_dir, default_pattern_files
 from .syntax import FieldArg
 from .values import BuildContext, Built, FieldView, Reject, get_builder, get_finisher
 
+_NONWORD = re.compile(r"\W")
 
 
 @dataclass(frozen=True)
@@ -131,11 +132,7 @@ class Engine:
             if rule.bounded:
                 m = self._regex[ri].match(text, start)
             else:  # confine the match to a window that ends at whitespace (the backtracking guard)
-                limit = start + rule.max_span
-                if limit < len(text):
-                    space = text.find(" ", limit)
-                    limit = space if space >= 0 else len(text)
-                m = self._regex[ri].match(text, start, limit)
+                m = self._regex[ri].match(text, start, _snap(text, start + rule.max_span))
             if m is None or m.end() == m.start():
                 continue
             cand = self._candidate(rule, m, norm, ref_date, state)
@@ -293,16 +290,26 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
             starts.insert(i, c.start)
             kept.insert(i, c)
         chosen.extend(kept)
-    absorbing = sorted((c for c in chosen if c.rule.absorbs), key=lambda c: c.start)
+    # Absorbing matches of one label never overlap, so the only one of them that can contain c
+    # is the last one starting at or before c (a bisect, not a scan: scans made this quadratic).
+    absorbing: dict[str, list[Candidate]] = {}
+    for c in chosen:
+        if c.rule.absorbs:
+            absorbing.setdefault(c.rule.label, []).append(c)
     if absorbing:
-        a_starts = [a.start for a in absorbing]
-        longest = max(a.end - a.start for a in absorbing)
+        index = {}
+        for label, cs in absorbing.items():
+            cs.sort(key=lambda a: a.start)
+            index[label] = (cs, [a.start for a in cs])
 
         def absorbed(c: Candidate) -> bool:
-            i = bisect_right(a_starts, c.start)
-            lo = bisect_left(a_starts, c.start - longest)
-            return any(a is not c and c.rule.label in a.rule.absorbs and c.end <= a.end
-                       for a in absorbing[lo:i])
+            for cs, starts in index.values():
+                i = bisect_right(starts, c.start) - 1
+                if i >= 0:
+                    a = cs[i]
+                    if a is not c and c.rule.label in a.rule.absorbs and c.end <= a.end:
+                        return True
+            return False
         chosen = [c for c in chosen if not absorbed(c)]
     chosen.sort(key=lambda c: (c.start, c.end))
     return chosen
@@ -314,6 +321,16 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def _snap(text: str, pos: int, reach: int = DEFAULT_MAX_SPAN) -> int:
+    """The first non-word character at or after ``pos`` (so a match window never cuts a word),
+    looked for up to ``reach`` characters further: text without spaces or punctuation must not
+    make every window run to the end of the text (that made extraction quadratic)."""
+    if pos >= len(text):
+        return len(text)
+    m = _NONWORD.search(text, pos, pos + reach)
+    return m.start() if m else min(pos + reach, len(text))
 
 
 def compile_files(files: list[Path], use_cache: bool = True) -> CompiledPack:

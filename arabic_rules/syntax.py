@@ -327,7 +327,7 @@ def _render(node: Node, prec: int) -> str:
     if isinstance(node, Repeat):
         inner = node.node
         atom = _render(inner, 4) if isinstance(inner, (Repeat, Capture)) else _render(inner, 3)
-        return atom + _quantifier(node.min, node.max)
+        return _wrap(atom + _quantifier(node.min, node.max), prec > 3)  # x?? does not parse: (x?)?
     if isinstance(node, Capture):
         inner = node.node
         if isinstance(inner, Repeat) and not isinstance(inner.node, (Repeat, Capture)):

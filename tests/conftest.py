@@ -13,7 +13,23 @@ settings.register_profile("default", max_examples=60, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=2000, deadline=None,
                           suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "default")
+settings.load_profile(PROFILE)
+
+
+def pytest_addoption(parser):
+    parser.addoption("--runslow", action="store_true", default=False,
+                     help="run the tests marked slow (also on with HYPOTHESIS_PROFILE=thorough)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip ``@pytest.mark.slow`` tests unless asked for: the default run stays fast."""
+    if config.getoption("--runslow") or PROFILE == "thorough":
+        return
+    skip = pytest.mark.skip(reason="slow: run with --runslow or HYPOTHESIS_PROFILE=thorough")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 REF = dt.date(2021, 12, 13)
 

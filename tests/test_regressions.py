@@ -1,0 +1,63 @@
+"""Plain regression tests for bugs the property suite (tests/test_properties.py) found."""
+from arabic_rules import Engine
+from arabic_rules.engine import _snap
+from arabic_rules.syntax import AnyWord, Capture, Repeat, Word, parse_pattern, render
+
+
+def test_pattern_words_and_literals_are_normalized_like_the_text(rules_dir):
+    # found by the invariance property: أكد in a pattern matched neither أكد nor اكد in a text
+    e = Engine.from_paths([rules_dir(p="rules:\n  - {name: a, label: x, pattern: 'أكد \"إلى:\"'}\n")],
+                          use_cache=False)
+    for text in ("أكد إلى:", "اكد الى:", "أكّـد إِلى:"):
+        assert [m.text for m in e.extract(text)] == [text]
+
+
+def test_a_repeated_repetition_renders_with_parentheses():
+    # found by the round-trip property: Repeat(Repeat(_)) rendered as "_??", which does not parse
+    for ast in (Repeat(Repeat(AnyWord(), 0, 1), 0, 1), Capture("a", Repeat(Repeat(Word("قال"), 1, None), 0, 1)),
+                Repeat(Repeat(Repeat(Word("x"), 2, 2), 0, 1), 1, 3)):
+        assert parse_pattern(render(ast)) == ast
+
+
+def test_match_window_is_bounded_on_text_without_spaces():
+    # found by the linear-time property: with no whitespace ahead, every rule window ran to the
+    # end of the text, so "قال:«قال:«..." took quadratic time
+    text = "قال:«" * 50_000
+    assert _snap(text, 0 + 4000) <= 8000
+    assert _snap("x" * 100_000, 10) <= 10 + 4000
+    assert _snap("abc def", 1) == 3
+
+
+def test_streamed_blocks_do_not_cut_a_match_that_spans_line_breaks(tmp_path):
+    # found by the streaming property: blocks end at line breaks, and a quotation spanning one
+    # was lost when a block ended inside it
+    import dataclasses
+
+    from arabic_rules.cli import stream_matches
+    from arabic_rules.inputs import blocks
+
+    base = Engine.default()
+    e = Engine(dataclasses.replace(base.pack, rules=tuple(dataclasses.replace(r, max_span=60) for r in base.pack.rules)))
+    text = ("كلام عادي في السطر الأول\n" * 6 + "وقال رئيس اللجنة:\n«سنعلن النتائج\nفي 9 كانون الأول/ ديسمبر»\n\n"
+            "فقرة أخرى فيها 300 شخص\n") * 3
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    expected = sorted((m.rule, m.start, m.end) for m in e.extract(text))
+    for size in (16, 40, 64, 100):
+        got = sorted((m.rule, m.start + b.offset, m.end + b.offset)
+                     for b, found in stream_matches(e, blocks(str(path), block=size)) for m in found)
+        assert got == expected, size
+
+
+def test_absorbs_is_not_quadratic_in_the_number_of_dates():
+    # found by the linear-time property on 1 MB of news-like text: every candidate was checked
+    # against every absorbing match (dates absorb numbers)
+    import time
+
+    e = Engine.default()
+    text = "في 9 كانون الأول 2021 وصل 300 شخص، " * 8000
+    t = time.perf_counter()
+    found = e.extract(text)
+    assert time.perf_counter() - t < 10
+    assert {m.label for m in found} == {"date", "number"}
+    assert all(m.text != "9" and m.text != "2021" for m in found if m.label == "number")
