@@ -81,7 +81,7 @@ class Engine:
         if punct_lits:
             parts.append("(?:" + trie_regex(punct_lits) + ")")
         self._prefilter = re.compile("|".join(parts)) if parts else None
-        self._raw_passes = [(re.compile(r"(?:(?<!\w)|(?!\w))(?:" + src + ")"), tuple(rs))
+        self._raw_passes = [(re.compile(_first_char_guard(src) + r"(?:(?<!\w)|(?!\w))(?:" + src + ")"), tuple(rs))
                             for src, rs in by_raw.items()]
         self._hit_cache: dict[str, tuple[tuple[int, int | None], ...]] = {}
 
@@ -248,6 +248,71 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
         chosen = [c for c in chosen if not absorbed(c)]
     chosen.sort(key=lambda c: (c.start, c.end))
     return chosen
+
+
+def _first_char_guard(src: str) -> str:
+    """``(?=[...])`` with the characters a match of ``src`` can start with, or "" when unknown.
+
+    The raw passes start with a boundary assertion, which hides the first characters from `re`'s
+    own scan-ahead, so every position paid for the assertion (40 MB/s for ``[0-9]{1,2}``); the
+    lookahead is a necessary condition and makes the same pass about 6x faster."""
+    try:
+        from re import _parser as sre
+        parsed = sre.parse(src)
+        if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
+            return ""
+        items = _first_items(list(parsed), sre)
+    except Exception:  # noqa: BLE001 - an unknown shape only costs speed
+        return ""
+    return "(?=[" + "".join(items) + "])" if items else ""
+
+
+def _first_items(seq, sre) -> list[str] | None:
+    """Character-class items (regex source) that can start a match of the parsed ``seq``."""
+    if not seq:
+        return None
+    op, av = seq[0]
+    if op is sre.LITERAL:
+        return [re.escape(chr(av))]
+    if op is sre.IN:
+        out = []
+        for iop, iav in av:
+            if iop is sre.LITERAL:
+                out.append(re.escape(chr(iav)))
+            elif iop is sre.RANGE:
+                out.append(re.escape(chr(iav[0])) + "-" + re.escape(chr(iav[1])))
+            elif iop is sre.CATEGORY and iav in _CATEGORIES:
+                out.append(_CATEGORIES[iav])
+            else:
+                return None
+        return out
+    if op is sre.BRANCH:
+        out = []
+        for branch in av[1]:
+            got = _first_items(list(branch), sre)
+            if got is None:
+                return None
+            out.extend(got)
+        return out
+    if op is sre.SUBPATTERN:
+        add_flags, del_flags = av[1], av[2]
+        if add_flags or del_flags:
+            return None
+        return _first_items(list(av[3]), sre)
+    if op is sre.ATOMIC_GROUP:
+        return _first_items(list(av), sre)
+    if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT) and av[0] >= 1:
+        return _first_items(list(av[2]), sre)
+    return None
+
+
+def _sre_categories() -> dict:
+    from re import _constants as c
+    return {c.CATEGORY_DIGIT: r"\d", c.CATEGORY_NOT_DIGIT: r"\D", c.CATEGORY_SPACE: r"\s",
+            c.CATEGORY_NOT_SPACE: r"\S", c.CATEGORY_WORD: r"\w", c.CATEGORY_NOT_WORD: r"\W"}
+
+
+_CATEGORIES = _sre_categories()
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:
