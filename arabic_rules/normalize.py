@@ -107,13 +107,40 @@ def _edits_per_line(text: str) -> list[tuple[int, int, str]]:
     for line in text.splitlines(keepends=True):
         if unicodedata.is_normalized("NFKC", line):
             edits.extend((pos + m.start(), pos + m.end(), "") for m in _DELETE_RE.finditer(line))
-        else:
-            for i, c in enumerate(line):
-                r = _DELETE_RE.sub("", unicodedata.normalize("NFKC", c))
+        else:  # only characters outside the stable set can change (a per-character NFKC)
+            for m in _MAYBE_CHANGED_RE.finditer(line):
+                c = m.group()
+                r = _NFKC_CHAR.get(c)
+                if r is None:
+                    r = _NFKC_CHAR[c] = _DELETE_RE.sub("", unicodedata.normalize("NFKC", c))
                 if r != c:
+                    i = m.start()
                     edits.append((pos + i, pos + i + 1, r))
         pos += len(line)
     return edits
+
+
+def _stable_class() -> re.Pattern:
+    """A regex for the characters that may change under per-character NFKC + deletion.
+
+    Only ASCII, the Arabic block and general punctuation are tested (at import: about 2,400
+    characters); everything outside them is treated as possibly changing, so the result is
+    exactly the per-character loop, but news lines skip their plain letters in C."""
+    stable = [c for lo, hi in ((0, 0x7FF), (0x2000, 0x206F)) for c in map(chr, range(lo, hi + 1))
+              if not _DELETE_RE.fullmatch(c) and unicodedata.normalize("NFKC", c) == c]
+    ranges: list[list[int]] = []
+    for c in stable:
+        o = ord(c)
+        if ranges and ranges[-1][1] == o - 1:
+            ranges[-1][1] = o
+        else:
+            ranges.append([o, o])
+    body = "".join(f"\\u{lo:04x}" if lo == hi else f"\\u{lo:04x}-\\u{hi:04x}" for lo, hi in ranges)
+    return re.compile(f"[^{body}]")
+
+
+_NFKC_CHAR: dict[str, str] = {}
+_MAYBE_CHANGED_RE = _stable_class()
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> Normalized:

@@ -22,3 +22,30 @@ def test_first_char_guard_gives_up_on_what_it_cannot_bound():
     assert _first_char_guard('"[^"]+"|«[^»]+»') == '(?=["«])'
     for src in ["a?b", ".x", "(?i)x", "[^a]b", r"\bx", ""]:
         assert _first_char_guard(src) == ""
+
+
+def _edits_per_character(text):
+    """The plain per-character loop the fast path replaces (for lines that are not NFKC)."""
+    import unicodedata
+
+    from arabic_rules.normalize import _DELETE_RE
+
+    edits, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        if unicodedata.is_normalized("NFKC", line):
+            edits.extend((pos + m.start(), pos + m.end(), "") for m in _DELETE_RE.finditer(line))
+        else:
+            for i, c in enumerate(line):
+                r = _DELETE_RE.sub("", unicodedata.normalize("NFKC", c))
+                if r != c:
+                    edits.append((pos + i, pos + i + 1, r))
+        pos += len(line)
+    return edits
+
+
+@given(st.text(alphabet=st.sampled_from(
+    "قال أإآٱىی٣۴ ً ّ ـ\u200f\u00a0ﻻﺍﺎ\ufb50①ﬁ²é\u0301\u0654\u2002\u2028\n\t.،a1\U0001d400"), max_size=80))
+def test_normalize_fast_path_equals_the_per_character_loop(text):
+    from arabic_rules.normalize import _edits_per_line
+
+    assert _edits_per_line(text) == _edits_per_character(text)
