@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import time
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -242,10 +242,8 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
         chosen.extend(kept)
     absorbing = [c for c in chosen if c.rule.absorbs]
     if absorbing:
-        def absorbed(c: Candidate) -> bool:
-            return any(c.rule.label in a.rule.absorbs and a.start <= c.start and c.end <= a.end and a is not c
-                       for a in absorbing)
-        chosen = [c for c in chosen if not absorbed(c)]
+        covers = _Covers(absorbing)
+        chosen = [c for c in chosen if not covers.absorbed(c)]
     chosen.sort(key=lambda c: (c.start, c.end))
     return chosen
 
@@ -313,6 +311,37 @@ def _sre_categories() -> dict:
 
 
 _CATEGORIES = _sre_categories()
+
+
+class _Covers:
+    """Per absorbed label, the absorbing spans sorted by start with a running maximum of their
+    ends: "is ``c`` inside an absorbing match?" is one bisect instead of a scan of them all."""
+
+    def __init__(self, absorbing: list[Candidate]):
+        by_label: dict[str, list[Candidate]] = {}
+        for a in absorbing:
+            for label in set(a.rule.absorbs):
+                by_label.setdefault(label, []).append(a)
+        self._index = {}
+        for label, spans in by_label.items():
+            spans.sort(key=lambda a: a.start)
+            best: list[Candidate] = []
+            for a in spans:
+                best.append(a if not best or a.end > best[-1].end else best[-1])
+            self._index[label] = ([a.start for a in spans], best, spans)
+
+    def absorbed(self, c: Candidate) -> bool:
+        found = self._index.get(c.rule.label)
+        if found is None:
+            return False
+        starts, best, spans = found
+        k = bisect_right(starts, c.start)
+        if k == 0:
+            return False
+        a = best[k - 1]  # the absorbing span that starts at or before c and reaches furthest
+        if a is not c:
+            return a.end >= c.end
+        return any(b is not c and b.end >= c.end for b in spans[:k])  # rare: c absorbs its own label
 
 
 def _trim(text: str, s: int, e: int) -> tuple[int, int]:

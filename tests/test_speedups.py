@@ -49,3 +49,24 @@ def test_normalize_fast_path_equals_the_per_character_loop(text):
     from arabic_rules.normalize import _edits_per_line
 
     assert _edits_per_line(text) == _edits_per_character(text)
+
+
+class _R:
+    def __init__(self, label, absorbs, index):
+        self.label, self.absorbs, self.index, self.priority = label, absorbs, index, 0
+
+
+@given(st.lists(st.tuples(st.sampled_from(["date", "number", "x"]), st.integers(0, 30), st.integers(1, 8),
+                          st.sampled_from([(), ("number",), ("number", "x"), ("date",), ("x",)])), max_size=25))
+def test_absorbs_index_equals_the_pairwise_check(items):
+    from arabic_rules.engine import Candidate, _Covers
+
+    cands = [Candidate(_R(label, absorbs, i), s, s + n, {}, None, {}) for i, (label, s, n, absorbs) in enumerate(items)]
+    absorbing = [c for c in cands if c.rule.absorbs]
+    if not absorbing:
+        return
+    covers = _Covers(absorbing)
+    for c in cands:
+        pairwise = any(c.rule.label in a.rule.absorbs and a.start <= c.start and c.end <= a.end and a is not c
+                       for a in absorbing)
+        assert covers.absorbed(c) == pairwise
