@@ -49,6 +49,11 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--ref-date", type=_date)
     e.add_argument("--rule", help="only show this rule (a name or a prefix such as date.)")
     _patterns_args(e)
+
+    b = sub.add_parser("bench", help="measure throughput side by side (the bench suite; minutes)")
+    from .benchmark import add_arguments
+
+    add_arguments(b)
     return ap
 
 
@@ -59,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         ap.print_help()
         return EXIT_USAGE
     try:
-        return {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain}[args.command](args)
+        return {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain,
+                "bench": cmd_bench}[args.command](args)
     except RuleError as e:
         _print_problems(e.problems)
         return EXIT_USAGE
@@ -185,6 +191,12 @@ def cmd_test(args) -> int:
             print(f"{r.example.loc}: {mark} {r.rule.name}" + (f": {r.message}" if r.message else ""))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(pack.rules)} rules)")
     return EXIT_FAIL if failed else EXIT_OK
+
+
+def cmd_bench(args) -> int:
+    from .benchmark import main as bench_main
+
+    return bench_main(args)
 
 
 def cmd_explain(args) -> int:
