@@ -755,8 +755,14 @@ def options_from(args) -> Options:
                    progress=not args.no_progress)
 
 
-def main(args) -> int:
+def main(argv: list[str] | None = None, prog: str = "arules bench") -> int:
     """`arules bench`: run the suite and print the table; 0 whatever the figures (it measures)."""
+    import argparse
+
+    ap = argparse.ArgumentParser(prog=prog, description="Throughput of arabic_rules, side by side with the "
+                                 "\\w+ floor, the naive per-rule loop and dateparser, on the same text.")
+    add_arguments(ap)
+    args = ap.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         res = run(options_from(args))
     except FileNotFoundError as e:

@@ -50,22 +50,24 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--rule", help="only show this rule (a name or a prefix such as date.)")
     _patterns_args(e)
 
-    b = sub.add_parser("bench", help="measure throughput side by side (the bench suite; minutes)")
-    from .benchmark import add_arguments
-
-    add_arguments(b)
+    # listed here for --help; its options live in arabic_rules.benchmark (imported only when run)
+    sub.add_parser("bench", help="measure throughput side by side (arules bench --help; takes minutes)")
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:
+        from .benchmark import main as bench_main
+
+        return bench_main(argv[1:])
     ap = parser()
     args = ap.parse_args(argv)
     if args.command is None:
         ap.print_help()
         return EXIT_USAGE
     try:
-        return {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain,
-                "bench": cmd_bench}[args.command](args)
+        return {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain}[args.command](args)
     except RuleError as e:
         _print_problems(e.problems)
         return EXIT_USAGE
@@ -191,12 +193,6 @@ def cmd_test(args) -> int:
             print(f"{r.example.loc}: {mark} {r.rule.name}" + (f": {r.message}" if r.message else ""))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(pack.rules)} rules)")
     return EXIT_FAIL if failed else EXIT_OK
-
-
-def cmd_bench(args) -> int:
-    from .benchmark import main as bench_main
-
-    return bench_main(args)
 
 
 def cmd_explain(args) -> int:
