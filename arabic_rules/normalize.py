@@ -108,7 +108,7 @@ def _edits_per_line(text: str) -> list[tuple[int, int, str]]:
         if unicodedata.is_normalized("NFKC", line):
             edits.extend((pos + m.start(), pos + m.end(), "") for m in _DELETE_RE.finditer(line))
         else:  # only characters outside the stable set can change (a per-character NFKC)
-            for m in _MAYBE_CHANGED_RE.finditer(line):
+            for m in _maybe_changed().finditer(line):
                 c = m.group()
                 r = _NFKC_CHAR.get(c)
                 if r is None:
@@ -140,7 +140,14 @@ def _stable_class() -> re.Pattern:
 
 
 _NFKC_CHAR: dict[str, str] = {}
-_MAYBE_CHANGED_RE = _stable_class()
+_MAYBE_CHANGED: list[re.Pattern] = []
+
+
+def _maybe_changed() -> re.Pattern:
+    """`_stable_class`, built on first use (it costs a few ms: not at import, for cold start)."""
+    if not _MAYBE_CHANGED:
+        _MAYBE_CHANGED.append(_stable_class())
+    return _MAYBE_CHANGED[0]
 
 
 def _apply(text: str, edits: list[tuple[int, int, str]]) -> Normalized:

@@ -70,3 +70,19 @@ def test_absorbs_index_equals_the_pairwise_check(items):
         pairwise = any(c.rule.label in a.rule.absorbs and a.start <= c.start and c.end <= a.end and a is not c
                        for a in absorbing)
         assert covers.absorbed(c) == pairwise
+
+
+def test_a_cached_pack_runs_without_yaml_or_lark():
+    """Cold start: with the compiled pack in the cache, neither the loader's yaml nor lark loads."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from arabic_rules import Engine; e = Engine.default(); e.extract('قال 3 مارس');"
+            "print(sorted(m for m in ('yaml', 'lark', 'arabic_rules.loader', 'arabic_rules.benchmark')"
+            " if m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # fill the cache
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
