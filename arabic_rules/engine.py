@@ -81,8 +81,21 @@ class Engine:
         if punct_lits:
             parts.append("(?:" + trie_regex(punct_lits) + ")")
         self._prefilter = re.compile("|".join(parts)) if parts else None
-        self._raw_passes = [(re.compile(_first_char_guard(src) + r"(?:(?<!\w)|(?!\w))(?:" + src + ")"), tuple(rs))
-                            for src, rs in by_raw.items()]
+        # Raw anchors whose first characters are known share one scan for those characters; each
+        # is then tried only there (same hits as its own finditer pass). The others get a pass each.
+        self._raw_passes = []
+        self._raw_guarded = []
+        firsts: list[str] = []
+        for src, rs in by_raw.items():
+            guard = _first_char_guard(src)
+            rx = re.compile(guard + r"(?:(?<!\w)|(?!\w))(?:" + src + ")")
+            if guard:
+                self._raw_guarded.append((rx, tuple(rs)))
+                firsts.append(guard[len("(?=["):-len("])")])
+            else:
+                self._raw_passes.append((rx, tuple(rs)))
+        # a raw match starts where a first character is not glued to a word character before it
+        self._raw_scan = re.compile("[" + "".join(firsts) + r"](?<!\w\w)") if firsts else None
         self._hit_cache: dict[str, tuple[tuple[int, int | None], ...]] = {}
 
     def _rules_for_hit(self, hit: str) -> tuple[tuple[int, int | None], ...]:
@@ -153,6 +166,18 @@ class Engine:
         if self._prefilter is not None:
             for m in self._prefilter.finditer(text):
                 add(m.start(), self._rules_for_hit(m.group()))
+        if self._raw_scan is not None:
+            positions = [m.start() for m in self._raw_scan.finditer(text)]
+            for rx, entries in self._raw_guarded:
+                if wanted is not None and not any(rules[ri].label in wanted for ri, _ in entries):
+                    continue
+                match, last = rx.match, 0
+                for pos in positions:  # finditer's rule: the next hit starts at or after the last end
+                    if pos >= last:
+                        m = match(text, pos)
+                        if m is not None:
+                            add(pos, entries)
+                            last = m.end()
         for rx, entries in self._raw_passes:
             for m in rx.finditer(text):
                 add(m.start(), entries)

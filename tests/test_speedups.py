@@ -1,7 +1,7 @@
 """Regression tests for the engine's speed paths: each must give exactly what the plain way gives."""
 import re
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from arabic_rules.engine import _first_char_guard
@@ -86,3 +86,37 @@ def test_a_cached_pack_runs_without_yaml_or_lark():
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # fill the cache
     out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
     assert out.strip() == "[]"
+
+
+def _starts_with_one_pass_per_raw(engine, text):
+    """The reference: every raw anchor regex run with its own finditer over the whole text."""
+    saved = engine._raw_scan, engine._raw_passes
+    engine._raw_passes = engine._raw_passes + engine._raw_guarded
+    engine._raw_scan = None
+    try:
+        return engine._starts(text, None)
+    finally:
+        engine._raw_scan, engine._raw_passes = saved
+
+
+RAW_PACK = """
+rules:
+  - {name: a, label: x, pattern: 'n:re"[0-9]{1,2}" @w'}
+  - {name: b, label: y, pattern: 'n:re"[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+" _?'}
+  - {name: c, label: z, pattern: 'q:re"«[^»]+»"'}
+  - {name: d, label: z, pattern: 'q:re"-?[0-9]+"'}
+lexicons:
+  w: [مارس, يوم]
+"""
+
+
+@example("وصل 12,345 و«1,234» 7 مارس")
+@given(st.text(alphabet="0123456789 ,-«»مارسيوa\n", max_size=60))
+def test_shared_raw_scan_gives_the_starts_of_one_pass_per_raw(tmp_path_factory, text):
+    from arabic_rules import Engine
+
+    d = tmp_path_factory.mktemp("raw")
+    (d / "p.yaml").write_text(RAW_PACK, encoding="utf-8")
+    e = Engine.from_paths([d], use_cache=False)
+    assert e._raw_guarded and e._raw_passes  # both paths are exercised
+    assert e._starts(text, None) == _starts_with_one_pass_per_raw(e, text)
