@@ -25,6 +25,7 @@ _SAME_LENGTH = {
     **{chr(0x06F0 + d): str(d) for d in range(10)},
 }
 _SAME_LENGTH_RE = re.compile("[" + "".join(_SAME_LENGTH) + "]")
+_ONE_TO_ONE = tuple({**{a: "\u0627" for a in "\u0622\u0623\u0625\u0671"}, **_SAME_LENGTH}.items())
 _NEEDS_WORK_RE = re.compile(f"[{_DELETABLE}\u0622\u0623\u0625\u0671" + "".join(_SAME_LENGTH) + "]")
 
 
@@ -35,10 +36,12 @@ def fold_char(c: str) -> str:
 
 
 def _fold_same_length(text: str) -> str:
-    if _ALEF_RE.search(text):
-        text = _ALEF_RE.sub("\u0627", text)
-    for ch in set(_SAME_LENGTH_RE.findall(text)):
-        text = text.replace(ch, _SAME_LENGTH[ch])
+    """The one-to-one folds (alefs, yeh, keheh, digits), by str.replace: a `in` test per folded
+    character is a fast scan, 5x quicker on news than a regex finding them (no output of a
+    fold is itself folded, so the order does not matter)."""
+    for ch, to in _ONE_TO_ONE:
+        if ch in text:
+            text = text.replace(ch, to)
     return text
 
 

@@ -120,3 +120,12 @@ def test_shared_raw_scan_gives_the_starts_of_one_pass_per_raw(tmp_path_factory, 
     e = Engine.from_paths([d], use_cache=False)
     assert e._raw_guarded and e._raw_passes  # both paths are exercised
     assert e._starts(text, None) == _starts_with_one_pass_per_raw(e, text)
+
+
+@given(st.text(alphabet="اأإآٱىیکك٠١٩۰۹قل 0\n", max_size=60))
+def test_one_to_one_folds_equal_the_regex_folds(text):
+    from arabic_rules.normalize import _SAME_LENGTH, _fold_same_length
+
+    expected = re.sub("[\u0622\u0623\u0625\u0671]", "\u0627", text)
+    expected = "".join(_SAME_LENGTH.get(c, c) for c in expected)
+    assert _fold_same_length(text) == expected
