@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import re
 import sys
 from bisect import bisect_right
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from .errors import ArabicRulesError, InputError, RuleError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+_NEWLINE = re.compile("\n")  # line starts of a block: found in C, not by a loop over characters
 
 
 def _date(text: str) -> _dt.date:
@@ -145,7 +147,7 @@ def _records(engine, block, name, ref_date, labels):
     from .report import located
 
     text = block.text
-    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+    newlines = [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
     out = []
     for m in engine.extract(text, ref_date=ref_date, labels=labels):
         k = bisect_right(newlines, m.start - 1)

@@ -129,3 +129,24 @@ def test_one_to_one_folds_equal_the_regex_folds(text):
     expected = re.sub("[\u0622\u0623\u0625\u0671]", "\u0627", text)
     expected = "".join(_SAME_LENGTH.get(c, c) for c in expected)
     assert _fold_same_length(text) == expected
+
+
+def test_check_locates_lines_and_columns_across_blocks(tmp_path):
+    """`arules check` records: line and col of every match, also when the file is read in blocks."""
+    import json
+
+    from arabic_rules import cli
+    from arabic_rules.engine import Engine
+    from arabic_rules.inputs import blocks
+
+    text = "".join(f"سطر {i}\nقال الوزير: «نعم» في 3 مارس\n\n" for i in range(40))
+    f = tmp_path / "t.txt"
+    f.write_text(text, encoding="utf-8")
+    engine = Engine.default()
+    recs = [r for b in blocks(str(f), block=200) for r, _ in cli._records(engine, b, str(f), None, None)]
+    lines = text.split("\n")
+    assert recs
+    for r in recs:
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert lines[r["line"] - 1][r["col"] - 1:].startswith(r["text"].split("\n")[0])
+    assert json.dumps(recs, ensure_ascii=False)
