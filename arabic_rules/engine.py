@@ -73,6 +73,8 @@ class Engine:
             for raw in r.raws:
                 by_raw.setdefault(raw, []).append((r.index, r.back))
         self._by_literal = by_literal
+        # labels with literal anchors: `labels=` without any of them skips the literal scan
+        self._literal_labels = frozenset(self.rules[ri].label for es in by_literal.values() for ri, _ in es)
         word_lits = [w for w in by_literal if re.match(r"\w", w)]
         punct_lits = [w for w in by_literal if not re.match(r"\w", w)]
         parts = []
@@ -163,7 +165,7 @@ class Engine:
                         starts.add((ri, s))
                     starts.add((ri, pos))
 
-        if self._prefilter is not None:
+        if self._prefilter is not None and (wanted is None or wanted & self._literal_labels):
             for m in self._prefilter.finditer(text):
                 add(m.start(), self._rules_for_hit(m.group()))
         if self._raw_scan is not None:

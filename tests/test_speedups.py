@@ -150,3 +150,14 @@ def test_check_locates_lines_and_columns_across_blocks(tmp_path):
         assert text[r["start"]:r["end"]] == r["text"]
         assert lines[r["line"] - 1][r["col"] - 1:].startswith(r["text"].split("\n")[0])
     assert json.dumps(recs, ensure_ascii=False)
+
+
+def test_labels_without_literal_anchors_skip_the_literal_scan_with_the_same_starts():
+    from arabic_rules import Engine
+
+    e = Engine.default()
+    text = "وقال الوزير: «سنبدأ في 3 مارس 2024 بتوزيع 1,500 طن»، وأكد أن 12 شاحنة وصلت."
+    for labels in [{"date"}, {"number"}, {"attribution"}, {"date", "number"}]:
+        wanted = frozenset(labels)
+        full = {(ri, s) for ri, s in e._starts(text, None) if e.rules[ri].label in wanted}
+        assert e._starts(text, wanted) == full
