@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import re
 import sys
 from bisect import bisect_right
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from .errors import ArabicRulesError, InputError, RuleError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+_NEWLINE = re.compile("\n")  # line starts of a block: found in C, not by a loop over characters
 
 
 def _date(text: str) -> _dt.date:
@@ -54,10 +56,18 @@ def parser() -> argparse.ArgumentParser:
     fo.add_argument("root", help="the radicals, e.g. 'ق و ل' or قول")
     fo.add_argument("measure", help="a measure of morphology.yaml, e.g. I-hollow, II, IV-hollow")
     fo.add_argument("--morphology", metavar="FILE", help="measure file (default: the shipped morphology.yaml)")
+
+    # listed here for --help; its options live in arabic_rules.benchmark (imported only when run)
+    sub.add_parser("bench", help="measure throughput side by side (arules bench --help; takes minutes)")
     return ap
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:
+        from .benchmark import main as bench_main
+
+        return bench_main(argv[1:])
     ap = parser()
     args = ap.parse_args(argv)
     if args.command is None:
@@ -197,7 +207,7 @@ def _records(block, found, name):
     from .report import located
 
     text = block.text
-    newlines = [i for i, c in enumerate(text) if c == "\n"] if "\n" in text else []
+    newlines = [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
     out = []
     for m in found:
         k = bisect_right(newlines, m.start - 1)

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import syntax
-from .loader import Pack, Rule
 from .normalize import normalize
 from .syntax import AnyWord, Alt, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
+
+if TYPE_CHECKING:  # the loader (and yaml) are not needed to run a pack from the cache
+    from .loader import Pack, Rule
 
 LB = r"(?<!\w)"
 RB = r"(?!\w)"

@@ -49,7 +49,8 @@ def _unstable_re() -> re.Pattern:
     """Characters that NFKC changes (BMP; built once, on the first text that needs it)."""
     chars = [chr(i) for i in range(0x80, 0x10000)
              if not 0xD800 <= i < 0xE000 and unicodedata.normalize("NFKC", chr(i)) != chr(i)]
-    return re.compile("[" + "".join(re.escape(c) for c in chars) + "]")
+    # beyond the BMP (mathematical letters, ...) every character is a candidate: rare in news
+    return re.compile("[" + "".join(re.escape(c) for c in chars) + "\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)

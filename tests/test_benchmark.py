@@ -1,0 +1,46 @@
+"""The bench suite's own pieces on a tiny corpus (the suite itself runs for minutes: not here)."""
+import gzip
+import json
+
+from arabic_rules import Engine, benchmark
+
+
+def _corpus(tmp_path):
+    docs = [f"قال الوزير إن {i} شاحنات وصلت في 3 مارس 2021." for i in range(6)]
+    with gzip.open(tmp_path / "a.jsonl.gz", "wt", encoding="utf-8") as f:
+        for d in docs[:3]:
+            f.write(json.dumps({"id": 1, "text": d}, ensure_ascii=False) + "\n")
+    (tmp_path / "b.txt").write_text("\n\n".join(docs[3:]), encoding="utf-8")
+    (tmp_path / "notes.md").write_text("not a corpus file", encoding="utf-8")
+    return docs
+
+
+def test_corpus_reading_mixes_files_and_cycles_a_small_corpus(tmp_path):
+    docs = _corpus(tmp_path)
+    assert [p.name for p in benchmark.corpus_files(tmp_path)] == ["a.jsonl.gz", "b.txt"]
+    got = list(benchmark.iter_docs(tmp_path))
+    assert got[0] == docs[0] and got[1].startswith(docs[3]) and len(got) == 4  # round-robin; txt is one doc
+    sample = benchmark.take(tmp_path, 0.001)
+    assert benchmark.nbytes(sample) >= 1000  # cycled past the corpus size
+
+
+def test_passes_count_what_the_engine_finds(tmp_path):
+    _corpus(tmp_path)
+    docs = list(benchmark.iter_docs(tmp_path))
+    engine = Engine.default()
+    counts = benchmark.engine_pass(engine, docs)
+    assert counts == {k: v for k, v in counts.items() if v} and {"number", "date"} <= set(counts)
+    assert benchmark.floor_pass(docs) > 0 and benchmark.naive_pass(engine, docs) >= sum(counts.values()) // 2
+    assert benchmark.parallel_pass(docs, 2) == counts
+
+
+def test_synthetic_rules_compile_and_bars_are_judged(tmp_path):
+    path = benchmark.synthetic_pack(tmp_path, 9, ["شاحنات"])
+    engine = Engine.from_paths([path], use_cache=False)
+    assert len(engine.rules) == 9
+    res = benchmark.Result(machine={"usable_cores": 2}, corpus={})
+    res.comparisons["same_text"] = {"engine_over_floor": 0.3, "engine_over_naive": 2.0}
+    res.scaling["rules"] = {"cost": 1.2}
+    bars = benchmark.evaluate(res)
+    assert bars["floor_ratio"]["ok"] is True and bars["naive_speedup"]["ok"] is False
+    assert bars["rules_x10_cost"]["ok"] is True and bars["jobs2_speedup"]["ok"] is None

@@ -1,0 +1,150 @@
+"""Regression tests for the engine's speed paths: each must give exactly what the plain way gives."""
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from arabic_rules.compiler import first_chars
+from arabic_rules.engine import _raw_scan
+
+_ALPHABET = "0123456789 قالتين،,.٬٫\"«»\n-ab"
+
+
+RAWS = ["[0-9]{1,2}", '"[^"]+"|«[^»]+»', "(?:(?<![\\w.,])[+-](?=[0-9]))?(?<![^\\W\\d_])[0-9]+", "-?[0-9]+",
+        "[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+", "قال(?!ت)"]
+
+
+@given(st.text(alphabet=_ALPHABET, max_size=60))
+def test_raw_scan_finds_every_start_a_raw_anchor_can_have(text):
+    """The fast scan (first characters, or the regex itself) finds every position where the raw
+    regex matches without cutting a word: those are the only starts a rule can use."""
+    for src in RAWS:
+        rx, scan = re.compile(src), _raw_scan(src)
+        found = {m.start() for m in scan.finditer(text) if rx.match(text, m.start())}
+        nosplit = re.compile(r"(?:(?<!\w)|(?!\w))(?:" + src + ")")
+        for p in range(len(text)):
+            if nosplit.match(text, p) and not (p and re.match(r"\w\w", text[p - 1:p + 1])):
+                assert p in found, (src, text, p)
+
+
+def test_first_chars_gives_up_on_what_it_cannot_bound():
+    assert first_chars("[0-9]{1,2}") == "[0-9]"
+    assert first_chars('"[^"]+"|«[^»]+»') == '["«]'
+    for src in (r"\w+", "a?", "(?=x)y?"):
+        assert first_chars(src) is None
+
+
+def _per_character(text):
+    """The plain way: every character through NFKC and the deletions, one by one."""
+    import unicodedata
+
+    from arabic_rules.normalize import _DELETE_RE, _apply
+
+    edits = []
+    for i, c in enumerate(text):
+        r = _DELETE_RE.sub("", unicodedata.normalize("NFKC", c))
+        if r != c:
+            edits.append((i, i + 1, r))
+    return _apply(text, edits)
+
+
+@given(st.text(alphabet=st.sampled_from(
+    "قال أإآٱىی٣۴ ً ّ ـ\u200f\u00a0ﻻﺍﺎ\ufb50①ﬁ²é\u0301\u0654\u2002\u2028\n\t.،a1\U0001d400"), max_size=80))
+def test_normalize_fast_path_equals_the_per_character_loop(text):
+    from arabic_rules.normalize import normalize
+
+    fast, slow = normalize(text), _per_character(text)
+    assert fast.text == slow.text
+    assert [fast.orig(n) for n in range(len(fast.text) + 1)] == [slow.orig(n) for n in range(len(slow.text) + 1)]
+
+
+class _R:
+    def __init__(self, label, absorbs, index):
+        self.label, self.absorbs, self.index, self.priority = label, absorbs, index, 0
+
+
+def _reference_overlaps(cands):
+    """Overlaps the slow, obvious way: per label longest/priority/leftmost greedy, then absorbs
+    checked against every absorbing match."""
+    kept = []
+    for label in {c.rule.label for c in cands}:
+        mine = sorted((c for c in cands if c.rule.label == label),
+                      key=lambda c: (-(c.end - c.start), -c.rule.priority, c.start, c.rule.index))
+        taken = []
+        for c in mine:
+            if all(c.end <= t.start or t.end <= c.start for t in taken):
+                taken.append(c)
+        kept += taken
+    absorbing = [a for a in kept if a.rule.absorbs]
+    return sorted((c for c in kept if not any(a is not c and c.rule.label in a.rule.absorbs and a.start <= c.start
+                                              and c.end <= a.end for a in absorbing)),
+                  key=lambda c: (c.start, c.end))
+
+
+@given(st.lists(st.tuples(st.sampled_from(["date", "number", "x"]), st.integers(0, 30), st.integers(1, 8),
+                          st.sampled_from([(), ("number",), ("number", "x"), ("date",), ("x",)])), max_size=25))
+def test_overlaps_and_absorbs_equal_the_pairwise_check(items):
+    from arabic_rules.engine import Candidate, resolve_overlaps
+
+    cands = [Candidate(_R(label, absorbs, i), s, s + n, {}, None, {}) for i, (label, s, n, absorbs) in enumerate(items)]
+    got = resolve_overlaps(list(cands))
+    want = _reference_overlaps(cands)
+    assert [(c.rule.index, c.start, c.end) for c in got] == [(c.rule.index, c.start, c.end) for c in want]
+
+
+def test_a_cached_pack_runs_without_yaml_or_lark():
+    """Cold start: with the compiled pack in the cache, neither the loader's yaml nor lark loads."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from arabic_rules import Engine; e = Engine.default(); e.extract('قال 3 مارس');"
+            "print(sorted(m for m in ('yaml', 'lark', 'arabic_rules.loader', 'arabic_rules.benchmark')"
+            " if m in sys.modules))")
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # fill the cache
+    out = subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True).stdout
+    assert out.strip() == "[]"
+
+
+@given(st.text(alphabet="اأإآٱىیکك٠١٩۰۹قل 0\n", max_size=60))
+def test_one_to_one_folds_equal_the_regex_folds(text):
+    from arabic_rules.normalize import _SAME_LENGTH, _fold_same_length
+
+    expected = re.sub("[\u0622\u0623\u0625\u0671]", "\u0627", text)
+    expected = "".join(_SAME_LENGTH.get(c, c) for c in expected)
+    assert _fold_same_length(text) == expected
+
+
+def test_check_locates_lines_and_columns_across_blocks(tmp_path):
+    """`arules check` records: line and col of every match, also when the file is read in blocks."""
+    import json
+
+    from arabic_rules import cli
+    from arabic_rules.engine import Engine
+    from arabic_rules.inputs import blocks
+
+    text = "".join(f"سطر {i}\nقال الوزير: «نعم» في 3 مارس\n\n" for i in range(40))
+    f = tmp_path / "t.txt"
+    f.write_text(text, encoding="utf-8")
+    engine = Engine.default()
+    recs = [r for b, found in cli.stream_matches(engine, blocks(str(f), block=200), margin=150)
+            for r, _ in cli._records(b, found, str(f))]
+    lines = text.split("\n")
+    assert recs
+    for r in recs:
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert lines[r["line"] - 1][r["col"] - 1:].startswith(r["text"].split("\n")[0])
+    assert json.dumps(recs, ensure_ascii=False)
+
+
+def test_labels_run_only_their_rules_with_the_same_starts():
+    from arabic_rules import Engine
+
+    e = Engine.default()
+    text = "وقال الوزير: «سنبدأ في 3 مارس 2024 بتوزيع 1,500 طن»، وأكد أن 12 شاحنة وصلت."
+    for labels in [{"date"}, {"number"}, {"attribution"}, {"date", "number"}]:
+        wanted = frozenset(labels)
+        full = {(ri, s) for ri, s in e._starts(text, None) if e.rules[ri].label in wanted}
+        assert e._starts(text, wanted) == full
