@@ -53,6 +53,7 @@ class CompiledRule:
     absorbs: tuple[str, ...]
     max_span: int = DEFAULT_MAX_SPAN
     bounded: bool = False  # the regex cannot match more than max_span characters anyway
+    width: int = DEFAULT_MAX_SPAN  # most characters one match can cover (max_span if unbounded)
     # every required item usable as an anchor: (literals, raws, back); the engine counts their
     # hits in each text and tries the rule only around the rarest (literals/raws/back above
     # are the best guess without a text, for lint and explain)
@@ -495,9 +496,10 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     options = tuple((*_split(a), b) for a, b in an.anchor_options(rule.node))
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 
-    bounded = sre_parse.parse(source).getwidth()[1] < DEFAULT_MAX_SPAN
+    width = min(sre_parse.parse(source).getwidth()[1], DEFAULT_MAX_SPAN)
+    bounded = width < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
-                        back, rule.value, rule.absorbs, bounded=bounded, options=options)
+                        back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options)
 
 
 def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:
