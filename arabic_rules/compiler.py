@@ -54,10 +54,11 @@ class CompiledRule:
     max_span: int = DEFAULT_MAX_SPAN
     bounded: bool = False  # the regex cannot match more than max_span characters anyway
     width: int = DEFAULT_MAX_SPAN  # most characters one match can cover (max_span if unbounded)
-    # every required item usable as an anchor: (literals, raws, back); the engine counts their
-    # hits in each text and tries the rule only around the rarest (literals/raws/back above
-    # are the best guess without a text, for lint and explain)
-    options: tuple[tuple[frozenset, tuple[str, ...], int], ...] = ()
+    # every required item usable as an anchor: (literals, raws, back, rest): the engine counts
+    # their hits in each text and tries the rule only around the rarest, and only where `rest`
+    # (the regex of the rule from that item on; "" for the first item) matches at the hit.
+    # literals/raws/back above are the best guess without a text, for lint and explain.
+    options: tuple[tuple[frozenset, tuple[str, ...], int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -261,23 +262,25 @@ class _Analysis:
         options = self.anchor_options(node)
         if not options:
             return self.first(node), None
-        chosen, back = min(options, key=lambda o: (anchor_cost(o[0]) * (o[1] + 1), o[1]))
+        chosen, back, _ = min(options, key=lambda o: (anchor_cost(o[0]) * (o[1] + 1), o[1]))
         return chosen, back
 
-    def anchor_options(self, node) -> list[tuple[set, int]]:
+    def anchor_options(self, node) -> list[tuple[set, int, Any]]:
         """Every anchor a rule could use: its first set, and the first set of each required
-        top-level item whose distance from the start is bounded (at most MAX_BACK tokens).
+        top-level item whose distance from the start is bounded (at most MAX_BACK tokens), with
+        the rest of the rule from that item on (a match needs that rest to match at the anchor).
         Any of them must occur in a text for the rule to match there."""
         first = self.first(node)
-        options = [] if ANY in first or not _anchorable(first) else [(first, 0)]
+        options = [] if ANY in first or not _anchorable(first) else [(first, 0, None)]
         node = self.resolve(node)
         while isinstance(node, Capture):
             node = self.resolve(node.node)
         before = 0
-        for i, item in enumerate(node.items if isinstance(node, Seq) else []):
+        items = node.items if isinstance(node, Seq) else ()
+        for i, item in enumerate(items):
             f = self.first(item)
             if i and not self.nullable(item) and ANY not in f and _anchorable(f):
-                options.append((f, before))
+                options.append((f, before, Seq(items[i:]) if i < len(items) - 1 else item))
             size = self.max_tokens(item)
             if size is None:
                 break
@@ -493,7 +496,8 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     literals, raws = _split(anchors)
     if ANY in anchors:
         back = None
-    options = tuple((*_split(a), b) for a, b in an.anchor_options(rule.node))
+    options = tuple((*_split(a), b, "" if rest is None else _Emitter(pack, an).emit(rest))
+                    for a, b, rest in an.anchor_options(rule.node))
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 
     width = min(sre_parse.parse(source).getwidth()[1], DEFAULT_MAX_SPAN)

@@ -42,6 +42,7 @@ class Engine:
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
         self._regex = [re.compile(r.source) for r in pack.rules]
+        self._rests: dict[str, re.Pattern] = {}
         self._build_prefilter()
 
     # construction -----------------------------------------------------------------------------
@@ -70,7 +71,7 @@ class Engine:
             if r.back is None or not r.options:
                 self._unanchored.append(r.index)
                 continue
-            for oi, (literals, raws, back) in enumerate(r.options):
+            for oi, (literals, raws, back, _) in enumerate(r.options):
                 for lit in literals:
                     by_literal.setdefault(lit, []).append((r.index, oi, back))
                 for raw in raws:
@@ -194,17 +195,27 @@ class Engine:
             if (wanted is not None and r.label not in wanted) or r.index in self._unanchored:
                 continue
             best = None
-            for oi, (_, _, back) in enumerate(r.options):
+            for oi, (_, _, back, rest) in enumerate(r.options):
                 found = hits.get((r.index, oi))
                 if not found:
                     best = None
                     break
                 cost = len(found) * (back + 1)
                 if best is None or cost < best[0]:
-                    best = (cost, found, back)
+                    best = (cost, found, back, rest)
             if best is not None:
-                work.append((r.index, best[2], best[1]))
+                _, found, back, rest = best
+                if rest:  # the rule from the anchor on must match at the hit, or no start can
+                    rx = self._rest_regex(rest)
+                    found = [p for p in found if rx.match(text, p, _snap(text, p + r.max_span))]
+                work.append((r.index, back, found))
         return work
+
+    def _rest_regex(self, source: str) -> re.Pattern:
+        rx = self._rests.get(source)
+        if rx is None:
+            rx = self._rests[source] = re.compile(source)
+        return rx
 
     def _starts(self, text: str, wanted) -> set[tuple[int, int]]:
         """(rule, token start) pairs a rule is tried at (for `explain` and tests)."""
