@@ -54,6 +54,7 @@ class CompiledRule:
     max_span: int = DEFAULT_MAX_SPAN
     bounded: bool = False  # the regex cannot match more than max_span characters anyway
     width: int = DEFAULT_MAX_SPAN  # most characters one match can cover (max_span if unbounded)
+    span: str | None = None  # the field reported as the match (the rest of the pattern is context)
     # every required item usable as an anchor: (literals, raws, back, rest): the engine counts
     # their hits in each text and tries the rule only around the rarest, and only where `rest`
     # (the regex of the rule from that item on; "" for the first item) matches at the hit.
@@ -503,7 +504,8 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     width = min(sre_parse.parse(source).getwidth()[1], DEFAULT_MAX_SPAN)
     bounded = width < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
-                        back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options)
+                        back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
+                        span=rule.span)
 
 
 def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:

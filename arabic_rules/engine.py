@@ -248,6 +248,8 @@ class Engine:
             if lex is not None:
                 value = self.pack.lexicons.get(lex, {}).get(" ".join(text[s:e].split()))
             fields[name] = (s, e, value)
+        if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
+            start, end, _ = fields.pop(rule.span)
         value, attrs = None, {}
         if rule.value is not None:
             try:

@@ -24,7 +24,7 @@ from .values import builder_names, get_builder
 
 TOP_KEYS = ("imports", "ref_date", "lexicons", "macros", "rules", "measures", "clitics", "verbs")
 VERB_KEYS = ("root", "measure", "lemma", "extra", "exclude")
-RULE_KEYS = ("name", "label", "pattern", "priority", "value", "examples", "absorbs", "doc")
+RULE_KEYS = ("name", "label", "pattern", "priority", "value", "examples", "absorbs", "span", "doc")
 EXAMPLE_KEYS = ("text", "not", "value", "ref_date", "attrs")
 NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*\Z")
 
@@ -82,6 +82,7 @@ class Rule:
     absorbs: tuple[str, ...]
     loc: Loc
     value_loc: Loc | None = None
+    span: str | None = None  # the field reported as the match; the rest of the pattern is context
 
 
 @dataclass(frozen=True)
@@ -374,7 +375,12 @@ class _Loader:
             examples = tuple(self.load_examples(path, body, ref_date))
             if pattern is not None:
                 vloc = self.at(path, body.value_nodes["value"]) if "value" in body else None
-                self.rules.append(Rule(name, label, pattern, source, priority, call, examples, absorbs, nloc, vloc))
+                span = body.get("span")
+                if span is not None and not isinstance(span, str):
+                    self.report(self.at(path, body.value_nodes["span"]), "E003", "'span' must be a field name")
+                    span = None
+                self.rules.append(Rule(name, label, pattern, source, priority, call, examples, absorbs, nloc, vloc,
+                                       span))
 
     def load_examples(self, path: Path, rule: _Map, ref_date):
         for item, node in self.items_of(path, rule, "examples", object):
@@ -577,6 +583,9 @@ class _Loader:
         return out
 
     def check_call(self, rule: Rule) -> None:
+        if rule.span is not None and rule.span not in self.captures(rule.node):
+            self.report(rule.loc, "E108", f"rule {rule.name!r}: span {rule.span!r} is not a field of the pattern; "
+                                          f"capture it as {rule.span}:(...)")
         if rule.value is None:
             return
         loc = rule.value_loc or rule.loc

@@ -17,17 +17,16 @@ a hundred only a value below 100 may follow with و, after a unit only a ten (خ
 group after a scale must be smaller than what came before (ألف وخمسمائة, not ألف وألفان); the
 rule is then rejected and the shorter rules find the separate numbers.
 
-Spans: a number rule may capture ``span:``; the `number` finisher reports that part as the match
-(the proclitic in «بخمسة» must be in the pattern, to pass the word boundary, but not in the span).
+Spans: number rules capture ``span:`` and declare ``span: span``, so the engine reports that part
+as the match (the proclitic in «بخمسة» is in the pattern, to pass the word boundary, not in the span).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .match import Match, Span
-from .values import BuildContext, Built, FieldView, Reject, builder, finisher
+from .values import BuildContext, Built, FieldView, Reject, builder
 
 _DIGIT_TOKEN = re.compile(r"[+-]?\d+(?:[ ,\u066c]\d{3}(?!\d))*(?:[.,\u066b]\d+)?|\S+")
 _MAGHREB_DECIMAL = re.compile(r"[+-]?\d+,\d{1,2}")
@@ -260,15 +259,3 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
         value = evaluate(text, ctx.lexicons, "frac" if kind == "fraction" else "value")
     return Built(value, {"kind": kind})
 
-
-@finisher("number")
-def _narrow_to_span(matches: list[Match], norm, ref_date) -> list[Match]:
-    """Report a number match as its ``span`` field (the number without a glued proclitic)."""
-    out = []
-    for m in matches:
-        inner = m.fields.get("span") if m.label == "number" else None
-        if inner is not None:
-            fields = {k: v for k, v in m.fields.items() if k != "span"}
-            m = replace(m, start=inner.start, end=inner.end, text=inner.text, fields=fields)
-        out.append(m)
-    return out
