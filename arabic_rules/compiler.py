@@ -140,7 +140,18 @@ class _Analysis:
 
     def __init__(self, pack: Pack):
         self.pack = pack
-        self.lex_forms = {n: sorted({f for f, _ in lx.entries}) for n, lx in pack.lexicons.items()}
+        # what a lexicon's regex is built from: stems that take every suffix, and the entries
+        # those do not cover, whole (for generated verbs: 4x smaller than all the entries)
+        self.lex_forms: dict[str, list[str]] = {}
+        self.lex_stems: dict[str, tuple[list[str], tuple[str, ...], list[str]]] = {}  # stems, suffixes, rest
+        for n, lx in pack.lexicons.items():
+            entries = {f for f, _ in lx.entries}
+            if lx.stems and lx.suffixes:
+                rest = entries - {s + e for s in lx.stems for e in ("", *lx.suffixes)}
+                self.lex_stems[n] = (sorted(lx.stems), lx.suffixes, sorted(rest))
+                self.lex_forms[n] = sorted(set(lx.stems) | rest)
+            else:
+                self.lex_forms[n] = sorted(entries)
 
     def resolve(self, node):
         return self.pack.macros[node.name].node if isinstance(node, SubRef) else node
@@ -364,7 +375,12 @@ class _Emitter:
 
     def lexicon(self, name: str, lb: bool, rb: bool) -> str:
         if name not in self.trie_cache:
-            self.trie_cache[name] = trie_regex(self.an.lex_forms[name])
+            if name in self.an.lex_stems:
+                stems, suffixes, rest = self.an.lex_stems[name]
+                body = f"(?:{trie_regex(stems)})(?:{trie_regex(suffixes)})?"
+                self.trie_cache[name] = body + (f"|{trie_regex(rest)}" if rest else "")
+            else:
+                self.trie_cache[name] = trie_regex(self.an.lex_forms[name])
         forms = self.an.lex_forms[name]
         starts_word = all(_is_word(f[0]) for f in forms)
         ends_word = all(_is_word(f[-1]) for f in forms)

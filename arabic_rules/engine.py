@@ -41,7 +41,7 @@ class Engine:
         self.timeout = timeout
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
-        self._regex = [re.compile(r.source) for r in pack.rules]
+        self._regex = _Lazy([r.source for r in pack.rules])
         self._rests: dict[str, re.Pattern] = {}
         self._build_prefilter()
 
@@ -290,6 +290,21 @@ class Engine:
                 matches = fn(matches, norm, ref_date)
         matches.sort(key=lambda m: (m.start, -m.end, m.label))
         return matches
+
+
+class _Lazy:
+    """Rule regexes compiled on first use: a short text needs only the rules whose anchors it
+    contains, and compiling every rule of the shipped packs takes seconds (big lexicon tries)."""
+
+    def __init__(self, sources: list[str]):
+        self._sources = sources
+        self._compiled: list[re.Pattern | None] = [None] * len(sources)
+
+    def __getitem__(self, i: int) -> re.Pattern:
+        rx = self._compiled[i]
+        if rx is None:
+            rx = self._compiled[i] = re.compile(self._sources[i])
+        return rx
 
 
 def _raw_scan(source: str) -> re.Pattern:

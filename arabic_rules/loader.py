@@ -46,6 +46,10 @@ class Lexicon:
     name: str
     entries: tuple[tuple[str, Any], ...]
     loc: Loc
+    # For generated verb forms: stems that take every one of `suffixes` (enclitic pronouns); the
+    # regex is built as stem + optional suffix, or any other entry whole (4x smaller, same words).
+    stems: tuple[str, ...] = ()
+    suffixes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -474,6 +478,7 @@ class _Loader:
         for group, specs in groups.items():
             gnode = groups.key_nodes[group]
             by_class: dict[str, list[tuple[str, Any]]] = {}
+            stems: dict[str, set[str]] = {}
             for spec, snode in self.items_of(path, groups, group, dict):
                 self.check_keys(path, spec, VERB_KEYS, "verb")
                 missing = [k for k in ("root", "measure", "lemma") if k not in spec]
@@ -492,14 +497,24 @@ class _Loader:
                     continue
                 for cls, items in forms.with_clitics.items():
                     by_class.setdefault(cls, []).extend((f, verb.lemma) for f in items)
+                    full, encs = set(items), self.enclitics(cls)
+                    stems.setdefault(cls, set()).update(
+                        b for b in forms.by_class.get(cls, ()) if encs and all(b + e in full for e in encs))
             if not self.define(path, group, gnode, "lexicon"):
                 continue
             everything = [e for items in by_class.values() for e in items]
-            self.lexicons[group] = Lexicon(group, tuple(dict.fromkeys(everything)), self.at(path, gnode))
+            suffixes = max((self.enclitics(c) for c in by_class), key=len, default=())
+            shared = set().union(*(stems[c] for c in by_class if self.enclitics(c) == suffixes))
+            self.lexicons[group] = Lexicon(group, tuple(dict.fromkeys(everything)), self.at(path, gnode),
+                                           tuple(sorted(shared)), suffixes)
             for cls, items in by_class.items():
                 name = f"{group}.{cls}"
                 if self.define(path, name, gnode, "lexicon"):
-                    self.lexicons[name] = Lexicon(name, tuple(dict.fromkeys(items)), self.at(path, gnode))
+                    self.lexicons[name] = Lexicon(name, tuple(dict.fromkeys(items)), self.at(path, gnode),
+                                                  tuple(sorted(stems[cls])), self.enclitics(cls))
+
+    def enclitics(self, cls: str) -> tuple[str, ...]:
+        return self.measures.clitics.get(cls, morphology.CliticSet()).enclitics
 
     # cross-references, after every file is read
     def visible(self, path: Path) -> set[Path]:
