@@ -177,34 +177,37 @@ class Engine:
         starts each hit costs (``back`` + 1). A rule with an option that never occurs cannot
         match at all and is not tried."""
         rules = self.rules
-        hits: dict[tuple[int, int], list[int]] = {}
+        # positions per distinct hit (one append per hit), then per (rule, option) the lists of
+        # the hits it is anchored on: the per-hit cost does not grow with the number of rules
+        by_hit: dict[str, list[int]] = {}
         if self._prefilter is not None:
-            rules_for_hit = self._rules_for_hit
             for m in self._prefilter.finditer(text):
-                pos = m.start()
-                for ri, oi, _ in rules_for_hit(m.group()):
-                    hits.setdefault((ri, oi), []).append(pos)
+                by_hit.setdefault(m.group(), []).append(m.start())
+        hits: dict[tuple[int, int], list[list[int]]] = {}
+        for key, positions in by_hit.items():
+            for ri, oi, _ in self._rules_for_hit(key):
+                hits.setdefault((ri, oi), []).append(positions)
         for scan, rx, entries in self._raw_passes:
-            for m in scan.finditer(text):
-                pos = m.start()
-                if rx.match(text, pos):
-                    for ri, oi, _ in entries:
-                        hits.setdefault((ri, oi), []).append(pos)
+            positions = [m.start() for m in scan.finditer(text) if rx.match(text, m.start())]
+            if positions:
+                for ri, oi, _ in entries:
+                    hits.setdefault((ri, oi), []).append(positions)
         work: list[tuple[int, int, list[int]]] = []
         for r in rules:
             if (wanted is not None and r.label not in wanted) or r.index in self._unanchored:
                 continue
             best = None
             for oi, (_, _, back, rest) in enumerate(r.options):
-                found = hits.get((r.index, oi))
-                if not found:
+                lists = hits.get((r.index, oi))
+                if not lists:
                     best = None
                     break
-                cost = len(found) * (back + 1)
+                cost = sum(map(len, lists)) * (back + 1)
                 if best is None or cost < best[0]:
-                    best = (cost, found, back, rest)
+                    best = (cost, lists, back, rest)
             if best is not None:
-                _, found, back, rest = best
+                _, lists, back, rest = best
+                found = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
                 if rest:  # the rule from the anchor on must match at the hit, or no start can
                     rx = self._rest_regex(rest)
                     found = [p for p in found if rx.match(text, p, _snap(text, p + r.max_span))]
