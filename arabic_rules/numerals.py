@@ -57,7 +57,14 @@ class Reading:
 _ROLE_PREFIXES = (("scale_", "scale"), ("frac_", "frac"), ("num_", "value"), ("ord_", "value"))
 
 
+_ROLES_CACHE: dict[int, tuple[Mapping, list]] = {}
+
+
 def _roles(lexicons: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
+    """(role, table) of the number lexicons, found by name prefix; computed once per pack."""
+    cached = _ROLES_CACHE.get(id(lexicons))
+    if cached is not None and cached[0] is lexicons:
+        return cached[1]
     out = []
     for name, table in lexicons.items():
         if name == "teen":
@@ -67,6 +74,7 @@ def _roles(lexicons: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Mapping
             if name.startswith(prefix):
                 out.append((role, table))
                 break
+    _ROLES_CACHE[id(lexicons)] = (lexicons, out)
     return out
 
 
