@@ -208,7 +208,9 @@ class Engine:
             if best is not None:
                 _, lists, back, rest = best
                 found = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
-                if rest:  # the rule from the anchor on must match at the hit, or no start can
+                if rest and len(found) * back > _REST_WORTH:
+                    # the rule from the anchor on must match at the hit, or no start can (its
+                    # regex costs a compile: worth it only when it saves many tries)
                     rx = self._rest_regex(rest)
                     found = [p for p in found if rx.match(text, p, _snap(text, p + r.max_span))]
                 work.append((r.index, back, found))
@@ -293,6 +295,9 @@ class Engine:
                 matches = fn(matches, norm, ref_date)
         matches.sort(key=lambda m: (m.start, -m.end, m.label))
         return matches
+
+
+_REST_WORTH = 200  # tries a rest check must be able to save to be worth compiling
 
 
 class _Lazy:
