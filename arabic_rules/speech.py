@@ -25,6 +25,16 @@ def is_quotation(text: str) -> bool:
     return QUOTES[text[0]] not in text[1:-1] or text[0] == QUOTES[text[0]] and text.count(text[0]) == 2
 
 
+def inside_quotation(ctx: BuildContext) -> bool:
+    """True when the match starts inside a quotation of its paragraph (an odd number of straight
+    quotes before it, or an unclosed « or “): a cue quoted in someone's words is not a new one."""
+    para = ctx.document.rfind("\n\n", 0, ctx.start) + 1
+    before = ctx.document[para:ctx.start]
+    if before.count('"') % 2:
+        return True
+    return before.rfind("«") > before.rfind("»") or before.rfind("“") > before.rfind("”")
+
+
 def _is_passive(ctx: BuildContext, cue: FieldView) -> bool:
     """A cue is passive when its form is only a passive one (قيل، أفيد، يقال), or when it is
     written with a damma on its first letters (ذُكر، أُعلن) where the spelling is shared."""
@@ -42,12 +52,13 @@ def _is_passive(ctx: BuildContext, cue: FieldView) -> bool:
 def attribution(ctx: BuildContext, cue: FieldView | None = None, speaker: FieldView | None = None,
                 content: FieldView | None = None, neg: FieldView | None = None,
                 lemma: FieldView | str | None = None, passive: str | None = None,
-                scope: str | None = None, at: str | None = None) -> Any:
+                scope: str | None = None, at: str | None = None, fallback: str | None = None) -> Any:
     """``{"lemma", "direct", "speaker", "content"}``; the lemma is the cue's lexicon value (or
     ``lemma``: a field such as the verb inside حسبما أفادت, or a literal; "" means none).
     attrs: ``negated`` (a ``neg`` field matched), ``passive`` (no speaker to carry over),
     ``scope: before`` (the content is the clause before the cue; the finisher sets it),
-    ``at="line_start"`` rejects a match that does not start a line (headlines)."""
+    ``at="line_start"`` rejects a match that does not start a line (headlines); ``fallback``: the
+    speaker is only used when no attribution comes earlier in the sentence (the finisher decides)."""
     if isinstance(lemma, FieldView):
         lemma = lemma.value if isinstance(lemma.value, str) else lemma.text
     elif lemma is None and cue is not None:
@@ -57,7 +68,11 @@ def attribution(ctx: BuildContext, cue: FieldView | None = None, speaker: FieldV
         attrs["passive"] = True
     if scope:
         attrs["scope"] = scope
+    if fallback:
+        attrs["fallback"] = True
     if at == "line_start" and ctx.document[:ctx.start].rstrip(" \t")[-1:] not in ("", "\n"):
+        raise Reject
+    if inside_quotation(ctx):
         raise Reject
     value = {
         "lemma": lemma or None,
@@ -85,6 +100,11 @@ def carry_over(matches: list[Match], norm, ref_date) -> list[Match]:
             if span is not None:
                 fields["content"] = span
                 value["content"] = span.text
+        if attrs.pop("fallback", False):
+            if last_speaker is not None and _earlier_in_sentence(text, m.start, out):
+                fields.pop("speaker", None)  # the earlier attribution's speaker carries over
+            else:
+                attrs["speaker_inferred"] = True
         if "speaker" in fields:
             last_speaker = fields["speaker"]
         elif not attrs.get("passive") and last_speaker is not None and value.get("lemma"):
@@ -94,6 +114,19 @@ def carry_over(matches: list[Match], norm, ref_date) -> list[Match]:
         attrs.pop("passive", None)
         out.append(dataclasses.replace(m, fields=fields, value=value, attrs=attrs))
     return out
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?؟]|\n[ \t]*\n")
+
+
+def _earlier_in_sentence(text: str, start: int, earlier: list[Match]) -> bool:
+    """True when an attribution of ``earlier`` ends in the sentence that holds ``start``
+    (sentences end at . ! ? ؟ or a blank line; a single line break does not end one)."""
+    begin = 0
+    for found in _SENTENCE_BREAK.finditer(text, 0, start):
+        if not (found.group() == "." and found.end() < len(text) and text[found.end()].isdigit()):
+            begin = found.end()
+    return any(p.label == "attribution" and p.end > begin for p in earlier)
 
 
 def _clause_before(text: str, end: int, earlier: list[Match]) -> Span | None:
