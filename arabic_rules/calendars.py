@@ -277,11 +277,13 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
                year1: FieldView | None = None, day2: FieldView | None = None, month2: FieldView | None = None,
                year2: FieldView | None = None, alt_month1: FieldView | None = None,
                alt_month2: FieldView | None = None, not_after: str | None = None,
-               only_after: str | None = None, not_in_clause: str | None = None) -> Any:
+               only_after: str | None = None, not_in_clause: str | None = None,
+               rel2: FieldView | None = None) -> Any:
     """An interval ``start/end`` (ISO 8601): «من 3 إلى 5 آذار» -> ``XXXX-03-03/XXXX-03-05``,
     «بين 2015 و2018» -> ``2015/2018``. Missing start parts come from the end; the start must
     not come after the end. ``not_in_clause`` names a lexicon of words (verbs of moving a date)
-    whose presence earlier in the clause makes «من A إلى B» two dates instead of a range."""
+    whose presence earlier in the clause makes «من A إلى B» two dates instead of a range.
+    ``rel2``, a deictic word after the end («من 12 إلى 16 أكتوبر المقبل»), places both ends."""
     _check_context(ctx, not_after, only_after)
     if not_in_clause:
         words = ctx.lexicons.get(not_in_clause, {})
@@ -291,8 +293,10 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
     y1 = year1 if year1 is not None else year2
     if (day1 is None) != (day2 is None):
         raise Reject
+    b = _date_parts(ctx, day=day2, month=month2, year=year2, alt_month=alt_month2, rel=rel2)
+    if rel2 is not None and y1 is None and ctx.ref_date is not None and b.day is not None:
+        y1 = FieldView("year1", str(b.day.year))  # the start is in the end's year
     a = _date_parts(ctx, day=day1, month=m1, year=y1, alt_month=alt_month1)
-    b = _date_parts(ctx, day=day2, month=month2, year=year2, alt_month=alt_month2)
     if year1 is None and year2 is not None and month1 is not None and a.value > b.value:
         before = FieldView("year1", str(_int(year2) - 1))  # «من 24 ديسمبر إلى 3 يناير 2022» spans new year
         a = _date_parts(ctx, day=day1, month=m1, year=before, alt_month=alt_month1)

@@ -249,17 +249,33 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
     return value
 
 
+_WORD_AFTER = re.compile(r"\s+(\w+)")
+
+
+def _word_after(ctx: BuildContext) -> str | None:
+    """The word right after the match when only whitespace separates them, else None."""
+    m = _WORD_AFTER.match(ctx.document, ctx.start + len(ctx.text))
+    return m.group(1) if m else None
+
+
 @builder("number")
-def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal", mark: str | None = None) -> Any:
+def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal", mark: str | None = None,
+           not_after: str | None = None, not_before: str | None = None) -> Any:
     """The number in field ``n`` (or the whole match): digits, digits with a scale word, or words.
 
     ``kind`` goes to ``attrs.kind``; with ``kind="fraction"`` an ambiguous word is read as a
     fraction (خمس: five or a fifth). ``mark``: the match counts only if the original text of
-    ``n`` carries this diacritic (ثُمن, a fraction, against ثمن, a price).
+    ``n`` carries this diacritic (ثُمن, a fraction, against ثمن, a price). ``not_after`` /
+    ``not_before`` name lexicons: no number right after one of their words (لم تسعَ is a verb)
+    or right before one (نصف نهائي is "semi-final").
     """
     view = n
     text = view.text if view is not None else ctx.text
     if mark is not None and (view is None or mark not in view.original):
+        raise Reject
+    if not_after and ctx.word_before() in ctx.lexicons.get(not_after, {}):
+        raise Reject
+    if not_before and _word_after(ctx) in ctx.lexicons.get(not_before, {}):
         raise Reject
     if view is not None and isinstance(view.value, (int, float)) and not isinstance(view.value, bool):
         value = view.value

@@ -31,8 +31,8 @@ def _right(m, exp: dict) -> bool:
     return True
 
 
-def evaluate(engine: Engine) -> tuple[float, float, list[str]]:
-    data = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
+def evaluate(engine: Engine, gold_path: Path = GOLD) -> tuple[float, float, list[str]]:
+    data = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
     ref = data["ref_date"]
     ref = ref if isinstance(ref, dt.date) else dt.date.fromisoformat(ref)
     tp = n_found = n_gold = 0

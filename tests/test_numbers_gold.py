@@ -31,8 +31,8 @@ def _strip(pred: str, gold: str) -> str:
     return pred
 
 
-def score(engine: Engine) -> tuple[float, float, list[str]]:
-    data = yaml.safe_load(GOLD.read_text(encoding="utf-8"))
+def score(engine: Engine, gold_path: Path = GOLD) -> tuple[float, float, list[str]]:
+    data = yaml.safe_load(gold_path.read_text(encoding="utf-8"))
     ref = data.get("ref_date")
     tp = n_pred = n_gold = 0
     errors: list[str] = []
