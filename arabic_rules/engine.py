@@ -5,7 +5,7 @@ import datetime as _dt
 import re
 import time
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -110,21 +110,23 @@ class Engine:
         run = wanted
         if wanted is not None:  # also run the rules that absorb a wanted label: a day is not a number
             run = wanted | {r.label for r in self.rules if wanted & set(r.absorbs)}
-        chosen = resolve_overlaps(self.candidates(norm, ref_date, run))
+        # values are built only for candidates that survive the overlaps so far (a builder may
+        # still reject one, and then the next in line is considered): most overlapped ones never are
+        cands = self.candidates(norm, ref_date, run, build=False)
+        chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date))
         if run != wanted:
             chosen = [c for c in chosen if c.rule.label in wanted]
         return self._finish([self._to_match(norm, c) for c in chosen], norm, ref_date)
 
-    def candidates(self, norm: Normalized, ref_date=None, wanted: frozenset | None = None) -> list[Candidate]:
-        """Every rule match at every position where its rule matches, values built (before
-        overlap resolution), in text order."""
-        out: list[Candidate] = []
-        state: dict = {}
-        for start, ri, m in self._raw_matches(norm.text, wanted):
-            cand = self._candidate(self.rules[ri], m, norm, ref_date, state)
-            if cand is not None:
-                out.append(cand)
-        return out
+    def candidates(self, norm: Normalized, ref_date=None, wanted: frozenset | None = None,
+                   build: bool = True) -> list[Candidate]:
+        """Every rule match at every position where its rule matches, in text order, before
+        overlaps are resolved; with values built (and the matches builders reject dropped)
+        unless ``build`` is false."""
+        cands = [self._candidate(self.rules[ri], m, norm.text) for _, ri, m in self._raw_matches(norm.text, wanted)]
+        if not build:
+            return cands
+        return [b for b in (self.build(c, norm, ref_date) for c in cands) if b is not None]
 
     def _raw_matches(self, text: str, wanted) -> list[tuple[int, int, re.Match]]:
         """(start, rule, regex match) for every position where a rule matches, sorted.
@@ -236,8 +238,8 @@ class Engine:
                 starts.update((ri, s) for s in token_starts)
         return starts
 
-    def _candidate(self, rule: CompiledRule, m: re.Match, norm: Normalized, ref_date, state) -> Candidate | None:
-        text = norm.text
+    def _candidate(self, rule: CompiledRule, m: re.Match, text: str) -> Candidate:
+        """A regex match as a candidate: trimmed spans, fields with their lexicon values."""
         start, end = _trim(text, m.start(), m.end())
         fields: dict[str, tuple[int, int, Any]] = {}
         for group, name, lex in rule.groups:
@@ -255,29 +257,30 @@ class Engine:
             fields[name] = (s, e, value)
         if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
             start, end, _ = fields.pop(rule.span)
-        value, attrs = None, {}
-        if rule.value is not None:
-            try:
-                value, attrs = self._build(rule, norm, start, end, fields, ref_date, state)
-            except Reject:
-                return None
-        return Candidate(rule, start, end, fields, value, attrs)
+        return Candidate(rule, start, end, fields, None, {})
 
-    def _build(self, rule, norm: Normalized, start, end, fields, ref_date, state):
+    def build(self, c: Candidate, norm: Normalized, ref_date) -> Candidate | None:
+        """``c`` with its value and attrs from the rule's builder; None if the builder rejects it."""
+        rule = c.rule
+        if rule.value is None:
+            return c
         text = norm.text
         views = {}
-        for k, (s, e, v) in fields.items():
+        for k, (s, e, v) in c.fields.items():
             os_, oe = norm.span(s, e)
             views[k] = FieldView(k, text[s:e], v, norm.original[os_:oe])
-        ctx = BuildContext(rule.name, rule.label, text[start:end], views, ref_date, self.pack.lexicons, state,
-                           document=text, start=start)
+        ctx = BuildContext(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons,
+                           document=text, start=c.start)
         call = rule.value
         args = [views.get(a.name) if isinstance(a, FieldArg) else a for a in call.args]
         kwargs = {k: (views.get(a.name) if isinstance(a, FieldArg) else a) for k, a in call.kwargs}
-        result = get_builder(call.name)(ctx, *args, **kwargs)
+        try:
+            result = get_builder(call.name)(ctx, *args, **kwargs)
+        except Reject:
+            return None
         if isinstance(result, Built):
-            return result.value, dict(result.attrs)
-        return result, {}
+            return replace(c, value=result.value, attrs=dict(result.attrs))
+        return replace(c, value=result)
 
     def _to_match(self, norm: Normalized, c: Candidate) -> Match:
         s, e = norm.span(c.start, c.end)
@@ -332,10 +335,11 @@ def _raw_scan(source: str) -> re.Pattern:
     return re.compile(cls)
 
 
-def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
+def resolve_overlaps(cands: list[Candidate], build=None) -> list[Candidate]:
     """Within a label keep the longest match, then the higher priority, then the leftmost;
     different labels may overlap. Then a rule's ``absorbs`` drops matches of the labels it
-    names that lie inside it (a year inside a date is not a separate number)."""
+    names that lie inside it (a year inside a date is not a separate number). ``build``, if given,
+    builds (or rejects: None) each candidate as it would be kept."""
     by_label: dict[str, list[Candidate]] = {}
     for c in cands:
         by_label.setdefault(c.rule.label, []).append(c)
@@ -350,6 +354,10 @@ def resolve_overlaps(cands: list[Candidate]) -> list[Candidate]:
                 continue
             if i < len(kept) and kept[i].start < c.end:
                 continue
+            if build is not None:
+                c = build(c)
+                if c is None:  # rejected by its builder: the next candidate in line may take the place
+                    continue
             starts.insert(i, c.start)
             kept.insert(i, c)
         chosen.extend(kept)

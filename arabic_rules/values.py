@@ -35,7 +35,6 @@ class BuildContext:
     fields: Mapping[str, FieldView]
     ref_date: _dt.date | None
     lexicons: Mapping[str, Mapping[str, Any]]  # lexicon -> normalized form -> value
-    state: dict = field(default_factory=dict)  # per-text scratch space shared by builders
     document: str = ""  # the whole normalized text, for context checks (a headline starts a line)
     start: int = 0  # where the match starts in ``document``
 
