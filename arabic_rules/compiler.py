@@ -309,10 +309,40 @@ def _anchorable(anchors: set) -> bool:
 
 
 def raw_width(source: str) -> int | None:
-    """Most characters a raw regex can match (None: unbounded); also a bound on its tokens."""
+    """Most tokens a raw regex can match (None: unbounded): one if it matches only word
+    characters (``[وف]?ال`` and any word is one word however long), else at most its width."""
+    from re import _constants as c  # type: ignore[attr-defined]
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 
-    hi = sre_parse.parse(source).getwidth()[1]
+    parsed = sre_parse.parse(source)
+
+    def words_only(items) -> bool:
+        for op, av in items:
+            if op in (c.ASSERT, c.ASSERT_NOT, c.AT):
+                continue
+            if op == c.LITERAL:
+                ok = chr(av).isalnum()
+            elif op == c.IN:
+                ok = all((k == c.LITERAL and chr(v).isalnum()) or (k == c.RANGE and chr(v[0]).isalnum()
+                         and chr(v[1]).isalnum()) or (k == c.CATEGORY and v in (c.CATEGORY_WORD, c.CATEGORY_DIGIT))
+                         for k, v in av)
+            elif op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                ok = words_only(av[2])
+            elif op == c.SUBPATTERN:
+                ok = words_only(av[-1])
+            elif op == c.ATOMIC_GROUP:
+                ok = words_only(av)
+            elif op == c.BRANCH:
+                ok = all(words_only(b) for b in av[1])
+            else:
+                ok = False
+            if not ok:
+                return False
+        return True
+
+    if words_only(parsed):
+        return 1
+    hi = parsed.getwidth()[1]
     return None if hi >= MAX_BACK * 64 else hi
 
 
