@@ -85,7 +85,7 @@ class Engine:
         if punct_lits:
             parts.append("(?:" + trie_regex(punct_lits) + ")")
         self._prefilter = re.compile("|".join(parts)) if parts else None
-        self._raw_passes = [(_raw_scan(src), re.compile(src), tuple(rs)) for src, rs in by_raw.items()]
+        self._raw_passes = [(_raw_scan(src), tuple(rs)) for src, rs in by_raw.items()]
         self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
     def _rules_for_hit(self, hit: str) -> tuple[tuple[int, int, int], ...]:
@@ -189,8 +189,10 @@ class Engine:
         for key, positions in by_hit.items():
             for ri, oi, _ in self._rules_for_hit(key):
                 hits.setdefault((ri, oi), []).append(positions)
-        for scan, rx, entries in self._raw_passes:
-            positions = [m.start() for m in scan.finditer(text) if rx.match(text, m.start())]
+        for scan, entries in self._raw_passes:
+            # where the raw regex may start (its own regex, or its first characters): the rule's
+            # regex checks the rest, so a broad class only makes this option look costly
+            positions = [m.start() for m in scan.finditer(text)]
             if positions:
                 for ri, oi, _ in entries:
                     hits.setdefault((ri, oi), []).append(positions)
