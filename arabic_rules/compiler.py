@@ -284,11 +284,8 @@ class _Analysis:
         Any of them must occur in a text for the rule to match there."""
         first = self.first(node)
         options = [] if ANY in first or not _anchorable(first) else [(first, 0, None)]
-        node = self.resolve(node)
-        while isinstance(node, Capture):
-            node = self.resolve(node.node)
+        items = tuple(self.flat_items(node))
         before = 0
-        items = node.items if isinstance(node, Seq) else ()
         for i, item in enumerate(items):
             f = self.first(item)
             if i and not self.nullable(item) and ANY not in f and _anchorable(f):
@@ -300,6 +297,21 @@ class _Analysis:
             if before > MAX_BACK:
                 break
         return options
+
+
+    def flat_items(self, node):
+        """The top-level items of a rule, with macros and plain groups that are sequences spliced
+        in (``<vsay> x`` with vsay = ``a? b`` is ``a? b x``): more items can serve as anchors."""
+        node = self.resolve(node)
+        while isinstance(node, Capture):
+            node = self.resolve(node.node)
+        if not isinstance(node, Seq):
+            return [node]
+        out = []
+        for item in node.items:
+            inner = self.resolve(item)
+            out.extend(self.flat_items(inner) if isinstance(inner, Seq) else [item])
+        return out
 
 
 def _anchorable(anchors: set) -> bool:
