@@ -15,7 +15,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import regex
 
 from . import syntax
-from .compiler import ANY, CompiledPack, analysis, compile_pack
+from .compiler import CompiledPack, analysis, compile_pack
 from .errors import Problem
 from .loader import Pack, Rule
 

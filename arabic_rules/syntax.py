@@ -261,7 +261,7 @@ def _parse(source: str, start: str):
         raise
     except UnexpectedCharacters as e:
         raise PatternSyntaxError(_char_hint(source[e.pos_in_stream], start), source, e.pos_in_stream) from None
-    except UnexpectedEOF as e:
+    except UnexpectedEOF:
         raise PatternSyntaxError(f"{start} ends too early: close every '(' and quote, and finish the {start}",
                                  source, len(source.rstrip())) from None
     except UnexpectedInput as e:

@@ -4,7 +4,7 @@ import datetime as dt
 import pytest
 
 from arabic_rules import Engine, ExtractionTimeout
-from arabic_rules.engine import resolve_overlaps
+
 
 LEX = """
 lexicons:
