@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from pathlib import Path
 
+import _sre  # type: ignore[import-not-found]
+
 from .resources import grammar_path
 
-_CODE = ("compiler.py", "loader.py", "syntax.py", "normalize.py", "morphology.py")
-FORMAT = 1
+_CODE = ("compiler.py", "loader.py", "syntax.py", "normalize.py", "morphology.py", "programs.py")
+FORMAT = 2
 
 
 def cache_dir() -> Path | None:
@@ -29,8 +32,9 @@ def cache_dir() -> Path | None:
 
 
 def key_for(files: list[Path], requested: list[str]) -> str:
-    """Content hash of the rule files, the grammar and the code that compiles them."""
-    h = hashlib.sha256(f"format {FORMAT}\n{requested!r}\n".encode())
+    """Content hash of the rule files, the grammar, the code that compiles them and the Python
+    build (the pack holds `re`'s compiled code, see `programs`)."""
+    h = hashlib.sha256(f"format {FORMAT}\n{sys.version}\n{_sre.MAGIC}\n{requested!r}\n".encode())
     here = Path(__file__).parent
     for p in [grammar_path(), *(here / c for c in _CODE)]:
         if p.is_file():

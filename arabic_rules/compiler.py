@@ -16,9 +16,10 @@ cannot be anchored and is scanned everywhere (lint warns about it).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from . import programs
 from .normalize import normalize
 from .syntax import AnyWord, Alt, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
 
@@ -62,12 +63,27 @@ class CompiledRule:
 
 
 @dataclass(frozen=True)
+class AnchorIndex:
+    """What the engine's one pass over a text looks for: one trie regex over the literal anchors
+    of every anchor option of every rule, and one scan per distinct raw anchor. Entries are
+    (rule, option, back)."""
+
+    prefilter: str | None
+    by_literal: dict[str, tuple[tuple[int, int, int], ...]]
+    raw_scans: tuple[tuple[str, tuple[tuple[int, int, int], ...]], ...]
+    unanchored: tuple[int, ...]  # rules tried at every token start
+
+
+@dataclass(frozen=True)
 class CompiledPack:
-    """All rules of a pack compiled, plus the lexicon value tables builders and fields read."""
+    """All rules of a pack compiled, the lexicon value tables builders and fields read, the
+    anchor index, and the compiled code of every regex the engine runs (`programs`)."""
 
     rules: tuple[CompiledRule, ...]
     lexicons: dict[str, dict[str, Any]]
     key: str = ""
+    anchors: AnchorIndex | None = None
+    programs: dict[str, tuple] = field(default_factory=dict)
 
 
 # --- tokens and tries -------------------------------------------------------------------------
@@ -574,9 +590,61 @@ def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:
 def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
     """Compile every rule of ``pack``; lexicons with values are kept for fields and builders."""
     an = _Analysis(pack)
-    rules = tuple(compile_rule(pack, r, i, an) for i, r in enumerate(pack.rules))
+    # rules that share a lexicon share its anchor sets: one object each, so the pickled pack
+    # holds them once (it loads in half the time)
+    same: dict = {}
+    rules = tuple(replace(c, literals=same.setdefault(c.literals, c.literals),
+                          options=tuple((same.setdefault(lits, lits), *rest) for lits, *rest in c.options))
+                  for c in (compile_rule(pack, r, i, an) for i, r in enumerate(pack.rules)))
     lexicons = {name: {form: value for form, value in lx.entries} for name, lx in pack.lexicons.items()}
-    return CompiledPack(rules, lexicons, key)
+    anchors = anchor_index(rules)
+    sources = [r.source for r in rules] + [rest for r in rules for *_, rest in r.options if rest]
+    sources += [src for src, _ in anchors.raw_scans] + ([anchors.prefilter] if anchors.prefilter else [])
+    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources))
+
+
+def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:
+    """The prefilter over every rule's anchor options (see `AnchorIndex`)."""
+    by_literal: dict[str, list[tuple[int, int, int]]] = {}
+    by_raw: dict[str, list[tuple[int, int, int]]] = {}
+    unanchored: list[int] = []
+    for r in rules:
+        if r.back is None or not r.options:
+            unanchored.append(r.index)
+            continue
+        for oi, (literals, raws, back, _) in enumerate(r.options):
+            for lit in literals:
+                by_literal.setdefault(lit, []).append((r.index, oi, back))
+            for raw in raws:
+                by_raw.setdefault(raw, []).append((r.index, oi, back))
+    word_lits = [w for w in by_literal if _is_word(w)]
+    punct_lits = [w for w in by_literal if not _is_word(w)]
+    parts = []
+    if word_lits:
+        parts.append(LB + "(?:" + trie_regex(word_lits) + ")")
+    if punct_lits:
+        parts.append("(?:" + trie_regex(punct_lits) + ")")
+    same: dict = {}
+    return AnchorIndex("|".join(parts) if parts else None,
+                       {k: same.setdefault(tuple(v), tuple(v)) for k, v in by_literal.items()},
+                       tuple((raw_scan(src), tuple(rs)) for src, rs in by_raw.items()), tuple(unanchored))
+
+
+def raw_scan(source: str) -> str:
+    """A fast scan for where raw regex ``source`` may start. `re` scans quickly for a leading
+    literal or character class, but a leading lookaround (common in raw regexes) makes it try
+    every position; then scan for the characters a match can start with instead."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    parsed = sre_parse.parse(source)
+    leads_fast = bool(parsed.data) and parsed.data[0][0] in (c.LITERAL, c.IN)
+    cls = None if leads_fast else first_chars(source)
+    if cls is None:
+        return source
+    if re.fullmatch(r"(?:[^\W_]|\\d|[^\W_]-[^\W_])+", cls[1:-1]):  # word characters only:
+        return f"{cls}(?<!{cls}{cls})"  # a match starts a run (never cuts a word)
+    return cls
 
 
 def analysis(pack: Pack) -> _Analysis:

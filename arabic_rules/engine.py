@@ -9,8 +9,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import cache
-from .compiler import DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, compile_pack, first_chars, trie_regex
+from . import cache, programs
+from .compiler import DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack
 from .errors import ExtractionTimeout
 from .match import Match, Span
 from .normalize import Normalized, normalize
@@ -41,9 +41,14 @@ class Engine:
         self.timeout = timeout
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
-        self._regex = _Lazy([r.source for r in pack.rules])
+        self._regex = [programs.load(pack.programs, r.source) for r in pack.rules]
         self._rests: dict[str, re.Pattern] = {}
-        self._build_prefilter()
+        index = pack.anchors or anchor_index(pack.rules)
+        self._by_literal = index.by_literal
+        self._unanchored = index.unanchored
+        self._prefilter = None if index.prefilter is None else programs.load(pack.programs, index.prefilter)
+        self._raw_passes = [(programs.load(pack.programs, src), rs) for src, rs in index.raw_scans]
+        self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
     # construction -----------------------------------------------------------------------------
     @classmethod
@@ -60,33 +65,6 @@ class Engine:
             files = [data_dir("patterns"), *files]
         compiled = compile_files(files, use_cache=use_cache)
         return cls(compiled, **kwargs)
-
-    def _build_prefilter(self) -> None:
-        """One trie regex over the literal anchors of every anchor option of every rule, plus
-        one scan per distinct raw anchor; entries are (rule, option, back)."""
-        by_literal: dict[str, list[tuple[int, int, int]]] = {}
-        by_raw: dict[str, list[tuple[int, int, int]]] = {}
-        self._unanchored: list[int] = []
-        for r in self.rules:
-            if r.back is None or not r.options:
-                self._unanchored.append(r.index)
-                continue
-            for oi, (literals, raws, back, _) in enumerate(r.options):
-                for lit in literals:
-                    by_literal.setdefault(lit, []).append((r.index, oi, back))
-                for raw in raws:
-                    by_raw.setdefault(raw, []).append((r.index, oi, back))
-        self._by_literal = by_literal
-        word_lits = [w for w in by_literal if re.match(r"\w", w)]
-        punct_lits = [w for w in by_literal if not re.match(r"\w", w)]
-        parts = []
-        if word_lits:
-            parts.append(r"(?<!\w)(?:" + trie_regex(word_lits) + ")")
-        if punct_lits:
-            parts.append("(?:" + trie_regex(punct_lits) + ")")
-        self._prefilter = re.compile("|".join(parts)) if parts else None
-        self._raw_passes = [(_raw_scan(src), tuple(rs)) for src, rs in by_raw.items()]
-        self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
     def _rules_for_hit(self, hit: str) -> tuple[tuple[int, int, int], ...]:
         """(rule, option, back) of the anchors that are ``hit`` or a prefix of it."""
@@ -223,7 +201,7 @@ class Engine:
     def _rest_regex(self, source: str) -> re.Pattern:
         rx = self._rests.get(source)
         if rx is None:
-            rx = self._rests[source] = re.compile(source)
+            rx = self._rests[source] = programs.load(self.pack.programs, source)
         return rx
 
     def _starts(self, text: str, wanted) -> set[tuple[int, int]]:
@@ -303,38 +281,6 @@ class Engine:
 
 
 _REST_WORTH = 200  # tries a rest check must be able to save to be worth compiling
-
-
-class _Lazy:
-    """Rule regexes compiled on first use: a short text needs only the rules whose anchors it
-    contains, and compiling every rule of the shipped packs takes seconds (big lexicon tries)."""
-
-    def __init__(self, sources: list[str]):
-        self._sources = sources
-        self._compiled: list[re.Pattern | None] = [None] * len(sources)
-
-    def __getitem__(self, i: int) -> re.Pattern:
-        rx = self._compiled[i]
-        if rx is None:
-            rx = self._compiled[i] = re.compile(self._sources[i])
-        return rx
-
-
-def _raw_scan(source: str) -> re.Pattern:
-    """A fast scan for where raw regex ``source`` may start. `re` scans quickly for a leading
-    literal or character class, but a leading lookaround (common in raw regexes) makes it try
-    every position; then scan for the characters a match can start with instead."""
-    from re import _constants as c  # type: ignore[attr-defined]
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-
-    parsed = sre_parse.parse(source)
-    leads_fast = bool(parsed.data) and parsed.data[0][0] in (c.LITERAL, c.IN)
-    cls = None if leads_fast else first_chars(source)
-    if cls is None:
-        return re.compile(source)
-    if re.fullmatch(r"(?:[^\W_]|\\d|[^\W_]-[^\W_])+", cls[1:-1]):  # word characters only:
-        return re.compile(f"{cls}(?<!{cls}{cls})")  # a match starts a run (never cuts a word)
-    return re.compile(cls)
 
 
 def resolve_overlaps(cands: list[Candidate], build=None) -> list[Candidate]:

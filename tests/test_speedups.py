@@ -4,8 +4,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
-from arabic_rules.compiler import first_chars
-from arabic_rules.engine import _raw_scan
+from arabic_rules.compiler import first_chars, raw_scan
 
 _ALPHABET = "0123456789 قالتين،,.٬٫\"«»\n-ab"
 
@@ -19,7 +18,7 @@ def test_raw_scan_finds_every_start_a_raw_anchor_can_have(text):
     """The fast scan (first characters, or the regex itself) finds every position where the raw
     regex matches without cutting a word: those are the only starts a rule can use."""
     for src in RAWS:
-        rx, scan = re.compile(src), _raw_scan(src)
+        rx, scan = re.compile(src), re.compile(raw_scan(src))
         found = {m.start() for m in scan.finditer(text) if rx.match(text, m.start())}
         nosplit = re.compile(r"(?:(?<!\w)|(?!\w))(?:" + src + ")")
         for p in range(len(text)):
@@ -148,3 +147,15 @@ def test_labels_run_only_their_rules_with_the_same_starts():
         wanted = frozenset(labels)
         full = {(ri, s) for ri, s in e._starts(text, None) if e.rules[ri].label in wanted}
         assert e._starts(text, wanted) == full
+
+
+def test_programs_rebuild_the_same_regex():
+    """A regex rebuilt from its stored code (how a cached pack loads) matches like the source."""
+    from arabic_rules import programs
+
+    src = r"(?P<g0>(?<!\w)(?:قال|اكد)(?!\w))\s*+:(?:\s*+(?P<g1>\w+))?"
+    rx = programs.load(programs.assemble_all([src]), src)
+    for text in ("وقال: نعم", "اكد:", "قالت: لا", "قال :  كلمة"):
+        a, b = rx.match(text, 1 if text[0] == "و" else 0), re.compile(src).match(text, 1 if text[0] == "و" else 0)
+        assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
+    assert programs.load({}, src).pattern == src  # no stored code: compiled from the source
