@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from .match import Match, Span
@@ -90,18 +91,21 @@ def carry_over(matches: list[Match], norm, ref_date) -> list[Match]:
     out: list[Match] = []
     last_speaker: Span | None = None
     text = norm.original
+    sentences = _Breaks(text, _SENTENCE_BREAK)  # built once: a scan per match was quadratic
+    clauses = _Breaks(text, _SENTENCE_END)
+    said = _Spans()
     for m in sorted(matches, key=lambda m: (m.start, m.end)):
         if m.label != "attribution" or not isinstance(m.value, dict):
             out.append(m)
             continue
         fields, value, attrs = dict(m.fields), dict(m.value), dict(m.attrs)
         if attrs.pop("scope", None) == "before" and "content" not in fields:
-            span = _clause_before(text, m.start, out)
+            span = _clause_before(text, m.start, clauses, said)
             if span is not None:
                 fields["content"] = span
                 value["content"] = span.text
         if attrs.pop("fallback", False):
-            if last_speaker is not None and _earlier_in_sentence(text, m.start, out):
+            if last_speaker is not None and said.any_ending_after(sentences.last_before(m.start)):
                 fields.pop("speaker", None)  # the earlier attribution's speaker carries over
             else:
                 attrs["speaker_inferred"] = True
@@ -113,36 +117,53 @@ def carry_over(matches: list[Match], norm, ref_date) -> list[Match]:
             attrs["speaker_inferred"] = True
         attrs.pop("passive", None)
         out.append(dataclasses.replace(m, fields=fields, value=value, attrs=attrs))
+        said.add(m.start, m.end)
     return out
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?؟]|\n[ \t]*\n")
 
 
-def _earlier_in_sentence(text: str, start: int, earlier: list[Match]) -> bool:
-    """True when an attribution of ``earlier`` ends in the sentence that holds ``start``
-    (sentences end at . ! ? ؟ or a blank line; a single line break does not end one)."""
-    begin = 0
-    for found in _SENTENCE_BREAK.finditer(text, 0, start):
-        if not (found.group() == "." and found.end() < len(text) and text[found.end()].isdigit()):
-            begin = found.end()
-    return any(p.label == "attribution" and p.end > begin for p in earlier)
+class _Breaks:
+    """Where sentences (or clauses) of a text begin: after each break, except a decimal point."""
+
+    def __init__(self, text: str, breaks: re.Pattern):
+        self.ends = [f.end() for f in breaks.finditer(text)
+                     if not (f.group() == "." and f.end() < len(text) and text[f.end()].isdigit())]
+
+    def last_before(self, pos: int) -> int:
+        """The start of the sentence that holds ``pos`` (0 for the first)."""
+        i = bisect_right(self.ends, pos)
+        return self.ends[i - 1] if i else 0
 
 
-def _clause_before(text: str, end: int, earlier: list[Match]) -> Span | None:
+class _Spans:
+    """The attributions found so far, in text order: starts, and the largest end up to each."""
+
+    def __init__(self):
+        self.starts: list[int] = []
+        self.max_end: list[int] = []
+
+    def add(self, start: int, end: int) -> None:
+        self.starts.append(start)
+        self.max_end.append(max(end, self.max_end[-1]) if self.max_end else end)
+
+    def any_ending_after(self, pos: int, starting_before: int | None = None) -> bool:
+        i = len(self.starts) if starting_before is None else bisect_left(self.starts, starting_before)
+        return i > 0 and self.max_end[i - 1] > pos
+
+
+def _clause_before(text: str, end: int, clauses: _Breaks, said: _Spans) -> Span | None:
     """The clause that ends at ``end`` (a source's comma): from the sentence start, without a
     leading و, unless that clause is itself reported speech (then the source qualifies that)."""
     stop = end
     while stop > 0 and text[stop - 1] in " \t\n،,":
         stop -= 1
-    start = 0
-    for found in _SENTENCE_END.finditer(text, 0, stop):
-        if not (found.group() == "." and found.end() < len(text) and text[found.end()].isdigit()):
-            start = found.end()
+    start = clauses.last_before(stop)
     while start < stop and text[start].isspace():
         start += 1
     if start < stop and text[start] == "و":
         start += 1
-    if start >= stop or any(p.label == "attribution" and p.end > start and p.start < stop for p in earlier):
+    if start >= stop or said.any_ending_after(start, starting_before=stop):
         return None
     return Span(start, stop, text[start:stop])
