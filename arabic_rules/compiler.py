@@ -462,7 +462,7 @@ class _Emitter:
         if any(k[0] == "raw" for k in mine | theirs):
             return ""
         if ANY in mine:
-            return "+" if all(not _is_word(k[1][0]) for k in theirs) else ""
+            return "+" if ANY not in theirs and all(not _is_word(k[1][0]) for k in theirs) else ""
         if ANY in theirs:
             return "+" if all(not _is_word(k[1][0]) for k in mine) else ""
         return "+" if not {k[1] for k in mine} & {k[1] for k in theirs} and not self.prefix_clash(mine, theirs) else ""
@@ -582,9 +582,20 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
 
 
 def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:
-    """(literal anchors, raw regex anchors) of an anchor set."""
-    return (frozenset(a[1] for a in anchors if a[0] in ("lit", "pre")),
-            tuple(sorted(a[1] for a in anchors if a[0] == "raw")))
+    """(literal anchors, raw regex anchors) of an anchor set. A short word prefix (ال، و، ل
+    glued to any word) starts a good part of all words: it is scanned for on its own, only when
+    the rule has no rarer anchor (see `Engine._work`), not by the prefilter every rule shares."""
+    short = {a[1] for a in anchors if a[0] == "pre" and len(a[1]) <= SHORT_PREFIX}
+    return (frozenset(a[1] for a in anchors if a[0] in ("lit", "pre") and a[1] not in short),
+            tuple(sorted({a[1] for a in anchors if a[0] == "raw"} | {_prefix_scan(p) for p in short})))
+
+
+SHORT_PREFIX = 2
+
+
+def _prefix_scan(prefix: str) -> str:
+    """A regex for ``prefix`` at the start of a word (led by the literal, so `re` scans fast)."""
+    return f"{re.escape(prefix)}(?<!\\w{re.escape(prefix)})"
 
 
 def compile_pack(pack: Pack, key: str = "") -> CompiledPack:

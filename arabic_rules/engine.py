@@ -48,6 +48,10 @@ class Engine:
         self._unanchored = index.unanchored
         self._prefilter = None if index.prefilter is None else programs.load(pack.programs, index.prefilter)
         self._raw_passes = [(programs.load(pack.programs, src), rs) for src, rs in index.raw_scans]
+        self._scans_of: dict[tuple[int, int], list[int]] = {}  # (rule, option) -> its raw scans
+        for si, (_, entries) in enumerate(self._raw_passes):
+            for ri, oi, _ in entries:
+                self._scans_of.setdefault((ri, oi), []).append(si)
         self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
     # construction -----------------------------------------------------------------------------
@@ -115,6 +119,7 @@ class Engine:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         out: list[tuple[int, int, re.Match]] = []
         token_starts: list[int] = []
+        windows: dict[int, int] = {}
         work = self._work(text, wanted)
         for ri in self._unanchored:  # no anchor: every token start
             if wanted is None or self.rules[ri].label in wanted:
@@ -140,7 +145,11 @@ class Engine:
                         out.append((pos, ri, m))
             else:
                 for pos in found:
-                    m = rx.match(text, pos, _snap(text, pos + rule.max_span))
+                    limit = pos + rule.max_span
+                    end = windows.get(limit)
+                    if end is None:  # rules tried at one position share its window
+                        end = windows[limit] = _snap(text, limit)
+                    m = rx.match(text, pos, end)
                     if m is not None and m.end() > pos:
                         out.append((pos, ri, m))
             if deadline is not None and time.monotonic() > deadline:
@@ -152,11 +161,12 @@ class Engine:
     def _work(self, text: str, wanted) -> list[tuple[int, int, list[int]]]:
         """(rule, back, anchor hits) for every rule worth trying, from one pass over the anchors.
 
-        Each rule has several anchor options (its required items); all are counted, and the
-        rule is tried only around the option with the fewest hits in this text, times the
-        starts each hit costs (``back`` + 1). A rule with an option that never occurs cannot
-        match at all and is not tried."""
-        rules = self.rules
+        Each rule has several anchor options (its required items). The rule is tried only
+        around the option that costs the fewest tries in this text: its hits, times the starts
+        each hit costs (``back`` + 1) unless the rest of the rule is checked at the hit first.
+        Literal hits come from the one prefilter pass; a raw scan runs only as far as it takes
+        to lose against the best option so far (a scan shared by rules is resumed, never
+        repeated). A rule with an option that never occurs cannot match and is not tried."""
         # positions per distinct hit (one append per hit), then per (rule, option) the lists of
         # the hits it is anchored on: the per-hit cost does not grow with the number of rules
         by_hit: dict[str, list[int]] = {}
@@ -167,36 +177,52 @@ class Engine:
         for key, positions in by_hit.items():
             for ri, oi, _ in self._rules_for_hit(key):
                 hits.setdefault((ri, oi), []).append(positions)
-        for scan, entries in self._raw_passes:
-            # where the raw regex may start (its own regex, or its first characters): the rule's
-            # regex checks the rest, so a broad class only makes this option look costly
-            positions = [m.start() for m in scan.finditer(text)]
-            if positions:
-                for ri, oi, _ in entries:
-                    hits.setdefault((ri, oi), []).append(positions)
+        scans: dict[int, _Scan] = {}
         work: list[tuple[int, int, list[int]]] = []
-        for r in rules:
+        for r in self.rules:
             if (wanted is not None and r.label not in wanted) or r.index in self._unanchored:
                 continue
-            best = None
-            for oi, (_, _, back, rest) in enumerate(r.options):
-                lists = hits.get((r.index, oi))
-                if not lists:
-                    best = None
-                    break
-                cost = sum(map(len, lists)) * (back + 1)
-                if best is None or cost < best[0]:
-                    best = (cost, lists, back, rest)
-            if best is not None:
-                _, lists, back, rest = best
-                found = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
-                if rest and len(found) * back > _REST_WORTH:
-                    # the rule from the anchor on must match at the hit, or no start can (its
-                    # regex costs a compile: worth it only when it saves many tries)
-                    rx = self._rest_regex(rest)
-                    found = [p for p in found if rx.match(text, p, _snap(text, p + r.max_span))]
+            best = self._best_option(r, hits, scans, text)
+            if best is None:
+                continue
+            lists, back, rest = best
+            lists = [x.all() if isinstance(x, _Scan) else x for x in lists]
+            found = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
+            if rest and back:
+                # the rule from the anchor on must match at the hit, or no start before it can
+                rx = self._rest_regex(rest)
+                found = [p for p in found if rx.match(text, p, _snap(text, p + r.max_span))]
+            if found:
                 work.append((r.index, back, found))
         return work
+
+    def _best_option(self, r: CompiledRule, hits, scans: dict, text: str):
+        """(hit lists, back, rest) of the cheapest anchor option of ``r`` in this text, or None
+        when one of its options has no hit (a required item is missing: the rule cannot match)."""
+        options = []
+        for oi, (_, _, back, rest) in enumerate(r.options):
+            lists = hits.get((r.index, oi), [])
+            per_hit = 1 if back == 0 or rest else back + 1
+            scan_ids = self._scans_of.get((r.index, oi), ())
+            options.append((bool(scan_ids), sum(map(len, lists)) * per_hit, oi, lists, scan_ids, per_hit, back, rest))
+        options.sort(key=lambda o: o[:3])  # exact costs first, then the ones that need a scan
+        best = None
+        for _, cost, _, lists, scan_ids, per_hit, back, rest in options:
+            if best is not None and cost >= best[0]:
+                continue
+            lists = list(lists)
+            for si in scan_ids:
+                scan = scans.get(si) or scans.setdefault(si, _Scan(self._raw_passes[si][0], text))
+                cap = None if best is None else (best[0] - cost) // per_hit  # more hits than this lose
+                cost += scan.count(cap) * per_hit
+                if best is not None and cost >= best[0]:
+                    break
+                lists.append(scan)
+            else:
+                if not cost:
+                    return None
+                best = (cost, lists, back, rest)
+        return None if best is None else best[1:]
 
     def _rest_regex(self, source: str) -> re.Pattern:
         rx = self._rests.get(source)
@@ -280,7 +306,28 @@ class Engine:
         return matches
 
 
-_REST_WORTH = 200  # tries a rest check must be able to save to be worth compiling
+class _Scan:
+    """The hits of one raw anchor scan in a text, found only as far as they are asked for."""
+
+    def __init__(self, rx: re.Pattern, text: str):
+        self._iter = rx.finditer(text)
+        self.found: list[int] = []
+        self._done = False
+
+    def count(self, cap: int | None) -> int:
+        """How many hits there are, counting no further than past ``cap`` (None: all)."""
+        found, it = self.found, self._iter
+        while not self._done and (cap is None or len(found) <= cap):
+            m = next(it, None)
+            if m is None:
+                self._done = True
+            else:
+                found.append(m.start())
+        return len(found)
+
+    def all(self) -> list[int]:
+        self.count(None)
+        return self.found
 
 
 def resolve_overlaps(cands: list[Candidate], build=None) -> list[Candidate]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from bisect import bisect_left, bisect_right
+from functools import cached_property
 from typing import Any
 
 from .match import Match, Span
@@ -128,8 +129,13 @@ class _Breaks:
     """Where sentences (or clauses) of a text begin: after each break, except a decimal point."""
 
     def __init__(self, text: str, breaks: re.Pattern):
-        self.ends = [f.end() for f in breaks.finditer(text)
-                     if not (f.group() == "." and f.end() < len(text) and text[f.end()].isdigit())]
+        self.text, self.breaks = text, breaks
+
+    @cached_property
+    def ends(self) -> list[int]:  # found on first use: most texts never ask
+        text = self.text
+        return [f.end() for f in self.breaks.finditer(text)
+                if not (f.group() == "." and f.end() < len(text) and text[f.end()].isdigit())]
 
     def last_before(self, pos: int) -> int:
         """The start of the sentence that holds ``pos`` (0 for the first)."""

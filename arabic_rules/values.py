@@ -45,8 +45,12 @@ class BuildContext:
 
     def word_before(self) -> str | None:
         """The word right before the match when only whitespace separates them, else None."""
-        m = re.search(r"(\w+)\s+$", self.before)
-        return m.group(1) if m else None
+        before = self.before
+        stripped = before.rstrip()  # str.isspace is re's \s, and isalnum or "_" its \w
+        i = len(stripped)
+        while i and (stripped[i - 1].isalnum() or stripped[i - 1] == "_"):
+            i -= 1
+        return stripped[i:] if i < len(stripped) < len(before) else None
 
 
 BEFORE_CHARS = 80  # how much left context `before` gives (a clause, for tense or a preposition)

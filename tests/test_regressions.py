@@ -61,3 +61,13 @@ def test_absorbs_is_not_quadratic_in_the_number_of_dates():
     assert time.perf_counter() - t < 10
     assert {m.label for m in found} == {"date", "number"}
     assert all(m.text != "9" and m.text != "2021" for m in found if m.label == "number")
+
+
+def test_any_word_repeated_before_any_word(tmp_path):
+    """`_+ _` compiled (hypothesis found the possessive check reading the any-word marker as a
+    literal); the last word is left to the second item."""
+    from arabic_rules import Engine
+
+    (tmp_path / "r.yaml").write_text("rules:\n  - {name: r0, label: x, pattern: '_+ _'}\n", encoding="utf-8")
+    engine = Engine.from_paths([tmp_path], use_cache=False)
+    assert [m.text for m in engine.extract("قال الوزير امس")] == ["قال الوزير امس"]
