@@ -52,6 +52,12 @@ class Engine:
         for si, (_, entries) in enumerate(self._raw_passes):
             for ri, oi, _ in entries:
                 self._scans_of.setdefault((ri, oi), []).append(si)
+        # per anchored rule, how many of its options the prefilter alone decides
+        self._literal_options = [0 if r.index in self._unanchored else
+                                 sum((r.index, oi) not in self._scans_of for oi in range(len(r.options)))
+                                 for r in pack.rules]
+        self._scanned_only = [r.index for r in pack.rules
+                              if r.index not in self._unanchored and not self._literal_options[r.index]]
         self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
 
     # construction -----------------------------------------------------------------------------
@@ -177,10 +183,18 @@ class Engine:
         for key, positions in by_hit.items():
             for ri, oi, _ in self._rules_for_hit(key):
                 hits.setdefault((ri, oi), []).append(positions)
+        # a rule can match only if each of its options occurs: count the literal ones present
+        # (per hit, not per rule: a short text with a big pack looks at few rules)
+        present: dict[int, int] = {}
+        for ri, oi in hits:
+            if (ri, oi) not in self._scans_of:
+                present[ri] = present.get(ri, 0) + 1
+        viable = [ri for ri, n in present.items() if n == self._literal_options[ri]] + self._scanned_only
         scans: dict[int, _Scan] = {}
         work: list[tuple[int, int, list[int]]] = []
-        for r in self.rules:
-            if (wanted is not None and r.label not in wanted) or r.index in self._unanchored:
+        for ri in sorted(viable):
+            r = self.rules[ri]
+            if wanted is not None and r.label not in wanted:
                 continue
             best = self._best_option(r, hits, scans, text)
             if best is None:

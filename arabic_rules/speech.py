@@ -40,14 +40,29 @@ def inside_quotation(ctx: BuildContext) -> bool:
 def _is_passive(ctx: BuildContext, cue: FieldView) -> bool:
     """A cue is passive when its form is only a passive one (قيل، أفيد، يقال), or when it is
     written with a damma on its first letters (ذُكر، أُعلن) where the spelling is shared."""
-    for name, table in ctx.lexicons.items():
-        if not name.endswith(".passive") or cue.text not in table:
-            continue
-        base = name[: -len(".passive")]
-        active = any(cue.text in ctx.lexicons.get(f"{base}.{cls}", {}) for cls in ("perfect", "imperfect"))
-        if not active or DAMMA in cue.original[:3]:
-            return True
-    return False
+    only, shared = _passives(ctx.lexicons)
+    return cue.text in only or (cue.text in shared and DAMMA in cue.original[:3])
+
+
+_PASSIVES: dict[int, tuple] = {}
+
+
+def _passives(lexicons) -> tuple[frozenset, frozenset]:
+    """(forms that are only passive, passive forms shared with an active one) of a pack's
+    lexicons, worked out once per pack (it was a look through every lexicon per cue)."""
+    got = _PASSIVES.get(id(lexicons))
+    if got is None or got[0] is not lexicons:
+        only, shared = set(), set()
+        for name, table in lexicons.items():
+            if name.endswith(".passive"):
+                base = name[: -len(".passive")]
+                for form in table:
+                    active = any(form in lexicons.get(f"{base}.{cls}", {}) for cls in ("perfect", "imperfect"))
+                    (shared if active else only).add(form)
+        if len(_PASSIVES) > 8:  # engines come and go (tests build many): keep a few packs only
+            _PASSIVES.clear()
+        got = _PASSIVES[id(lexicons)] = (lexicons, frozenset(only), frozenset(shared))
+    return got[1], got[2]
 
 
 @builder("attribution")
