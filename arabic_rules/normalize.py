@@ -87,15 +87,21 @@ class Normalized:
         """
         if n <= 0:
             return self.orig(0) if n == 0 and self.text else 0
+        bp = self.bp_norm
+        k = bisect_right(bp, n - 1)
+        if n < len(self.text) and (k == len(bp) or bp[k] > n):  # n - 1 and n in one segment
+            return n if k == 0 else self.bp_orig[k - 1] + (n - bp[k - 1])
         here, before = self.orig(n), self.orig(n - 1)
         return here if here > before else before + 1
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the normalized span ``[start, end)``."""
+        if not self.bp_norm:  # nothing was deleted or expanded: offsets are the same
+            return (start, start) if start >= end else (start, end)
         if start >= end:
             s = self.start(start)
             return s, s
-        return self.start(start), self.end(end)
+        return self.orig(start), self.end(end)
 
 
 def normalize(text: str) -> Normalized:
