@@ -124,26 +124,13 @@ class Engine:
         measured 10x slower: it tries every character, not only token starts.)"""
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         out: list[tuple[int, int, re.Match]] = []
-        token_starts: list[int] = []
         windows: dict[int, int] = {}
-        work = self._work(text, wanted)
+        work = [(ri, back, _tried_at(text, found, back)) for ri, back, found in self._work(text, wanted)]
         for ri in self._unanchored:  # no anchor: every token start
             if wanted is None or self.rules[ri].label in wanted:
-                work.append((ri, -1, []))
+                work.append((ri, 0, [m.start() for m in TOKEN_RE.finditer(text)]))
         for ri, back, found in work:
             rule, rx = self.rules[ri], self._regex[ri]
-            if back:
-                if not token_starts:
-                    token_starts = [m.start() for m in TOKEN_RE.finditer(text)]
-                if back < 0:
-                    found = token_starts
-                else:
-                    tried = set()
-                    for pos in found:
-                        k = bisect_left(token_starts, pos)
-                        tried.update(token_starts[max(0, k - back):k])
-                    tried.update(found)
-                    found = sorted(tried)
             if rule.bounded:
                 for pos in found:
                     m = rx.match(text, pos)
@@ -247,12 +234,9 @@ class Engine:
     def _starts(self, text: str, wanted) -> set[tuple[int, int]]:
         """(rule, token start) pairs a rule is tried at (for `explain` and tests)."""
         starts: set[tuple[int, int]] = set()
-        token_starts = [m.start() for m in TOKEN_RE.finditer(text)]
         for ri, back, found in self._work(text, wanted):
-            for pos in found:
-                k = bisect_left(token_starts, pos)
-                starts.update((ri, s) for s in token_starts[max(0, k - back):k])
-                starts.add((ri, pos))
+            starts.update((ri, s) for s in _tried_at(text, found, back))
+        token_starts = [m.start() for m in TOKEN_RE.finditer(text)]
         for ri in self._unanchored:
             if wanted is None or self.rules[ri].label in wanted:
                 starts.update((ri, s) for s in token_starts)
@@ -401,6 +385,31 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     while e > s and text[e - 1].isspace():
         e -= 1
     return s, e
+
+
+def _tried_at(text: str, found: list[int], back: int) -> list[int]:
+    """The anchor hits ``found`` and the starts of the ``back`` tokens before each, sorted.
+
+    The tokens are read in a window before each hit, widened until it holds enough of them
+    (tokenizing the whole text for the few hits that need it cost more than all of them)."""
+    if not back:
+        return found
+    tried = set(found)
+    for pos in found:
+        reach = 16 * (back + 1)
+        while True:
+            lo = max(0, pos - reach)
+            starts = [m.start() for m in TOKEN_RE.finditer(text, lo, pos)]
+            if starts and starts[0] == lo and lo and _WORD.match(text, lo - 1) and _WORD.match(text, lo):
+                del starts[0]  # the window cut a word: its start lies further back
+            if len(starts) >= back or lo == 0:
+                tried.update(starts[-back:])
+                break
+            reach *= 4
+    return sorted(tried)
+
+
+_WORD = re.compile(r"\w")
 
 
 def _snap(text: str, pos: int, reach: int = DEFAULT_MAX_SPAN) -> int:

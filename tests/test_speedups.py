@@ -159,3 +159,21 @@ def test_programs_rebuild_the_same_regex():
         a, b = rx.match(text, 1 if text[0] == "و" else 0), re.compile(src).match(text, 1 if text[0] == "و" else 0)
         assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict()))
     assert programs.load({}, src).pattern == src  # no stored code: compiled from the source
+
+
+@given(st.text(alphabet="قال و،. 12\n\"«»", max_size=300), st.integers(1, 12), st.data())
+def test_tokens_before_a_hit_read_in_a_window_equal_the_whole_texts(text, back, data):
+    """The starts tried before each anchor hit, read in a window, are those the whole text's
+    tokenization gives (the engine no longer tokenizes the whole text for them)."""
+    from bisect import bisect_left
+
+    from arabic_rules.compiler import TOKEN_RE
+    from arabic_rules.engine import _tried_at
+
+    found = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=5))))
+    starts = [m.start() for m in TOKEN_RE.finditer(text)]
+    expected = set(found)
+    for pos in found:
+        k = bisect_left(starts, pos)
+        expected.update(starts[max(0, k - back):k])
+    assert _tried_at(text, found, back) == sorted(expected)
