@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import os
 import re
 import sys
 from bisect import bisect_right
+from collections import deque
+from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ArabicRulesError, InputError, RuleError
@@ -19,6 +22,16 @@ def _date(text: str) -> _dt.date:
         return _dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r}; write YYYY-MM-DD, e.g. 2021-12-13") from None
+
+
+def _jobs(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}; write e.g. --jobs 2 (0: one per core)")
+    return n or os.cpu_count() or 1
 
 
 def _patterns_args(p: argparse.ArgumentParser) -> None:
@@ -37,6 +50,8 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--labels", help="comma-separated labels to look for, e.g. date,number")
     c.add_argument("--ref-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
     c.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
+    c.add_argument("--jobs", type=_jobs, default=1, metavar="N",
+                   help="processes that extract blocks of big files in parallel (0: one per core; default 1)")
     _patterns_args(c)
 
     li = sub.add_parser("lint", help="validate rule files and reject rules that could run away")
@@ -127,21 +142,32 @@ def cmd_check(args) -> int:
     collected: list = []
     status = EXIT_OK
     total = 0
-    for name in args.files:
-        try:
-            for block, found in stream_matches(engine, blocks(name, args.encoding), args.ref_date, labels):
-                records = _records(block, found, name)
-                total += len(records)
-                if args.format == "jsonl":
-                    report.write_jsonl((r for r, _ in records), out)
-                elif args.format == "json":
-                    collected.extend(r for r, _ in records)
-                else:
-                    for r, line_text in records:
-                        console.print(report.text_line(r, line_text))
-        except InputError as e:
-            print(f"arules: {e}", file=sys.stderr)
-            status = EXIT_USAGE
+
+    def chunks():  # every file's settled chunks; a file that cannot be read passes its error on
+        for name in args.files:
+            try:
+                for block, text, cut in settled_chunks(engine, blocks(name, args.encoding)):
+                    yield name, block, text, cut
+            except InputError as e:
+                yield name, e, None, None
+
+    with _progress(args.files, args.encoding) as advance:
+        for name, block, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs,
+                                                 (args.patterns, not args.no_default)):
+            if found is None:
+                print(f"arules: {block}", file=sys.stderr)
+                status = EXIT_USAGE
+                continue
+            advance(block.text)
+            records = _records(block, found, name)
+            total += len(records)
+            if args.format == "jsonl":
+                report.write_jsonl((r for r, _ in records), out)
+            elif args.format == "json":
+                collected.extend(r for r, _ in records)
+            else:
+                for r, line_text in records:
+                    console.print(report.text_line(r, line_text))
     if args.format == "json":
         report.write_json(collected, out)
     elif args.format == "text":
@@ -149,9 +175,55 @@ def cmd_check(args) -> int:
     return status
 
 
-def stream_matches(engine, blocks, ref_date=None, labels=None, margin: int | None = None):
+def stream_matches(engine, blocks, ref_date=None, labels=None, margin: int | None = None, jobs: int = 1,
+                   patterns: tuple[list[str], bool] = ([], True)):
     """``(block, matches)`` pairs for a text read in blocks, the same matches as extracting the
-    whole text at once (offsets relative to the block yielded, which may differ from the blocks read).
+    whole text at once (offsets relative to the block yielded, which may differ from the blocks
+    read). ``jobs`` and ``patterns`` as for `extract_chunks`."""
+    chunks = ((None, block, text, cut) for block, text, cut in settled_chunks(engine, blocks, margin))
+    for _, block, found in extract_chunks(engine, chunks, ref_date, labels, jobs, patterns):
+        yield block, found
+
+
+def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
+                   patterns: tuple[list[str], bool] = ([], True)):
+    """``(tag, block, matches)`` for each ``(tag, block, text, cut)`` of `settled_chunks` kind,
+    in order; an item whose text is None passes through with matches None. With ``jobs`` > 1
+    the texts are extracted by that many processes, which load the rule files ``patterns``
+    (paths, whether to include the shipped packs): one pool for the whole run."""
+    if jobs <= 1:
+        for tag, block, text, cut in chunks:
+            if text is None:
+                yield tag, block, None
+                continue
+            found = engine.extract(text, ref_date=ref_date, labels=labels)
+            yield tag, block, (found if cut is None else [m for m in found if m.start < cut])
+        return
+    from .workers import extract_in_order
+
+    order: deque = deque()
+    passed: deque = deque()
+
+    def jobs_in_order():
+        for tag, block, text, cut in chunks:
+            order.append((tag, block, text is None))
+            if text is not None:
+                yield text, cut, ref_date, labels
+
+    results = extract_in_order(jobs_in_order(), jobs, *patterns)
+    for found in results:
+        passed.append(found)
+        while order and (order[0][2] or passed):  # items before this result, then the result
+            tag, block, skip = order.popleft()
+            yield tag, block, None if skip else passed.popleft()
+    while order:  # pass-through items after the last text
+        tag, block, _ = order.popleft()
+        yield tag, block, None
+
+
+def settled_chunks(engine, blocks, margin: int | None = None):
+    """``(block, text, cut)``: the matches of ``text`` that start before ``cut`` (all, if None)
+    are those of the whole input in ``block``, which is ``text[:cut]``.
 
     Blocks end at line breaks, but a match may span line breaks (and blank lines), so a block is
     not extracted on its own: the text is only settled up to a line break that no candidate match
@@ -173,11 +245,30 @@ def stream_matches(engine, blocks, ref_date=None, labels=None, margin: int | Non
         if cut is None:
             carry = cur
             continue
-        found = [m for m in engine.extract(text, ref_date=ref_date, labels=labels) if m.start < cut]
-        yield Block(text[:cut], cur.offset, cur.line), found
+        yield Block(text[:cut], cur.offset, cur.line), text, cut
         carry = Block(text[cut:], cur.offset + cut, cur.line + text.count("\n", 0, cut))
     if carry is not None and carry.text:
-        yield carry, engine.extract(carry.text, ref_date=ref_date, labels=labels)
+        yield carry, carry.text, None
+
+
+PROGRESS_BYTES = 4 << 20  # inputs at least this big show a progress bar (when it can be seen)
+
+
+@contextmanager
+def _progress(files: list[str], encoding: str):
+    """A progress bar on stderr over the input bytes, for big inputs whose findings go to a file
+    or a pipe (a bar would garble findings printed to the same terminal); else nothing."""
+    size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
+    if size < PROGRESS_BYTES or not sys.stderr.isatty() or sys.stdout.isatty():
+        yield lambda text: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+
+    with Progress(TextColumn("checking"), BarColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
+                  console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("check", total=size)
+        yield lambda text: bar.advance(task, len(text.encode(encoding, "replace")))
 
 
 def _settled_until(engine, text: str, margin: int) -> int | None:

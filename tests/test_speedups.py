@@ -177,3 +177,24 @@ def test_tokens_before_a_hit_read_in_a_window_equal_the_whole_texts(text, back, 
         k = bisect_left(starts, pos)
         expected.update(starts[max(0, k - back):k])
     assert _tried_at(text, found, back) == sorted(expected)
+
+
+def test_blocks_extracted_by_two_processes_give_the_matches_of_one(tmp_path):
+    """`arules check --jobs 2`: the same records, in the same order, as one process."""
+    from arabic_rules import cli
+    from arabic_rules.engine import Engine
+    from arabic_rules.inputs import blocks
+
+    text = "".join(f"وقال الوزير {i}: «سنبدأ في {i % 28 + 1} مارس»، مشيرا إلى أن {i} شاحنة وصلت.\n\n"
+                   for i in range(60))
+    f = tmp_path / "t.txt"
+    f.write_text(text, encoding="utf-8")
+    engine = Engine.default()
+
+    def records(jobs):
+        return [r for b, found in cli.stream_matches(engine, blocks(str(f), block=300), margin=150, jobs=jobs)
+                for r, _ in cli._records(b, found, str(f))]
+
+    one = records(1)
+    assert len(one) > 100
+    assert records(2) == one
