@@ -171,6 +171,8 @@ class _Eval:
         if r.role == "frac":
             if self.started and not r.joined:
                 self.current *= r.value  # ثلاثة أرباع
+            elif self.started:
+                self.current += r.value  # ثلاثة ونصف، ألف وثلاثمائة ونصف: a half of one
             elif r.joined and self.last_scale:
                 self.pending_frac = r.value  # مليون ونصف (المليون)
             else:

@@ -71,3 +71,25 @@ def test_any_word_repeated_before_any_word(tmp_path):
     (tmp_path / "r.yaml").write_text("rules:\n  - {name: r0, label: x, pattern: '_+ _'}\n", encoding="utf-8")
     engine = Engine.from_paths([tmp_path], use_cache=False)
     assert [m.text for m in engine.extract("قال الوزير امس")] == ["قال الوزير امس"]
+
+
+def test_a_long_list_of_number_words_is_not_read_as_one_ever_longer_number():
+    """The audit found 1 MB of «ثلاثة آلاف و...» taking minutes: each word started a candidate
+    running to the end of the list (4000 characters), each evaluated and rejected. Joined groups
+    are bounded now, so candidates stay short and the work is linear in the text."""
+    from arabic_rules import Engine
+    from arabic_rules.normalize import normalize
+
+    engine = Engine.default()
+    for unit in ("ثلاثة وخمسة و", "ثلاثة آلاف و"):
+        cands = engine.candidates(normalize(unit * 400), build=False)
+        assert cands and max(c.end - c.start for c in cands) < 200
+
+
+def test_a_half_joined_to_a_group_without_a_scale_is_a_half_of_one():
+    from arabic_rules import Engine
+
+    engine = Engine.default()
+    got = {m.text: m.value for m in engine.extract("قطع ثلاثة ونصف كيلومتر، وبنوا ألفاً وثلاثمائة ونصف متر")
+           if m.label == "number"}
+    assert got == {"ثلاثة ونصف": 3.5, "ألفاً وثلاثمائة ونصف": 1300.5}
