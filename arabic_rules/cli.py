@@ -11,9 +11,10 @@ from collections import deque
 from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import ArabicRulesError, InputError, RuleError
+from .errors import ArabicRulesError, ExtractionTimeout, InputError, RuleError
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
+DEFAULT_TIMEOUT = 120.0  # seconds per block for `check`: a guard against a runaway rule, not a budget
 _NEWLINE = re.compile("\n")  # line starts of a block: found in C, not by a loop over characters
 
 
@@ -50,6 +51,9 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--labels", help="comma-separated labels to look for, e.g. date,number")
     c.add_argument("--ref-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
     c.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
+    c.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                   help=f"time one block of text (about 1 MB) may take before it is given up, with an error "
+                        f"naming the rule (default {DEFAULT_TIMEOUT:g})")
     c.add_argument("--jobs", type=_jobs, default=1, metavar="N",
                    help="processes that extract blocks of big files in parallel (0: one per core; default 1)")
     _patterns_args(c)
@@ -118,7 +122,7 @@ def _engine(args):
     for p in args.patterns:
         if not Path(p).exists():
             raise ArabicRulesError(f"{p}: no such rule file or directory")
-    return Engine.from_paths(args.patterns, include_default=not args.no_default)
+    return Engine.from_paths(args.patterns, include_default=not args.no_default, timeout=getattr(args, "timeout", None))
 
 
 def cmd_check(args) -> int:
@@ -154,8 +158,9 @@ def cmd_check(args) -> int:
     with _progress(args.files, args.encoding) as advance:
         for name, block, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs,
                                                  (args.patterns, not args.no_default)):
-            if found is None:
-                print(f"arules: {block}", file=sys.stderr)
+            if found is None or isinstance(found, ExtractionTimeout):
+                where = "" if found is None else f"{name}:{block.line}: the block from here: "
+                print(f"arules: {where}{found or block}", file=sys.stderr)
                 status = EXIT_USAGE
                 continue
             advance(block.text)
@@ -188,7 +193,8 @@ def stream_matches(engine, blocks, ref_date=None, labels=None, margin: int | Non
 def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
                    patterns: tuple[list[str], bool] = ([], True)):
     """``(tag, block, matches)`` for each ``(tag, block, text, cut)`` of `settled_chunks` kind,
-    in order; an item whose text is None passes through with matches None. With ``jobs`` > 1
+    in order; an item whose text is None passes through with matches None, and a text that
+    runs out of the engine's time gives its `ExtractionTimeout` as its matches. With ``jobs`` > 1
     the texts are extracted by that many processes, which load the rule files ``patterns``
     (paths, whether to include the shipped packs): one pool for the whole run."""
     if jobs <= 1:
@@ -196,7 +202,11 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
             if text is None:
                 yield tag, block, None
                 continue
-            found = engine.extract(text, ref_date=ref_date, labels=labels)
+            try:
+                found = engine.extract(text, ref_date=ref_date, labels=labels)
+            except ExtractionTimeout as e:
+                yield tag, block, e
+                continue
             yield tag, block, (found if cut is None else [m for m in found if m.start < cut])
         return
     from .workers import extract_in_order
@@ -210,7 +220,7 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
             if text is not None:
                 yield text, cut, ref_date, labels
 
-    results = extract_in_order(jobs_in_order(), jobs, *patterns)
+    results = extract_in_order(jobs_in_order(), jobs, *patterns, engine.timeout)
     for found in results:
         passed.append(found)
         while order and (order[0][2] or passed):  # items before this result, then the result

@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import signal
+import threading
 import time
 from bisect import bisect_left, bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
@@ -39,6 +42,7 @@ class Engine:
     def __init__(self, pack: CompiledPack, *, timeout: float | None = None):
         self.pack = pack
         self.timeout = timeout
+        self._trying: int | None = None  # the rule being tried (named when time runs out)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
         self._regex = [programs.load(pack.programs, r.source) for r in pack.rules]
@@ -98,13 +102,37 @@ class Engine:
         run = wanted
         if wanted is not None:  # also run the rules that absorb a wanted label: a day is not a number
             run = wanted | {r.label for r in self.rules if wanted & set(r.absorbs)}
-        # values are built only for candidates that survive the overlaps so far (a builder may
-        # still reject one, and then the next in line is considered): most overlapped ones never are
-        cands = self.candidates(norm, ref_date, run, build=False)
-        chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date))
+        with self._time_guard():
+            # values are built only for candidates that survive the overlaps so far (a builder may
+            # still reject one, and then the next in line is considered): most overlapped ones never are
+            cands = self.candidates(norm, ref_date, run, build=False)
+            chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date))
         if run != wanted:
             chosen = [c for c in chosen if c.rule.label in wanted]
         return self._finish([self._to_match(norm, c) for c in chosen], norm, ref_date)
+
+    @contextmanager
+    def _time_guard(self):
+        """With a ``timeout``, interrupt an extraction that runs longer: `re` checks for signals
+        while it matches, so an alarm stops even one runaway match (main thread only; elsewhere
+        the time is checked between rules)."""
+        if (self.timeout is None or not hasattr(signal, "setitimer")
+                or threading.current_thread() is not threading.main_thread()):
+            yield
+            return
+
+        def alarm(signum, frame):
+            rule = self.rules[self._trying].name if self._trying is not None else "?"
+            raise ExtractionTimeout(f"extraction took longer than {self.timeout:g} s (at rule {rule!r}); "
+                                    f"check the rules with `arules lint` or allow more time (--timeout)")
+
+        previous = signal.signal(signal.SIGALRM, alarm)
+        signal.setitimer(signal.ITIMER_REAL, self.timeout)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
 
     def candidates(self, norm: Normalized, ref_date=None, wanted: frozenset | None = None,
                    build: bool = True) -> list[Candidate]:
@@ -131,6 +159,7 @@ class Engine:
                 work.append((ri, 0, [m.start() for m in TOKEN_RE.finditer(text)]))
         for ri, back, found in work:
             rule, rx = self.rules[ri], self._regex[ri]
+            self._trying = ri
             if rule.bounded:
                 for pos in found:
                     m = rx.match(text, pos)

@@ -9,6 +9,8 @@ reported as warnings: they are correct but scanned at every word.
 from __future__ import annotations
 
 import re
+import signal
+import threading
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -56,6 +58,10 @@ def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=fr
         return
     if isinstance(node, syntax.Raw):
         yield from _raw_problems(node.source)
+        if _raw_runs_away(node.source):
+            yield (f"raw regex {node.source!r} backtracks without bound on a long run of one of its own "
+                   f"characters; make its alternatives start differently (a|aa -> aa?) or use an atomic "
+                   f"group (?>...) or a possessive quantifier (*+)")
         return
     if isinstance(node, syntax.Repeat):
         text = syntax.render(node)
@@ -124,6 +130,46 @@ def _walk_sre(items, source: str, inside: bool):
             yield from _walk_sre(av, source, inside)
         elif op == getattr(sre_c, "POSSESSIVE_REPEAT", None):
             yield from _walk_sre(av[2], source, inside)
+
+
+def _raw_runs_away(source: str) -> bool:
+    """Whether ``source`` alone times out on runs of its own characters (or pairs of them) with a
+    character after them that it does not expect: where (a|aa)*b, (a|a)+c and their kind explode."""
+    try:
+        rx = re.compile(source)  # `re`, which the engine runs (`regex` skips some of these cases)
+    except re.error:
+        return False  # reported by _raw_problems
+    chars = sorted({c for c in source if c.isalnum() or c in " ،,.:-"} | {"a", "ب", "1", " "})[:40]
+    units = chars + [a + b for a, b in zip(chars, chars[1:])]
+    texts = [unit * (RAW_PROBE_RUN // len(unit)) + end for unit in units for end in ("\x00", "!", "")]
+    return _times_out(lambda: [rx.match(t, i) for t in texts for i in (0, 1)], PROBE_TIMEOUT * 4)
+
+
+def _times_out(work, seconds: float) -> bool:
+    """Whether ``work()`` takes longer than ``seconds`` (stopped by an alarm: `re` checks for
+    signals while it matches). Off the main thread, where alarms cannot be used, it is not run."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        return False
+
+    class _Late(Exception):
+        pass
+
+    def alarm(signum, frame):
+        raise _Late
+
+    previous = signal.signal(signal.SIGALRM, alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        work()
+    except _Late:
+        return True
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    return False
+
+
+RAW_PROBE_RUN = 60  # characters of one run: 2**60 ways to split it is past any time guard
 
 
 def _probe(crule) -> str:

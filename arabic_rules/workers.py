@@ -14,24 +14,31 @@ from typing import Iterable, Iterator
 _ENGINE = None
 
 
-def _init(paths: list[str], include_default: bool) -> None:
+def _init(paths: list[str], include_default: bool, timeout: float | None) -> None:
     global _ENGINE
     from .engine import Engine
 
-    _ENGINE = Engine.from_paths(paths, include_default=include_default)
+    _ENGINE = Engine.from_paths(paths, include_default=include_default, timeout=timeout)
 
 
-def _extract(job: tuple) -> list:
+def _extract(job: tuple) -> list | Exception:
+    from .errors import ExtractionTimeout
+
     text, cut, ref_date, labels = job
-    found = _ENGINE.extract(text, ref_date=ref_date, labels=labels)
+    try:
+        found = _ENGINE.extract(text, ref_date=ref_date, labels=labels)
+    except ExtractionTimeout as e:  # handed back in its place: the other texts go on
+        return e
     return found if cut is None else [m for m in found if m.start < cut]
 
 
-def extract_in_order(jobs: Iterable[tuple], n: int, paths: list[str], include_default: bool) -> Iterator[list]:
+def extract_in_order(jobs: Iterable[tuple], n: int, paths: list[str], include_default: bool,
+                     timeout: float | None = None) -> Iterator[list | Exception]:
     """For each ``(text, cut, ref_date, labels)`` of ``jobs``, the matches of ``text`` that
-    start before ``cut`` (all if None), computed by ``n`` processes, yielded in order."""
+    start before ``cut`` (all if None), computed by ``n`` processes, yielded in order; a text
+    that ran out of ``timeout`` gives its `ExtractionTimeout` instead."""
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = ctx.Pool(n, initializer=_init, initargs=(list(paths), include_default))
+    pool = ctx.Pool(n, initializer=_init, initargs=(list(paths), include_default, timeout))
     try:
         pending: deque = deque()
         for job in jobs:

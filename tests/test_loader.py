@@ -124,3 +124,40 @@ def test_verb_errors_are_located(rules_dir):
     with pytest.raises(RuleError) as err:
         load([d / "w.yaml"])
     assert "imports: [morphology]" in str(err.value)
+
+
+def test_lint_rejects_raw_regexes_that_explode_on_runs_of_their_own_characters(tmp_path):
+    """(a|aa)*b and (a|a)+c have no nested quantifier, yet split a run of a's in exponentially
+    many ways before failing; the audit found lint passing them."""
+    from arabic_rules import cli
+
+    f = tmp_path / "bt.yaml"
+    f.write_text("rules:\n"
+                 "  - {name: t.a, label: x, pattern: 'قال re\"(a|aa)*b\"'}\n"
+                 "  - {name: t.b, label: x, pattern: 'قال re\"(a|a)+c\"'}\n"
+                 "  - {name: t.ok, label: x, pattern: 'قال re\"(?:ab|c)+d\"'}\n", encoding="utf-8")
+    from arabic_rules.lint import lint
+    from arabic_rules.loader import load
+
+    problems = lint(load([f]), probe=False)
+    flagged = {p.message.split("'")[1] for p in problems if p.code == "E107"}
+    assert flagged == {"t.a", "t.b"}
+
+
+def test_the_time_guard_stops_one_runaway_match(tmp_path):
+    """A rule that explodes inside one `re` match is stopped by the engine's timeout (an alarm:
+    checking the clock between tries cannot interrupt a single match)."""
+    import time
+
+    import pytest
+
+    from arabic_rules.engine import Engine
+    from arabic_rules.errors import ExtractionTimeout
+
+    (tmp_path / "bt.yaml").write_text("rules:\n  - {name: t.a, label: x, pattern: 'قال re\"(a|aa)*b\"'}\n",
+                                      encoding="utf-8")
+    engine = Engine.from_paths([tmp_path], use_cache=False, timeout=0.3)
+    t = time.monotonic()
+    with pytest.raises(ExtractionTimeout, match="t.a"):
+        engine.extract("قال " + "a" * 60 + "!")
+    assert time.monotonic() - t < 5
