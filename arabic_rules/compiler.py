@@ -628,17 +628,23 @@ def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:
                 by_literal.setdefault(lit, []).append((r.index, oi, back))
             for raw in raws:
                 by_raw.setdefault(raw, []).append((r.index, oi, back))
-    word_lits = [w for w in by_literal if _is_word(w)]
-    punct_lits = [w for w in by_literal if not _is_word(w)]
+    same: dict = {}
+    return AnchorIndex(prefilter_source(by_literal),
+                       {k: same.setdefault(tuple(v), tuple(v)) for k, v in by_literal.items()},
+                       tuple((raw_scan(src), tuple(rs)) for src, rs in by_raw.items()), tuple(unanchored))
+
+
+def prefilter_source(literals) -> str | None:
+    """One regex for every literal anchor: a trie of the words (at a word start) and one of the
+    punctuation; None if there are none."""
+    word_lits = [w for w in literals if _is_word(w)]
+    punct_lits = [w for w in literals if not _is_word(w)]
     parts = []
     if word_lits:
         parts.append(LB + "(?:" + trie_regex(word_lits) + ")")
     if punct_lits:
         parts.append("(?:" + trie_regex(punct_lits) + ")")
-    same: dict = {}
-    return AnchorIndex("|".join(parts) if parts else None,
-                       {k: same.setdefault(tuple(v), tuple(v)) for k, v in by_literal.items()},
-                       tuple((raw_scan(src), tuple(rs)) for src, rs in by_raw.items()), tuple(unanchored))
+    return "|".join(parts) if parts else None
 
 
 def raw_scan(source: str) -> str:

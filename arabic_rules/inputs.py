@@ -20,6 +20,7 @@ class Block:
     text: str
     offset: int  # character offset of the block in the whole input
     line: int  # 1-based line number of its first line
+    lead: int = 0  # characters at the start that belong to the block before (left context only)
 
 
 def _open(name: str) -> tuple[BinaryIO, bool]:

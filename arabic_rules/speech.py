@@ -101,15 +101,20 @@ def attribution(ctx: BuildContext, cue: FieldView | None = None, speaker: FieldV
 
 
 @finisher("attribution")
-def carry_over(matches: list[Match], norm, ref_date) -> list[Match]:
+def carry_over(matches: list[Match], norm, ref_date, context: dict) -> list[Match]:
     """Speakers for cues without one, from the nearest earlier attribution of the text
-    (``attrs.speaker_inferred``); contents for sources that qualify the clause before them."""
+    (``attrs.speaker_inferred``); contents for sources that qualify the clause before them.
+    For a text read in parts, ``context`` keeps the last speaker and the latest attributions
+    (in offsets of the whole text) from one part to the next."""
     out: list[Match] = []
-    last_speaker: Span | None = None
+    offset = context.get("offset", 0)
+    last_speaker = _shifted(context.get("last_speaker"), -offset)
     text = norm.original
     sentences = _Breaks(text, _SENTENCE_BREAK)  # built once: a scan per match was quadratic
     clauses = _Breaks(text, _SENTENCE_END)
     said = _Spans()
+    for s, e in context.get("said", ()):
+        said.add(s - offset, e - offset)
     for m in sorted(matches, key=lambda m: (m.start, m.end)):
         if m.label != "attribution" or not isinstance(m.value, dict):
             out.append(m)
@@ -134,7 +139,18 @@ def carry_over(matches: list[Match], norm, ref_date) -> list[Match]:
         attrs.pop("passive", None)
         out.append(dataclasses.replace(m, fields=fields, value=value, attrs=attrs))
         said.add(m.start, m.end)
+    context["last_speaker"] = _shifted(last_speaker, offset)
+    context["said"] = [(s + offset, e + offset) for s, e in said.latest(_SAID_KEPT)]
     return out
+
+
+_SAID_KEPT = 64  # earlier attributions a part hands on to the next (the sentence they end in)
+
+
+def _shifted(span: Span | None, by: int) -> Span | None:
+    if span is None or not by:
+        return span
+    return dataclasses.replace(span, start=span.start + by, end=span.end + by)
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?؟]|\n[ \t]*\n")
@@ -168,6 +184,10 @@ class _Spans:
     def add(self, start: int, end: int) -> None:
         self.starts.append(start)
         self.max_end.append(max(end, self.max_end[-1]) if self.max_end else end)
+
+    def latest(self, n: int) -> list[tuple[int, int]]:
+        """The last ``n`` spans as (start, end) (ends are kept as running maxima: what is asked)."""
+        return list(zip(self.starts[-n:], self.max_end[-n:]))
 
     def any_ending_after(self, pos: int, starting_before: int | None = None) -> bool:
         i = len(self.starts) if starting_before is None else bisect_left(self.starts, starting_before)

@@ -123,7 +123,10 @@ def finisher(name: str):
     """Register a pass over the final matches of builder ``name``, in text order.
 
     Finishers see the whole text's matches at once, for what one match cannot know alone
-    (an attribution that carries its speaker over from an earlier one).
+    (an attribution that carries its speaker over from an earlier one). They are called as
+    ``fn(matches, norm, ref_date, context)``: ``context`` is a dict that lives across the parts
+    of a text extracted part by part (``context["offset"]``: where this part starts), for what
+    carries over from one part to the next; keep offsets in it relative to the whole text.
     """
     return _registrar(_FINISHERS, name)
 

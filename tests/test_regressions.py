@@ -93,3 +93,25 @@ def test_a_half_joined_to_a_group_without_a_scale_is_a_half_of_one():
     got = {m.text: m.value for m in engine.extract("قطع ثلاثة ونصف كيلومتر، وبنوا ألفاً وثلاثمائة ونصف متر")
            if m.label == "number"}
     assert got == {"ثلاثة ونصف": 3.5, "ألفاً وثلاثمائة ونصف": 1300.5}
+
+
+def test_a_speaker_carries_over_from_one_streamed_block_to_the_next(tmp_path):
+    """The audit found `arules check` losing the carried-over speaker when a file was read in
+    more than one settled piece; finishers now keep it in a context that lives across them."""
+    from arabic_rules import Engine
+    from arabic_rules.cli import stream_matches
+    from arabic_rules.inputs import blocks
+
+    text = ("قال وزير الخارجية إن المحادثات مستمرة.\n" + "مرت الأيام على المدينة بهدوء تام.\n" * 40
+            + 'وأضاف: "لن نتراجع عن موقفنا".\n')
+    path = tmp_path / "t.txt"
+    path.write_text(text, encoding="utf-8")
+    engine = Engine.default()
+    pieces = list(stream_matches(engine, blocks(str(path), block=300), margin=150))
+    assert len(pieces) > 2
+    said = [(m, b.offset) for b, found in pieces for m in found if m.label == "attribution"]
+    assert [m.value["speaker"] for m, _ in said] == ["وزير الخارجية", "وزير الخارجية"]
+    last, offset = said[-1]
+    assert last.attrs.get("speaker_inferred")
+    sp = last.fields["speaker"]
+    assert text[sp.start + offset:sp.end + offset] == "وزير الخارجية"
