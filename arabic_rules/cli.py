@@ -369,9 +369,18 @@ def _load(paths):
 
 
 def cmd_lint(args) -> int:
+    """Exit 1 for any error in the rule files (one that stops them loading too), 2 only when a
+    path cannot be read at all."""
     from .lint import lint
 
-    pack = _load(args.paths)
+    try:
+        pack = _load(args.paths)
+    except RuleError as e:
+        _print_problems(e.problems)
+        unreadable = all(p.code == "E001" for p in e.problems)
+        print(f"{len(e.problems)} error(s); the files do not load, so their rules were not checked further",
+              file=sys.stderr)
+        return EXIT_USAGE if unreadable else EXIT_FAIL
     problems = lint(pack)
     _print_problems(problems)
     errors = [p for p in problems if p.code.startswith("E")]

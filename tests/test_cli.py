@@ -103,8 +103,10 @@ def test_broken_rule_file_is_reported_file_line_col(tmp_path, sample):
     rules.write_text("rules:\n  - {name: r, label: l, pattern: 'قال )'}\n", encoding="utf-8")
     r = arules("check", str(sample), "--patterns", str(rules))
     assert r.returncode == 2 and f"{rules}:2:39: E101" in r.stderr and "Traceback" not in r.stderr
-    r = arules("lint", str(rules))
-    assert r.returncode == 2 and "E101" in r.stderr
+    r = arules("lint", str(rules))  # a rule file that does not load fails the lint: exit 1
+    assert r.returncode == 1 and "E101" in r.stderr and "Traceback" not in r.stderr
+    r = arules("lint", str(tmp_path / "missing.yaml"))  # a path that cannot be read: usage, 2
+    assert r.returncode == 2 and "E001" in r.stderr
 
 
 def test_lint_rejects_a_runaway_rule(tmp_path):
