@@ -14,7 +14,6 @@ import pytest
 import yaml
 
 from arabic_rules import Engine
-from arabic_rules.normalize import normalize
 
 GOLD = pathlib.Path(__file__).resolve().parent / "gold"
 

@@ -129,8 +129,6 @@ def test_verb_errors_are_located(rules_dir):
 def test_lint_rejects_raw_regexes_that_explode_on_runs_of_their_own_characters(tmp_path):
     """(a|aa)*b and (a|a)+c have no nested quantifier, yet split a run of a's in exponentially
     many ways before failing; the audit found lint passing them."""
-    from arabic_rules import cli
-
     f = tmp_path / "bt.yaml"
     f.write_text("rules:\n"
                  "  - {name: t.a, label: x, pattern: 'قال re\"(a|aa)*b\"'}\n"

@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import random
-import re
 import tempfile
 import time
 from functools import cache
@@ -18,13 +17,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import assume, example, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import reference
 import strategies as S
 from arabic_rules import Engine
-from arabic_rules.cli import stream_matches
+from arabic_rules.stream import stream_matches
 from arabic_rules.inputs import blocks
 from arabic_rules.normalize import normalize
 from arabic_rules.syntax import parse_pattern, render

@@ -33,7 +33,7 @@ def test_streamed_blocks_do_not_cut_a_match_that_spans_line_breaks(tmp_path):
     # was lost when a block ended inside it
     import dataclasses
 
-    from arabic_rules.cli import stream_matches
+    from arabic_rules.stream import stream_matches
     from arabic_rules.inputs import blocks
 
     base = Engine.default()
@@ -99,7 +99,7 @@ def test_a_speaker_carries_over_from_one_streamed_block_to_the_next(tmp_path):
     """The audit found `arules check` losing the carried-over speaker when a file was read in
     more than one settled piece; finishers now keep it in a context that lives across them."""
     from arabic_rules import Engine
-    from arabic_rules.cli import stream_matches
+    from arabic_rules.stream import stream_matches
     from arabic_rules.inputs import blocks
 
     text = ("قال وزير الخارجية إن المحادثات مستمرة.\n" + "مرت الأيام على المدينة بهدوء تام.\n" * 40

@@ -120,7 +120,7 @@ def test_check_locates_lines_and_columns_across_blocks(tmp_path):
     """`arules check` records: line and col of every match, also when the file is read in blocks."""
     import json
 
-    from arabic_rules import cli
+    from arabic_rules import cli, stream
     from arabic_rules.engine import Engine
     from arabic_rules.inputs import blocks
 
@@ -128,7 +128,7 @@ def test_check_locates_lines_and_columns_across_blocks(tmp_path):
     f = tmp_path / "t.txt"
     f.write_text(text, encoding="utf-8")
     engine = Engine.default()
-    recs = [r for b, found in cli.stream_matches(engine, blocks(str(f), block=200), margin=150)
+    recs = [r for b, found in stream.stream_matches(engine, blocks(str(f), block=200), margin=150)
             for r, _ in cli._records(b, found, str(f))]
     lines = text.split("\n")
     assert recs
@@ -181,7 +181,7 @@ def test_tokens_before_a_hit_read_in_a_window_equal_the_whole_texts(text, back, 
 
 def test_blocks_extracted_by_two_processes_give_the_matches_of_one(tmp_path):
     """`arules check --jobs 2`: the same records, in the same order, as one process."""
-    from arabic_rules import cli
+    from arabic_rules import cli, stream
     from arabic_rules.engine import Engine
     from arabic_rules.inputs import blocks
 
@@ -192,7 +192,7 @@ def test_blocks_extracted_by_two_processes_give_the_matches_of_one(tmp_path):
     engine = Engine.default()
 
     def records(jobs):
-        return [r for b, found in cli.stream_matches(engine, blocks(str(f), block=300), margin=150, jobs=jobs)
+        return [r for b, found in stream.stream_matches(engine, blocks(str(f), block=300), margin=150, jobs=jobs)
                 for r, _ in cli._records(b, found, str(f))]
 
     one = records(1)
