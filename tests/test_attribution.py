@@ -77,6 +77,72 @@ def test_source_after_a_clause_takes_that_clause_as_content(engine):
     assert m.fields["content"].text == "ارتفعت الأسعار بنسبة عشرة في المئة"
 
 
+def _attr(engine, text):
+    return [(m.fields["cue"].text if "cue" in m.fields else None, m.value["speaker"], m.value["content"])
+            for m in found(engine, text)]
+
+
+def test_adverbials_before_the_colon(engine):
+    (m,) = found(engine, 'وقال قائد اللواء أمس الأحد: "لن نغادر مواقعنا".')
+    assert m.value["speaker"] == "قائد اللواء" and m.value["lemma"] == "قال" and m.value["direct"]
+
+
+def test_a_verbal_noun_after_the_verb_is_the_complement_not_the_speaker(engine):
+    a, b = found(engine, "وأعلن الجيش السيطرة على الميناء، مشيراً إلى أن المعارك توقفت.")
+    assert (a.value["speaker"], a.value["content"]) == ("الجيش", "السيطرة على الميناء")
+    assert b.value["speaker"] == "الجيش" and b.attrs["speaker_inferred"]
+    (m,) = found(engine, "وأعلن الحداد خمسة أيام.")
+    assert m.value["speaker"] is None and m.value["content"] == "الحداد خمسة أيام"
+    for text, content in (("وأعلنت النقابة ترحيبها بالاتفاق.", "ترحيبها بالاتفاق"),
+                          ("وأعلن الوزير رفضه للمقترح.", "رفضه للمقترح")):
+        (m,) = found(engine, text)
+        assert m.value["speaker"] in ("النقابة", "الوزير") and m.value["content"] == content
+
+
+def test_akkada_with_a_stance_noun_then_a_participle(engine):
+    a, b = found(engine, "وأكد المدير حرص الإدارة على السلامة، موضحاً أن التفتيش يومي.")
+    assert a.value == {"lemma": "أكد", "direct": False, "speaker": "المدير", "content": "حرص الإدارة على السلامة"}
+    assert b.value["speaker"] == "المدير" and b.attrs["speaker_inferred"]
+    assert found(engine, "وأكد المنتخب تأهله إلى النهائيات.") == []
+
+
+def test_sentence_initial_sources(engine):
+    (m,) = found(engine, "وفق بيان المحافظة، تقرر تعطيل الدوام.")
+    assert m.value == {"lemma": "وفق", "direct": False, "speaker": "بيان المحافظة", "content": "تقرر تعطيل الدوام"}
+    a, b = found(engine, "نقلاً عن وكالة الأنباء، قال الناطق إن الطريق مفتوح.")
+    assert (a.fields["cue"].text, a.value["speaker"], a.value["content"]) == ("نقلاً عن", "وكالة الأنباء", None)
+    assert (b.value["lemma"], b.value["speaker"]) == ("قال", "الناطق")
+    assert found(engine, "ووفق الجدول المعلن، تبدأ العطلة غداً.") == []
+
+
+def test_qaailan_after_a_cue_verb_belongs_to_it(engine):
+    (m,) = found(engine, "وأردف قائلاً إن الطقس سيتحسن.")
+    assert (m.fields["cue"].text, m.value["lemma"], m.value["speaker"]) == ("أردف", "أردف", None)
+    (m,) = found(engine, "ومضى قائلاً إن الحل قريب.")
+    assert m.value["lemma"] == "مضى"
+
+
+def test_an_unclosed_quotation_is_not_a_headline(engine):
+    (m,) = found(engine, 'وقال الناطق: "لا جديد في الملف')
+    assert (m.value["lemma"], m.value["speaker"], m.value["content"]) == ("قال", "الناطق", '"لا جديد في الملف')
+
+
+def test_the_addressee_is_not_the_speaker(engine):
+    (m,) = found(engine, "وأبلغ المدرب اللاعبين بأن التمرين ألغي.")
+    assert (m.value["lemma"], m.value["speaker"], m.value["content"]) == ("أبلغ", "المدرب", "أن التمرين ألغي")
+
+
+def test_masdar_and_its_lookahead_hold_the_same_list():
+    import re as _re
+
+    from arabic_rules.resources import data_dir
+
+    text = (data_dir("patterns") / "attribution.yaml").read_text(encoding="utf-8")
+    body = _re.search(r"^  masdar: 're\"(.*)\"'$", text, _re.M).group(1)
+    look = _re.search(r"^  not_masdar: 're\"\(\?!(.*)\)\(\?=\\S\)\"'$", text, _re.M).group(1)
+    assert body == look
+
+
 # ---------------------------------------------------------------- the fail-fast lookaheads
 # The <name>_ahead macros of attribution.yaml only save time: the rules with them must find what the
 # same rules find without them, on tricky texts (quoted names with punctuation, commas before
@@ -101,6 +167,10 @@ AHEAD_TEXTS = [
     'وقال المتحدث في بيان: إن الحدود آمنة.',
     'وكان رئيس اللجنة سامي خليل، قد قال في تصريح صحفي، إن الموعد ثابت.',
     'وأعلن المدير الأحد عن خطة جديدة، وقال أمس إن التنفيذ قريب.',
+    'وقال المتحدث: "لا تعليق لدينا',
+    'وقال المتحدث: «لا تعليق\nوأضاف: "سنرد لاحقاً".',
+    'وأبلغ رئيس الهيئة العامة للمياه السكان، أمس، بأن الضخ سيتوقف.',
+    'وأردف قائلاً إن الوضع صعب.',
 ]
 AHEAD_WORDS = [
     "وقال", "قال", "وأكد", "وأضاف", "وأعرب", "وطالبت", "ودعا", "وحذر", "وشدد", "وكشف", "أعلن", "ويقول",
@@ -108,7 +178,7 @@ AHEAD_WORDS = [
     "خلال", "مؤتمر", "الأحد", "مساء", "للصحفيين", "إن", "أن", "بأن", "فإن", "إنه", "عن", "على", "إلى",
     "من", "بزيادة", "بالقول", "مشيراً", "مضيفاً", "قائلاً", "فيما", "كما", "قلقه", "ضرورة", "الماضي",
     "،", "،", ".", ":", "؟", "(", ")", "/", '"الأمل"', "«النهضة»", '"نص من ثلاث كلمات"', '"كلمة. أخرى"',
-    "«أ: ب»", '"', "«", "يوم", "أمس", "الخميس", "بعد",
+    "«أ: ب»", '"', "«", "يوم", "أمس", "الخميس", "بعد", "وأبلغ", "النواب", "وأردف", '"نص غير مغلق',
 ]
 
 
