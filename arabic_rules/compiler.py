@@ -582,20 +582,24 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
 
 
 def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:
-    """(literal anchors, raw regex anchors) of an anchor set. A short word prefix (ال، و، ل
-    glued to any word) starts a good part of all words: it is scanned for on its own, only when
-    the rule has no rarer anchor (see `Engine._work`), not by the prefilter every rule shares."""
-    short = {a[1] for a in anchors if a[0] == "pre" and len(a[1]) <= SHORT_PREFIX}
+    """(literal anchors, raw regex anchors) of an anchor set. A literal of one or two letters
+    (من، لا، ال glued to any word) or of punctuation (، . :) is in a good part of all words or
+    sentences: it is scanned for on its own, only when the rule has no rarer anchor (see
+    `Engine._work`), not by the prefilter every rule shares."""
+    short = {a[1] for a in anchors if a[0] in ("lit", "pre") and (len(a[1]) <= SHORT_LITERAL or not _is_word(a[1]))}
     return (frozenset(a[1] for a in anchors if a[0] in ("lit", "pre") and a[1] not in short),
-            tuple(sorted({a[1] for a in anchors if a[0] == "raw"} | {_prefix_scan(p) for p in short})))
+            tuple(sorted({a[1] for a in anchors if a[0] == "raw"} | {_short_scan(p) for p in short})))
 
 
-SHORT_PREFIX = 2
+SHORT_LITERAL = 2
 
 
-def _prefix_scan(prefix: str) -> str:
-    """A regex for ``prefix`` at the start of a word (led by the literal, so `re` scans fast)."""
-    return f"{re.escape(prefix)}(?<!\\w{re.escape(prefix)})"
+def _short_scan(literal: str) -> str:
+    """A regex for ``literal`` where the prefilter would find it: at the start of a word, or
+    anywhere for punctuation (led by the literal, so `re` scans fast)."""
+    if not _is_word(literal):
+        return re.escape(literal)
+    return f"{re.escape(literal)}(?<!\\w{re.escape(literal)})"
 
 
 def compile_pack(pack: Pack, key: str = "") -> CompiledPack:

@@ -57,6 +57,19 @@ class Engine:
         for si, (_, entries) in enumerate(self._raw_passes):
             for ri, oi, _ in entries:
                 self._scans_of.setdefault((ri, oi), []).append(si)
+        # per rule, its anchor options: those the prefilter alone counts, and those with a scan
+        # ((rule, option), cost of one hit: 1 with a rest check or no back, back, rest[, scans])
+        self._plans: list[tuple[list, list]] = []
+        for r in pack.rules:
+            exact, scanned = [], []
+            for oi, (_, _, back, rest) in enumerate(r.options):
+                per_hit = 1 if back == 0 or rest else back + 1
+                scan_ids = self._scans_of.get((r.index, oi))
+                if scan_ids:
+                    scanned.append(((r.index, oi), per_hit, back, rest, scan_ids))
+                else:
+                    exact.append(((r.index, oi), per_hit, back, rest))
+            self._plans.append((exact, scanned))
         # per anchored rule, how many of its options the prefilter alone decides
         self._literal_options = [0 if r.index in self._unanchored else
                                  sum((r.index, oi) not in self._scans_of for oi in range(len(r.options)))
@@ -240,19 +253,23 @@ class Engine:
 
     def _best_option(self, r: CompiledRule, hits, scans: dict, text: str):
         """(hit lists, back, rest) of the cheapest anchor option of ``r`` in this text, or None
-        when one of its options has no hit (a required item is missing: the rule cannot match)."""
-        options = []
-        for oi, (_, _, back, rest) in enumerate(r.options):
-            lists = hits.get((r.index, oi), [])
-            per_hit = 1 if back == 0 or rest else back + 1
-            scan_ids = self._scans_of.get((r.index, oi), ())
-            options.append((bool(scan_ids), sum(map(len, lists)) * per_hit, oi, lists, scan_ids, per_hit, back, rest))
-        options.sort(key=lambda o: o[:3])  # exact costs first, then the ones that need a scan
+        when one of its options has no hit (a required item is missing: the rule cannot match).
+        Options the prefilter alone counts come first; those that need a raw scan then scan
+        only as far as they can still win."""
+        exact, scanned = self._plans[r.index]
         best = None
-        for _, cost, _, lists, scan_ids, per_hit, back, rest in options:
+        for key, per_hit, back, rest in exact:
+            lists = hits.get(key)
+            if not lists:
+                return None
+            cost = sum(map(len, lists)) * per_hit
+            if best is None or cost < best[0]:
+                best = (cost, lists, back, rest)
+        for key, per_hit, back, rest, scan_ids in scanned:
+            lists = list(hits.get(key, ()))
+            cost = sum(map(len, lists)) * per_hit
             if best is not None and cost >= best[0]:
                 continue
-            lists = list(lists)
             for si in scan_ids:
                 scan = scans.get(si) or scans.setdefault(si, _Scan(self._raw_passes[si][0], text))
                 cap = None if best is None else (best[0] - cost) // per_hit  # more hits than this lose
