@@ -3,16 +3,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import signal
-import threading
 import time
 from bisect import bisect_left, bisect_right
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from . import cache, programs
+from . import alarm, cache, programs
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
 from .errors import ExtractionTimeout
@@ -135,28 +132,15 @@ class Engine:
             chosen = [c for c in chosen if c.rule.label in wanted]
         return [self._to_match(norm, c) for c in chosen]
 
-    @contextmanager
     def _time_guard(self):
-        """With a ``timeout``, interrupt an extraction that runs longer: `re` checks for signals
-        while it matches, so an alarm stops even one runaway match (main thread only; elsewhere
-        the time is checked between rules)."""
-        if (self.timeout is None or not hasattr(signal, "setitimer")
-                or threading.current_thread() is not threading.main_thread()):
-            yield
-            return
-
-        def alarm(signum, frame):
+        """With a ``timeout``, stop an extraction that runs longer, even in the middle of one
+        runaway match (main thread only; elsewhere the time is checked between rules)."""
+        def late() -> ExtractionTimeout:
             rule = self.rules[self._trying].name if self._trying is not None else "?"
-            raise ExtractionTimeout(f"extraction took longer than {self.timeout:g} s (at rule {rule!r}); "
-                                    f"check the rules with `arules lint` or allow more time (--timeout)")
+            return ExtractionTimeout(f"extraction took longer than {self.timeout:g} s (at rule {rule!r}); "
+                                     f"check the rules with `arules lint` or allow more time (--timeout)")
 
-        previous = signal.signal(signal.SIGALRM, alarm)
-        signal.setitimer(signal.ITIMER_REAL, self.timeout)
-        try:
-            yield
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+        return alarm.limit(self.timeout, late)
 
     def candidates(self, norm: Normalized, ref_date=None, wanted: frozenset | None = None,
                    build: bool = True) -> list[Candidate]:

@@ -9,14 +9,12 @@ reported as warnings: they are correct but scanned at every word.
 from __future__ import annotations
 
 import re
-import signal
-import threading
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import regex
 
-from . import syntax
+from . import alarm, syntax
 from .compiler import CompiledPack, analysis, compile_pack
 from .errors import Problem
 from .loader import Pack, Rule
@@ -146,26 +144,19 @@ def _raw_runs_away(source: str) -> bool:
 
 
 def _times_out(work, seconds: float) -> bool:
-    """Whether ``work()`` takes longer than ``seconds`` (stopped by an alarm: `re` checks for
-    signals while it matches). Off the main thread, where alarms cannot be used, it is not run."""
-    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    """Whether ``work()`` takes longer than ``seconds`` (stopped by an alarm). Off the main
+    thread, where alarms cannot be used, it is not run."""
+    if not alarm.available():
         return False
 
     class _Late(Exception):
         pass
 
-    def alarm(signum, frame):
-        raise _Late
-
-    previous = signal.signal(signal.SIGALRM, alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        work()
+        with alarm.limit(seconds, _Late):
+            work()
     except _Late:
         return True
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
     return False
 
 
