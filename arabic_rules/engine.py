@@ -43,15 +43,15 @@ class Engine:
         self._trying: int | None = None  # the rule being tried (named when time runs out)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
-        self._regex = [programs.load(pack.programs, r.source) for r in pack.rules]
+        self._regex = programs.Lazy(pack.programs, [r.source for r in pack.rules])
         self._rests: dict[str, re.Pattern] = {}
         index = pack.anchors or anchor_index(pack.rules)
         self._by_literal = index.by_literal
         self._unanchored = index.unanchored
         self._prefilter = None if index.prefilter is None else programs.load(pack.programs, index.prefilter)
-        self._raw_passes = [(programs.load(pack.programs, src), rs) for src, rs in index.raw_scans]
+        self._scan_regex = programs.Lazy(pack.programs, [src for src, _ in index.raw_scans])
         self._scans_of: dict[tuple[int, int], list[int]] = {}  # (rule, option) -> its raw scans
-        for si, (_, entries) in enumerate(self._raw_passes):
+        for si, (_, entries) in enumerate(index.raw_scans):
             for ri, oi, _ in entries:
                 self._scans_of.setdefault((ri, oi), []).append(si)
         # per rule, its anchor options: those the prefilter alone counts, and those with a scan
@@ -255,7 +255,7 @@ class Engine:
             if best is not None and cost >= best[0]:
                 continue
             for si in scan_ids:
-                scan = scans.get(si) or scans.setdefault(si, _Scan(self._raw_passes[si][0], text))
+                scan = scans.get(si) or scans.setdefault(si, _Scan(self._scan_regex[si], text))
                 cap = None if best is None else (best[0] - cost) // per_hit  # more hits than this lose
                 cost += scan.count(cap) * per_hit
                 if best is not None and cost >= best[0]:

@@ -39,3 +39,18 @@ def load(programs: dict[str, tuple], source: str) -> re.Pattern:
         except (TypeError, ValueError, RuntimeError):  # code of another `re`: compile anew
             pass
     return re.compile(source)
+
+
+class Lazy:
+    """``re`` patterns for ``sources``, each rebuilt on first use: a short text needs only the
+    rules its anchors name (rebuilding all of a big pack's costs as much as reading it)."""
+
+    def __init__(self, programs: dict[str, tuple], sources: list[str]):
+        self._programs, self._sources = programs, sources
+        self._compiled: list[re.Pattern | None] = [None] * len(sources)
+
+    def __getitem__(self, i: int) -> re.Pattern:
+        rx = self._compiled[i]
+        if rx is None:
+            rx = self._compiled[i] = load(self._programs, self._sources[i])
+        return rx
