@@ -52,7 +52,7 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
             except ExtractionTimeout as e:
                 yield tag, block, e
                 continue
-            yield tag, block, finish(block, norm, [m for m in found if lead <= m.start and (cut is None or m.start < cut)])
+            yield tag, block, finish(block, norm, in_chunk(found, lead, cut))
         return
     from .workers import extract_in_order
 
@@ -74,6 +74,11 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
     while order:  # pass-through items after the last text
         tag, block, _ = order.popleft()
         yield tag, block, None
+
+
+def in_chunk(found: list, lead: int, cut: int | None) -> list:
+    """The matches that start in ``[lead, cut)`` (to the end if cut is None): those of a chunk."""
+    return [m for m in found if lead <= m.start and (cut is None or m.start < cut)]
 
 
 def settled_chunks(engine, blocks, margin: int | None = None):

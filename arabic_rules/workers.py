@@ -23,22 +23,22 @@ def _init(paths: list[str], include_default: bool, timeout: float | None) -> Non
 
 def _extract(job: tuple) -> list | Exception:
     from .errors import ExtractionTimeout
-
     from .normalize import normalize
+    from .stream import in_chunk
 
     text, lead, cut, ref_date, labels = job
     try:
         found = _ENGINE.unfinished(normalize(text), ref_date, labels)
     except ExtractionTimeout as e:  # handed back in its place: the other texts go on
         return e
-    return [m for m in found if lead <= m.start and (cut is None or m.start < cut)]
+    return in_chunk(found, lead, cut)
 
 
 def extract_in_order(jobs: Iterable[tuple], n: int, paths: list[str], include_default: bool,
                      timeout: float | None = None) -> Iterator[list | Exception]:
     """For each ``(text, lead, cut, ref_date, labels)`` of ``jobs``, the matches of ``text`` that
-    start in ``[lead, cut)`` (to the end if cut is None) before the finishers' pass (`Engine.unfinished`: the
-    caller runs the finishers in order), computed by ``n`` processes, yielded in order; a text
+    start in ``[lead, cut)`` (`stream.in_chunk`) before the finishers' pass (`Engine.unfinished`:
+    the caller runs the finishers in order), computed by ``n`` processes, yielded in order; a text
     that ran out of ``timeout`` gives its `ExtractionTimeout` instead."""
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     pool = ctx.Pool(n, initializer=_init, initargs=(list(paths), include_default, timeout))
