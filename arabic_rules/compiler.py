@@ -668,6 +668,32 @@ def raw_scan(source: str) -> str:
     return cls
 
 
+def short_reach(source: str) -> bool:
+    """Whether every match of ``source`` reads a bounded stretch of text (no unbounded repeat,
+    lookarounds included): such a scan may simply iterate over a text."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    def bounded(items) -> bool:
+        for op, av in items:
+            if op in (c.MAX_REPEAT, c.MIN_REPEAT, c.POSSESSIVE_REPEAT):
+                if av[1] == c.MAXREPEAT or not bounded(av[2]):
+                    return False
+            elif op == c.SUBPATTERN and not bounded(av[-1]):
+                return False
+            elif op in (c.ASSERT, c.ASSERT_NOT) and not bounded(av[1]):
+                return False
+            elif op == c.BRANCH and not all(bounded(b) for b in av[1]):
+                return False
+            elif op == c.ATOMIC_GROUP and not bounded(av):
+                return False
+            elif op == c.GROUPREF_EXISTS:
+                return False
+        return True
+
+    return bounded(sre_parse.parse(source))
+
+
 def analysis(pack: Pack) -> _Analysis:
     return _Analysis(pack)
 

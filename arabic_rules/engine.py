@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from . import alarm, cache, programs
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
-                       prefilter_source)
+                       prefilter_source, short_reach)
 from .errors import ExtractionTimeout
 from .match import Match, Span
 from .normalize import Normalized, normalize
@@ -50,6 +50,7 @@ class Engine:
         self._unanchored = index.unanchored
         self._prefilter = None if index.prefilter is None else programs.load(pack.programs, index.prefilter)
         self._scan_regex = programs.Lazy(pack.programs, [src for src, _ in index.raw_scans])
+        self._short_scan = [short_reach(src) for src, _ in index.raw_scans]
         self._scans_of: dict[tuple[int, int], list[int]] = {}  # (rule, option) -> its raw scans
         for si, (_, entries) in enumerate(index.raw_scans):
             for ri, oi, _ in entries:
@@ -255,7 +256,7 @@ class Engine:
             if best is not None and cost >= best[0]:
                 continue
             for si in scan_ids:
-                scan = scans.get(si) or scans.setdefault(si, _Scan(self._scan_regex[si], text))
+                scan = scans.get(si) or scans.setdefault(si, _Scan(self._scan_regex[si], text, self._short_scan[si]))
                 cap = None if best is None else (best[0] - cost) // per_hit  # more hits than this lose
                 cost += scan.count(cap) * per_hit
                 if best is not None and cost >= best[0]:
@@ -367,18 +368,30 @@ class Engine:
 class _Scan:
     """The hits of one raw anchor scan in a text, found only as far as they are asked for.
 
-    Each search may look at most two match windows ahead: a raw regex such as «[^»]+» would
+    A scan whose matches are short (no unbounded repeat) iterates over the text. Any other
+    search may look at most two match windows ahead: a raw regex such as «[^»]+» would
     otherwise read to the end of the text from every unclosed «, which is quadratic. A hit is
     kept only with a whole window after it (a match that needs more could not be used anyway)."""
 
-    def __init__(self, rx: re.Pattern, text: str, window: int = DEFAULT_MAX_SPAN):
+    def __init__(self, rx: re.Pattern, text: str, bounded: bool, window: int = DEFAULT_MAX_SPAN):
         self._rx, self._text, self._window = rx, text, window
         self._pos = 0
+        self._hits = rx.finditer(text) if bounded else None
         self.found: list[int] = []
 
     def count(self, cap: int | None) -> int:
         """How many hits there are, counting no further than past ``cap`` (None: all)."""
-        found, rx, text, w = self.found, self._rx, self._text, self._window
+        found = self.found
+        if self._hits is not None:
+            if cap is None:
+                found.extend([m.start() for m in self._hits])
+            elif len(found) <= cap:
+                for m in self._hits:
+                    found.append(m.start())
+                    if len(found) > cap:
+                        break
+            return len(found)
+        rx, text, w = self._rx, self._text, self._window
         n, pos = len(text), self._pos
         while pos <= n and (cap is None or len(found) <= cap):
             m = rx.search(text, pos, min(n, pos + 2 * w))
