@@ -164,7 +164,7 @@ def cmd_check(args) -> int:
                 status = EXIT_USAGE
                 continue
             advance(block.text[block.lead:])
-            records = _records(block, found, name)
+            records = _records(block, found, name, args.format == "text")
             total += len(records)
             if args.format == "jsonl":
                 report.write_jsonl((r for r, _ in records), out)
@@ -200,8 +200,9 @@ def _progress(files: list[str], encoding: str):
         yield lambda text: bar.advance(task, len(text.encode(encoding, "replace")))
 
 
-def _records(block, found, name):
-    """Matches of one block as located records, with the text of the line each starts on."""
+def _records(block, found, name, with_lines: bool = True):
+    """Matches of one block as located records, each with the text of the line it starts on
+    (None unless ``with_lines``: only the text view shows it)."""
     from .report import located
 
     text = block.text
@@ -210,14 +211,10 @@ def _records(block, found, name):
     for m in found:
         k = bisect_right(newlines, m.start - 1)
         line_start = newlines[k - 1] + 1 if k else 0
-        line_end = newlines[k] if k < len(newlines) else len(text)
-        rec = located(m, name, block.line + k, m.start - line_start + 1)
-        rec["start"] += block.offset
-        rec["end"] += block.offset
-        for f in rec["fields"].values():
-            f["start"] += block.offset
-            f["end"] += block.offset
-        out.append((rec, text[line_start:line_end]))
+        line = None
+        if with_lines:
+            line = text[line_start:newlines[k] if k < len(newlines) else len(text)]
+        out.append((located(m, name, block.line + k, m.start - line_start + 1, block.offset), line))
     return out
 
 

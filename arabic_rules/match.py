@@ -14,8 +14,8 @@ class Span:
     text: str
     value: Any = None
 
-    def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"start": self.start, "end": self.end, "text": self.text}
+    def to_dict(self, shift: int = 0) -> dict[str, Any]:
+        d: dict[str, Any] = {"start": self.start + shift, "end": self.end + shift, "text": self.text}
         if self.value is not None:
             d["value"] = self.value
         return d
@@ -34,15 +34,16 @@ class Match:
     attrs: dict[str, Any] = field(default_factory=dict)
     fields: dict[str, Span] = field(default_factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of a match, as written by ``arules check --format jsonl``."""
+    def to_dict(self, shift: int = 0) -> dict[str, Any]:
+        """The JSON shape of a match, as written by ``arules check --format jsonl`` (offsets
+        moved by ``shift``: where the text it was found in starts in a bigger one)."""
         return {
             "label": self.label,
             "rule": self.rule,
-            "start": self.start,
-            "end": self.end,
+            "start": self.start + shift,
+            "end": self.end + shift,
             "text": self.text,
             "value": self.value,
             "attrs": dict(self.attrs),
-            "fields": {k: v.to_dict() for k, v in self.fields.items()},
+            "fields": {k: v.to_dict(shift) for k, v in self.fields.items()},
         }

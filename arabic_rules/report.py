@@ -9,14 +9,17 @@ from .match import Match
 CONTEXT = 40  # characters of context on each side in the text view
 
 
-def located(m: Match, file: str, line: int, col: int) -> dict[str, Any]:
-    """The JSON record of a match as the CLI writes it (the contract plus file/line/col)."""
-    return {"file": file, "line": line, "col": col, **m.to_dict()}
+def located(m: Match, file: str, line: int, col: int, shift: int = 0) -> dict[str, Any]:
+    """The JSON record of a match as the CLI writes it (the contract plus file/line/col), its
+    offsets moved by ``shift`` (where the block it was found in starts in the file)."""
+    return {"file": file, "line": line, "col": col, **m.to_dict(shift)}
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # one encoder: dumps() makes one per call
 
 
 def write_jsonl(records, out: TextIO) -> None:
-    for r in records:
-        out.write(json.dumps(r, ensure_ascii=False, default=str) + "\n")
+    out.write("".join([_ENCODE(r) + "\n" for r in records]))
 
 
 def write_json(records, out: TextIO) -> None:

@@ -137,7 +137,7 @@ def carry_over(matches: list[Match], norm, ref_date, context: dict) -> list[Matc
             value["speaker"] = last_speaker.text
             attrs["speaker_inferred"] = True
         attrs.pop("passive", None)
-        out.append(dataclasses.replace(m, fields=fields, value=value, attrs=attrs))
+        out.append(Match(m.label, m.rule, m.start, m.end, m.text, value, attrs, fields))
         said.add(m.start, m.end)
     context["last_speaker"] = _shifted(last_speaker, offset)
     context["said"] = [(s + offset, e + offset) for s, e in said.latest(_SAID_KEPT)]
@@ -153,7 +153,8 @@ def _shifted(span: Span | None, by: int) -> Span | None:
     return dataclasses.replace(span, start=span.start + by, end=span.end + by)
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?؟]|\n[ \t]*\n")
+# [.!?؟] or a blank line, written to lead with one class: `re` then scans for it fast
+_SENTENCE_BREAK = re.compile(r"[.!?؟\n](?:(?<=\n)[ \t]*\n|(?<!\n))")
 
 
 class _Breaks:

@@ -7,6 +7,7 @@ finishers' context (the last speaker) is handed from chunk to chunk, in one proc
 from __future__ import annotations
 
 from collections import deque
+from functools import cached_property
 
 from .errors import ExtractionTimeout
 from .inputs import Block
@@ -54,7 +55,7 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
                 continue
             yield tag, block, finish(block, norm, in_chunk(found, lead, cut))
         return
-    from .workers import extract_in_order
+    from .workers import extract_in_order, unpacked
 
     order: deque = deque()
     passed: deque = deque()
@@ -70,10 +71,31 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
         passed.append(found)
         while order and (order[0][2] is None or passed):  # items before this result, then the result
             tag, block, text = order.popleft()
-            yield tag, block, None if text is None else finish(block, normalize(text), passed.popleft())
+            if text is None:
+                yield tag, block, None
+                continue
+            found = passed.popleft()
+            if not isinstance(found, Exception):
+                found = unpacked(text, found)
+            yield tag, block, finish(block, _Later(text), found)
     while order:  # pass-through items after the last text
         tag, block, _ = order.popleft()
         yield tag, block, None
+
+
+class _Later:
+    """A text's `Normalized` for the finishers, normalized only when one asks for more than the
+    original text (the workers normalized it already; the shipped finisher needs the original)."""
+
+    def __init__(self, text: str):
+        self.original = text
+
+    def __getattr__(self, name: str):
+        return getattr(self._norm, name)
+
+    @cached_property
+    def _norm(self):
+        return normalize(self.original)
 
 
 def in_chunk(found: list, lead: int, cut: int | None) -> list:
@@ -134,7 +156,8 @@ def _paragraph_before(before: str) -> str:
 
 def _settled_until(engine, text: str, margin: int) -> int | None:
     """The last line break at least ``margin`` from both ends of ``text`` that no candidate
-    crosses (candidates are looked for in the last few margins only), or None."""
+    crosses (candidates are looked for in the last few margins only; unbuilt, so a candidate
+    a builder would reject still counts: a cut only moves earlier), or None."""
 
     hi = len(text) - margin
     if hi < margin:
@@ -142,7 +165,7 @@ def _settled_until(engine, text: str, margin: int) -> int | None:
     lo_search = max(margin, hi - 2 * margin)
     tail_start = text.rfind("\n", 0, lo_search - margin) + 1  # candidates start after a line break here
     tail = normalize(text[tail_start:])
-    spans = [(tail.orig(c.start) + tail_start, tail.end(c.end) + tail_start) for c in engine.candidates(tail)]
+    spans = [(tail.orig(c.start) + tail_start, tail.end(c.end) + tail_start) for c in engine.candidates(tail, build=False)]
     p = hi
     while True:
         p = text.rfind("\n", lo_search, p)
