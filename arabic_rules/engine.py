@@ -5,26 +5,26 @@ import datetime as _dt
 import re
 import time
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 
 from . import alarm, cache, programs
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source, short_reach)
 from .errors import ExtractionTimeout
-from .match import Match, Span
+from .match import Match, Span, maker
 from .normalize import Normalized, normalize
 from .resources import data_dir, default_pattern_files
 from .syntax import FieldArg
 from .values import BuildContext, Built, FieldView, Reject, get_builder, get_finisher
 
 _NONWORD = re.compile(r"\W")
+_MATCH, _SPAN, _VIEW, _CONTEXT = maker(Match), maker(Span), maker(FieldView), maker(BuildContext)
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """A rule match on the normalized text, before overlaps are resolved."""
+class Candidate(NamedTuple):
+    """A rule match on the normalized text, before overlaps are resolved (a named tuple: the
+    engine makes one for every regex match, so it is built as fast as a tuple)."""
 
     rule: CompiledRule
     start: int  # normalized offsets, whitespace trimmed
@@ -76,6 +76,8 @@ class Engine:
                               if r.index not in self._unanchored and not self._literal_options[r.index]]
         self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
         self._prefilters: dict[frozenset, re.Pattern | None] = {}  # per set of labels asked for
+        self._runs: dict[frozenset, frozenset] = {}
+        self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
 
     # construction -----------------------------------------------------------------------------
     @classmethod
@@ -121,9 +123,7 @@ class Engine:
     def unfinished(self, norm: Normalized, ref_date=None, labels: Iterable[str] | None = None) -> list[Match]:
         """The matches of a normalized text before the finishers' pass (see `finish`)."""
         wanted = None if labels is None else frozenset(labels)
-        run = wanted
-        if wanted is not None:  # also run the rules that absorb a wanted label: a day is not a number
-            run = wanted | {r.label for r in self.rules if wanted & set(r.absorbs)}
+        run = self._run_for(wanted)
         with self._time_guard():
             # values are built only for candidates that survive the overlaps so far (a builder may
             # still reject one, and then the next in line is considered): most overlapped ones never are
@@ -132,6 +132,14 @@ class Engine:
         if run != wanted:
             chosen = [c for c in chosen if c.rule.label in wanted]
         return [self._to_match(norm, c) for c in chosen]
+
+    def _run_for(self, wanted: frozenset | None) -> frozenset | None:
+        """The labels to run for ``wanted``: also those of rules that absorb a wanted label (a
+        day is not a number)."""
+        run = self._runs.get(wanted)
+        if run is None and wanted is not None:
+            run = self._runs[wanted] = wanted | {r.label for r in self.rules if wanted & set(r.absorbs)}
+        return run
 
     def _time_guard(self):
         """With a ``timeout``, stop an extraction that runs longer, even in the middle of one
@@ -331,9 +339,8 @@ class Engine:
         views = {}
         for k, (s, e, v) in c.fields.items():
             os_, oe = norm.span(s, e)
-            views[k] = FieldView(k, text[s:e], v, norm.original[os_:oe])
-        ctx = BuildContext(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons,
-                           document=text, start=c.start)
+            views[k] = _VIEW(k, text[s:e], v, norm.original[os_:oe])
+        ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start)
         call = rule.value
         args = [views.get(a.name) if isinstance(a, FieldArg) else a for a in call.args]
         kwargs = {k: (views.get(a.name) if isinstance(a, FieldArg) else a) for k, a in call.kwargs}
@@ -350,14 +357,14 @@ class Engine:
         fields = {}
         for name, (fs, fe, value) in c.fields.items():
             os_, oe = norm.span(fs, fe)
-            fields[name] = Span(os_, oe, norm.original[os_:oe], value)
-        return Match(c.rule.label, c.rule.name, s, e, norm.original[s:e], c.value, c.attrs, fields)
+            fields[name] = _SPAN(os_, oe, norm.original[os_:oe], value)
+        return _MATCH(c.rule.label, c.rule.name, s, e, norm.original[s:e], c.value, c.attrs, fields)
 
     def finish(self, matches: list[Match], norm: Normalized, ref_date=None, context: dict | None = None
                ) -> list[Match]:
         """``matches`` after the finishers of the pack's builders (in text order), sorted."""
         context = {} if context is None else context
-        for name in sorted({r.value.name for r in self.rules if r.value is not None}):
+        for name in self._builders:
             fn = get_finisher(name)
             if fn is not None:
                 matches = fn(matches, norm, ref_date, context)

@@ -1,8 +1,8 @@
 """Matches: the output contract of the engine (see DESIGN.md, "Output contract")."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, Callable
 
 
 @dataclass(frozen=True)
@@ -47,3 +47,17 @@ class Match:
             "attrs": dict(self.attrs),
             "fields": {k: v.to_dict(shift) for k, v in self.fields.items()},
         }
+
+
+def maker(cls) -> Callable[..., Any]:
+    """A constructor for the frozen dataclass ``cls`` taking every field in order, for hot paths:
+    a frozen ``__init__`` sets each field through ``object.__setattr__``, half again as slow."""
+    names = tuple(f.name for f in fields(cls))
+    new = object.__new__
+
+    def make(*args):
+        obj = new(cls)
+        obj.__dict__.update(zip(names, args))
+        return obj
+
+    return make
