@@ -60,13 +60,16 @@ class CompiledRule:
     # (the regex of the rule from that item on; "" for the first item) matches at the hit.
     # literals/raws/back above are the best guess without a text, for lint and explain.
     options: tuple[tuple[frozenset, tuple[str, ...], int, str], ...] = ()
+    # literal sets of required items too far into the rule to anchor it (after an unbounded
+    # item): one of each set must occur in a text for the rule to match anywhere in it
+    gates: tuple[frozenset, ...] = ()
 
 
 @dataclass(frozen=True)
 class AnchorIndex:
     """What the engine's one pass over a text looks for: one trie regex over the literal anchors
-    of every anchor option of every rule, and one scan per distinct raw anchor. Entries are
-    (rule, option, back)."""
+    of every anchor option (and gate) of every rule, and one scan per distinct raw anchor.
+    Entries are (rule, option, back); gates are numbered after the options, with back -1."""
 
     prefilter: str | None
     by_literal: dict[str, tuple[tuple[int, int, int], ...]]
@@ -313,6 +316,21 @@ class _Analysis:
                 break
         return options
 
+
+    def gates(self, node) -> list[frozenset]:
+        """The literal first sets of the required top-level items that `anchor_options` leaves
+        out (too far from the start): whole words the prefilter finds, or nothing."""
+        before: int | None = 0
+        out = []
+        for item in self.flat_items(node):
+            if before is None and not self.nullable(item):
+                f = self.first(item)
+                lits = frozenset(a[1] for a in f if a[0] == "lit")
+                if len(lits) == len(f) and _split(f)[0] == lits:  # no raw, prefix or short literal
+                    out.append(lits)
+            size = self.max_tokens(item)
+            before = None if before is None or size is None or before + size > MAX_BACK else before + size
+        return out
 
     def flat_items(self, node):
         """The top-level items of a rule, with macros and plain groups that are sequences spliced
@@ -578,7 +596,7 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     bounded = width < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
                         back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
-                        span=rule.span)
+                        span=rule.span, gates=tuple(an.gates(rule.node)) if options else ())
 
 
 def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:
@@ -632,6 +650,9 @@ def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:
                 by_literal.setdefault(lit, []).append((r.index, oi, back))
             for raw in raws:
                 by_raw.setdefault(raw, []).append((r.index, oi, back))
+        for gi, literals in enumerate(r.gates):  # found like options, numbered after them; never anchors
+            for lit in literals:
+                by_literal.setdefault(lit, []).append((r.index, len(r.options) + gi, -1))
     same: dict = {}
     return AnchorIndex(prefilter_source(by_literal),
                        {k: same.setdefault(tuple(v), tuple(v)) for k, v in by_literal.items()},

@@ -68,10 +68,10 @@ class Engine:
                 else:
                     exact.append(((r.index, oi), per_hit, back, rest))
             self._plans.append((exact, scanned))
-        # per anchored rule, how many of its options the prefilter alone decides
+        # per anchored rule, how many of its options (and gates) the prefilter alone decides
         self._literal_options = [0 if r.index in self._unanchored else
                                  sum((r.index, oi) not in self._scans_of for oi in range(len(r.options)))
-                                 for r in pack.rules]
+                                 + len(r.gates) for r in pack.rules]
         self._scanned_only = [r.index for r in pack.rules
                               if r.index not in self._unanchored and not self._literal_options[r.index]]
         self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
@@ -217,7 +217,7 @@ class Engine:
         for key, positions in by_hit.items():
             for ri, oi, _ in self._rules_for_hit(key):
                 hits.setdefault((ri, oi), []).append(positions)
-        # a rule can match only if each of its options occurs: count the literal ones present
+        # a rule can match only if each of its options and gates occurs: count the literal ones present
         # (per hit, not per rule: a short text with a big pack looks at few rules)
         present: dict[int, int] = {}
         for ri, oi in hits:

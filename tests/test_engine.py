@@ -180,3 +180,13 @@ def test_builders_see_where_the_match_starts(rules_dir):
 
     e = engine(rules_dir, "rules:\n  - {name: h, label: x, pattern: '_ \":\" _', value: '_line_start_only()'}\n")
     assert [m.text for m in e.extract("أ: ب\nكلمة ج: د")] == ["أ: ب"]
+
+
+def test_a_required_word_too_far_to_anchor_gates_the_rule(rules_dir):
+    """A required word after an unbounded part cannot anchor the rule, but a text without it
+    cannot match: the rule is not even tried there (its gate), and matches where it occurs."""
+    e = engine(rules_dir, "rules:\n  - {name: q, label: x, pattern: 're\"«[^«»]+»\" @say'}\n")
+    rule = e.rules[0]
+    assert rule.gates == (frozenset({"قال", "قالت"}),)
+    assert not e._work("قيل «كلام طويل» ثم «آخر» هنا", None)  # no قال anywhere: nothing to try
+    assert spans(e.extract("«كلام طويل» قالت ثم «آخر» هنا")) == [("q", "«كلام طويل» قالت")]
