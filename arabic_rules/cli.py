@@ -138,11 +138,11 @@ def cmd_check(args) -> int:
             raise ArabicRulesError(f"unknown label(s) {', '.join(sorted(unknown))}; "
                                    f"known: {', '.join(sorted(engine.labels))}")
     console = None
-    if args.format == "text":
-        from rich.console import Console
+    out = sys.stdout
+    if args.format == "text" and (out.isatty() or os.environ.get("FORCE_COLOR")):
+        from rich.console import Console  # styles for a terminal; a file or a pipe gets plain lines
 
         console = Console(highlight=False, soft_wrap=True)
-    out = sys.stdout
     collected: list = []
     status = EXIT_OK
     total = 0
@@ -170,13 +170,17 @@ def cmd_check(args) -> int:
                 report.write_jsonl((r for r, _ in records), out)
             elif args.format == "json":
                 collected.extend(r for r, _ in records)
-            else:
+            elif console is not None:
                 for r, line_text in records:
                     console.print(report.text_line(r, line_text))
+            else:
+                out.write("".join(report.plain_line(r, line_text) + "\n" for r, line_text in records))
     if args.format == "json":
         report.write_json(collected, out)
-    elif args.format == "text":
+    elif console is not None:
         console.print(f"[dim]{total} finding(s) in {len(args.files)} file(s)[/dim]")
+    elif args.format == "text":
+        out.write(f"{total} finding(s) in {len(args.files)} file(s)\n")
     return status
 
 

@@ -33,24 +33,34 @@ def value_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def text_line(record: dict[str, Any], line_text: str):
-    """A rich `Text`: ``file:line:col  label  value`` then the match in its context."""
-    from rich.text import Text
-
+def text_pieces(record: dict[str, Any], line_text: str) -> list[tuple[str, str]]:
+    """``(text, style)`` pieces of the text view of a record: ``file:line:col  label  value``,
+    then the match in its context on the next line."""
     col = record["col"] - 1
     length = len(record["text"])
     left = line_text[max(0, col - CONTEXT):col]
     mid = line_text[col:col + length] if col + length <= len(line_text) else line_text[col:]
     right = line_text[col + length:col + length + CONTEXT]
-    t = Text()
-    t.append(f"{record['file']}:{record['line']}:{record['col']}", style="bold")
-    t.append("  ")
-    t.append(f"{record['label']:<11}", style={"date": "cyan", "number": "magenta"}.get(record["label"], "green"))
-    t.append(f" {value_text(record['value'])}", style="yellow")
-    t.append(f"  [{record['rule']}]\n", style="dim")
-    t.append("    " + ("…" if col > CONTEXT else "") + left, style="dim")
-    t.append(mid.replace("\n", " ⏎ "), style="bold underline")
+    pieces = [(f"{record['file']}:{record['line']}:{record['col']}", "bold"), ("  ", ""),
+              (f"{record['label']:<11}", {"date": "cyan", "number": "magenta"}.get(record["label"], "green")),
+              (f" {value_text(record['value'])}", "yellow"), (f"  [{record['rule']}]\n", "dim"),
+              ("    " + ("…" if col > CONTEXT else "") + left, "dim"), (mid.replace("\n", " ⏎ "), "bold underline")]
     if col + length > len(line_text):
-        t.append(" …", style="bold")
-    t.append(right + ("…" if col + length + CONTEXT < len(line_text) else ""), style="dim")
+        pieces.append((" …", "bold"))
+    pieces.append((right + ("…" if col + length + CONTEXT < len(line_text) else ""), "dim"))
+    return pieces
+
+
+def text_line(record: dict[str, Any], line_text: str):
+    """The text view of a record as a rich `Text`, styled for a terminal."""
+    from rich.text import Text
+
+    t = Text()
+    for text, style in text_pieces(record, line_text):
+        t.append(text, style=style)
     return t
+
+
+def plain_line(record: dict[str, Any], line_text: str) -> str:
+    """The text view of a record without styles (for a file or a pipe: what rich prints there)."""
+    return "".join(text for text, _ in text_pieces(record, line_text))

@@ -31,6 +31,26 @@ def test_check_text_view(sample):
     assert "finding(s)" in r.stdout
 
 
+def test_text_view_in_a_pipe_is_what_rich_prints_there(sample):
+    """Findings written to a file or a pipe skip rich (its rendering took half the run), and
+    are the very lines rich prints to a non-terminal."""
+    import io
+
+    from rich.console import Console
+
+    from arabic_rules.report import plain_line, text_line
+
+    records = [json.loads(x) for x in arules("check", str(sample), "--format", "jsonl").stdout.splitlines()]
+    lines = SAMPLE.splitlines()
+    buf = io.StringIO()
+    console = Console(file=buf, highlight=False, soft_wrap=True)
+    for r in records:
+        console.print(text_line(r, lines[r["line"] - 1]))
+    expected = buf.getvalue()
+    assert expected == "".join(plain_line(r, lines[r["line"] - 1]) + "\n" for r in records)
+    assert arules("check", str(sample)).stdout.startswith(expected)
+
+
 def test_check_jsonl_is_the_contract(sample):
     r = arules("check", str(sample), "--format", "jsonl", "--ref-date", "2021-12-13")
     assert r.returncode == 0, r.stderr
