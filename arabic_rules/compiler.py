@@ -653,10 +653,13 @@ def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:
         for gi, literals in enumerate(r.gates):  # found like options, numbered after them; never anchors
             for lit in literals:
                 by_literal.setdefault(lit, []).append((r.index, len(r.options) + gi, -1))
+    scans: dict[str, list[tuple[int, int, int]]] = {}  # raws that start alike share one scan
+    for src, entries in by_raw.items():
+        scans.setdefault(raw_scan(src), []).extend(entries)
     same: dict = {}
     return AnchorIndex(prefilter_source(by_literal),
                        {k: same.setdefault(tuple(v), tuple(v)) for k, v in by_literal.items()},
-                       tuple((raw_scan(src), tuple(rs)) for src, rs in by_raw.items()), tuple(unanchored))
+                       tuple((src, tuple(dict.fromkeys(rs))) for src, rs in scans.items()), tuple(unanchored))
 
 
 def prefilter_source(literals) -> str | None:
@@ -749,14 +752,14 @@ def first_chars(source: str) -> str | None:
 
     def item_first(op, av):
         if op == c.LITERAL:
-            return [re.escape(chr(av))], False
+            return [(av, av)], False
         if op == c.IN:
             out = []
             for iop, iav in av:
                 if iop == c.LITERAL:
-                    out.append(re.escape(chr(iav)))
+                    out.append((iav, iav))
                 elif iop == c.RANGE:
-                    out.append(f"{re.escape(chr(iav[0]))}-{re.escape(chr(iav[1]))}")
+                    out.append(tuple(iav))
                 elif iop == c.CATEGORY and iav == c.CATEGORY_DIGIT:
                     out.append(r"\d")
                 else:
@@ -786,4 +789,20 @@ def first_chars(source: str) -> str | None:
         return None
     if got is None or got[1] or not got[0]:
         return None
-    return "[" + "".join(dict.fromkeys(got[0])) + "]"
+    return _canonical_class(got[0])
+
+
+def _canonical_class(pieces: list) -> str:
+    """The character class of ``pieces`` (``(first, last)`` code point ranges, or ``\\d``),
+    spelled one way for one set of characters: two raw regexes that start alike then share
+    one scan (``[31201-9]`` and ``[101-9]`` are both ``[0-9]``)."""
+    ranges = sorted(p for p in pieces if p != r"\d")
+    merged: list[list[int]] = []
+    for lo, hi in ranges:
+        if merged and lo <= merged[-1][1] + 1:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    out = [re.escape(chr(lo)) + ("" if lo == hi else ("" if hi == lo + 1 else "-") + re.escape(chr(hi)))
+           for lo, hi in merged]
+    return "[" + "".join(out) + (r"\d" if r"\d" in pieces else "") + "]"
