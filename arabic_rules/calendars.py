@@ -232,6 +232,8 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
         if when is None and y is not None:
             raise Reject
         resolved = when.isoformat() if when else None
+    elif m is not None and y is None and resolved_y is not None and calendar == "gregorian":
+        resolved = iso(resolved_y, m, None)  # «مطلع آذار»: the month of that year (a Hijri month has no one month)
     if calendar == "hijri":
         attrs["hijri"] = value
     if when is not None and wd is not None and when.weekday() != wd and (y is not None or ref is not None):

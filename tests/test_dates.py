@@ -40,6 +40,17 @@ def test_without_ref_date_the_year_stays_unknown(d, seed):
     assert m.value == value and "resolved" not in m.attrs
 
 
+@pytest.mark.parametrize("text, value, resolved", [
+    ("وعقد المؤتمر مطلع آذار في العاصمة", "XXXX-03", "2021-03"),
+    ("يبدأ الموسم في تموز المقبل", "2022-07", "2022-07"),
+    ("وصل الوفد في حزيران الماضي", "2021-06", "2021-06"),
+])
+def test_a_month_without_a_year_resolves_to_a_month_of_the_reference(text, value, resolved):
+    m = only_date(text, ref=dt.date(2021, 12, 13))
+    assert m.value == value and m.attrs["resolved"] == resolved
+    assert "resolved" not in only_date(text).attrs
+
+
 @given(h=st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2070, 12, 31)))
 def test_hijri_dates_resolve_to_their_gregorian_day(h):
     from hijridate import Gregorian
