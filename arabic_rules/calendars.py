@@ -289,7 +289,8 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
     _check_context(ctx, not_after, only_after)
     if not_in_clause:
         words = ctx.lexicons.get(not_in_clause, {})
-        if any(w in words for w in _TOKEN.findall(_CLAUSE_END.split(ctx.before)[-1])):
+        if any(w in words or (w[:1] in "وف" and w[1:] in words)  # «وتأجلت»
+               for w in _TOKEN.findall(_CLAUSE_END.split(ctx.before)[-1])):
             raise Reject
     m1 = month1 if month1 is not None else (month2 if day1 is not None else None)
     y1 = year1 if year1 is not None else year2
