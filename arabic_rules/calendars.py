@@ -250,16 +250,20 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          mod: FieldView | None = None, era: FieldView | None = None, sep1: FieldView | None = None,
          sep2: FieldView | None = None, calendar: str = "gregorian", not_after: str | None = None,
          only_after: str | None = None, offset: int | None = None, year_rel: FieldView | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
-         future_exceptions: str | None = None) -> Any:
+         future_exceptions: str | None = None, feast: FieldView | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
     and a disagreement is flagged ``month_mismatch``. ``sep1``/``sep2`` (numeric dates) must be
     the same character. ``not_after`` / ``only_after`` name lexicons of words that may not /
     must come right before the match; ``future_*`` name lexicons that mark a future clause,
-    which sends a bare weekday forward. ``calendar`` is ``gregorian`` or ``hijri``.
+    which sends a bare weekday forward. ``calendar`` is ``gregorian`` or ``hijri``. ``feast``
+    is a lexicon entry whose value is its month and day (``"10-01"``: «عيد الفطر»).
     """
     _check_context(ctx, not_after, only_after)
+    if feast is not None:
+        fm, fd = (int(x) for x in str(feast.value).split("-"))
+        month, day = FieldView("month", feast.text, fm), FieldView("day", feast.text, fd)
     if sep1 is not None and sep2 is not None and sep1.text.strip() != sep2.text.strip():
         raise Reject
     future = _future_context(ctx, future_cues, future_prefixes, future_exceptions) if weekday else False

@@ -504,7 +504,8 @@ class _Emitter:
 
     def capture(self, name: str, node, body: str) -> str:
         group = f"g{len(self.groups)}"
-        lex = node.name if isinstance(node, LexRef) else None
+        inner = node.node if isinstance(node, Repeat) and node.max == 1 else node  # name:@lex? is still @lex
+        lex = inner.name if isinstance(inner, LexRef) else None
         self.groups.append((group, name, lex))
         return f"(?P<{group}>{body})"
 

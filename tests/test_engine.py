@@ -190,3 +190,9 @@ def test_a_required_word_too_far_to_anchor_gates_the_rule(rules_dir):
     assert rule.gates == (frozenset({"قال", "قالت"}),)
     assert not e._work("قيل «كلام طويل» ثم «آخر» هنا", None)  # no قال anywhere: nothing to try
     assert spans(e.extract("«كلام طويل» قالت ثم «آخر» هنا")) == [("q", "«كلام طويل» قالت")]
+
+
+def test_an_optional_lexicon_field_keeps_its_value(rules_dir):
+    """``cue:@say?`` is the lexicon's field as much as ``(cue:@say)?``: its value is the entry's."""
+    e = engine(rules_dir, "rules:\n  - {name: o, label: x, pattern: 'ثم cue:@say?'}\n")
+    assert e.extract("ثم قالت")[0].fields["cue"].value == "قال"
