@@ -213,7 +213,12 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
     readings: list[list[Reading]] = []
     for w in words:
         d = parse_number_digits(w)
-        found = [Reading("value", d, False)] if d is not None else _readings(w, lexicons, roles)
+        if d is not None:
+            found = [Reading("value", d, False)]
+        elif w[:1] == "و" and parse_number_digits(w[1:]) is not None:  # «3 آلاف و500»
+            found = [Reading("value", parse_number_digits(w[1:]), True)]
+        else:
+            found = _readings(w, lexicons, roles)
         if not found:
             raise Reject
         readings.append(found)
