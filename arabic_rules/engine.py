@@ -170,7 +170,8 @@ class Engine:
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         out: list[tuple[int, int, re.Match]] = []
         windows: dict[int, int] = {}
-        work = [(ri, back, _tried_at(text, found, back)) for ri, back, found in self._work(text, wanted)]
+        rev = text[::-1]  # for the tokens before anchors (see _tried_at)
+        work = [(ri, back, _tried_at(text, found, back, rev)) for ri, back, found in self._work(text, wanted)]
         for ri in self._unanchored:  # no anchor: every token start
             if wanted is None or self.rules[ri].label in wanted:
                 work.append((ri, 0, [m.start() for m in TOKEN_RE.finditer(text)]))
@@ -476,29 +477,26 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _tried_at(text: str, found: list[int], back: int) -> list[int]:
+def _tried_at(text: str, found: list[int], back: int, rev: str | None = None) -> list[int]:
     """The anchor hits ``found`` and the starts of the ``back`` tokens before each, sorted.
 
-    The tokens are read in a window before each hit, widened until it holds enough of them
-    (tokenizing the whole text for the few hits that need it cost more than all of them)."""
+    The tokens before a hit are the first ones after it in the reversed text (``rev``, made
+    once per text): no more are read than are used (tokenizing the whole text for the few hits
+    that need it cost more than all of them, and so did a window before each hit)."""
     if not back:
         return found
+    n = len(text)
+    if rev is None:
+        rev = text[::-1]
     tried = set(found)
     for pos in found:
-        reach = 16 * (back + 1)
-        while True:
-            lo = max(0, pos - reach)
-            starts = [m.start() for m in TOKEN_RE.finditer(text, lo, pos)]
-            if starts and starts[0] == lo and lo and _WORD.match(text, lo - 1) and _WORD.match(text, lo):
-                del starts[0]  # the window cut a word: its start lies further back
-            if len(starts) >= back or lo == 0:
-                tried.update(starts[-back:])
+        k = 0
+        for m in TOKEN_RE.finditer(rev, n - pos):
+            tried.add(n - m.end())
+            k += 1
+            if k == back:
                 break
-            reach *= 4
     return sorted(tried)
-
-
-_WORD = re.compile(r"\w")
 
 
 def _snap(text: str, pos: int, reach: int = DEFAULT_MAX_SPAN) -> int:

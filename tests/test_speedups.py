@@ -162,9 +162,9 @@ def test_programs_rebuild_the_same_regex():
 
 
 @given(st.text(alphabet="قال و،. 12\n\"«»", max_size=300), st.integers(1, 12), st.data())
-def test_tokens_before_a_hit_read_in_a_window_equal_the_whole_texts(text, back, data):
-    """The starts tried before each anchor hit, read in a window, are those the whole text's
-    tokenization gives (the engine no longer tokenizes the whole text for them)."""
+def test_tokens_before_a_hit_read_backwards_equal_the_whole_texts(text, back, data):
+    """The starts tried before each anchor hit, read backwards from it, are those the whole
+    text's tokenization gives (the engine no longer tokenizes the whole text for them)."""
     from bisect import bisect_left
 
     from arabic_rules.compiler import TOKEN_RE
