@@ -688,9 +688,22 @@ def raw_scan(source: str) -> str:
     cls = None if leads_fast else first_chars(source)
     if cls is None:
         return source
-    if re.fullmatch(r"(?:[^\W_]|\\d|[^\W_]-[^\W_])+", cls[1:-1]):  # word characters only:
-        return f"{cls}(?<!{cls}{cls})"  # a match starts a run (never cuts a word)
-    return cls
+    # An anchor never cuts a word (a rule starts at a word boundary): where the class holds word
+    # characters, a hit is the start of a run of them («2017» is one hit, not four).
+    word = _word_part(cls)
+    return f"{cls}(?<!{word}{word})" if word else cls
+
+
+def _word_part(cls: str) -> str | None:
+    """The word characters of character class ``cls`` as a class, or None if it has none."""
+    from re import _constants as c  # type: ignore[attr-defined]
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    (op, av), = sre_parse.parse(cls).data
+    items = [(op, av)] if op == c.LITERAL else av  # a one-character class parses as a literal
+    pieces = [(v, v) if k == c.LITERAL else tuple(v) if k == c.RANGE else r"\d" for k, v in items]
+    word = [p for p in pieces if p == r"\d" or (chr(p[0]).isalnum() and chr(p[1]).isalnum())]
+    return _canonical_class(word) if word else None
 
 
 def short_reach(source: str) -> bool:
