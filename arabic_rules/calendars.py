@@ -250,7 +250,8 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          mod: FieldView | None = None, era: FieldView | None = None, sep1: FieldView | None = None,
          sep2: FieldView | None = None, calendar: str = "gregorian", not_after: str | None = None,
          only_after: str | None = None, offset: int | None = None, year_rel: FieldView | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
-         future_exceptions: str | None = None, feast: FieldView | None = None) -> Any:
+         future_exceptions: str | None = None, feast: FieldView | None = None,
+         feast_day: FieldView | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
@@ -258,11 +259,14 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     the same character. ``not_after`` / ``only_after`` name lexicons of words that may not /
     must come right before the match; ``future_*`` name lexicons that mark a future clause,
     which sends a bare weekday forward. ``calendar`` is ``gregorian`` or ``hijri``. ``feast``
-    is a lexicon entry whose value is its month and day (``"10-01"``: «عيد الفطر»).
+    is a lexicon entry whose value is its month and day (``"10-01"``: «عيد الفطر»), and
+    ``feast_day`` which of its days («ثالث أيام عيد الفطر»: a time whatever comes before it).
     """
-    _check_context(ctx, not_after, only_after)
+    if feast_day is None:
+        _check_context(ctx, not_after, only_after)
     if feast is not None:
         fm, fd = (int(x) for x in str(feast.value).split("-"))
+        fd += (_int(feast_day) or 1) - 1
         month, day = FieldView("month", feast.text, fm), FieldView("day", feast.text, fd)
     if sep1 is not None and sep2 is not None and sep1.text.strip() != sep2.text.strip():
         raise Reject
