@@ -237,10 +237,19 @@ def cmd_lint(args) -> int:
     try:
         pack = _load(args.paths)
     except RuleError as e:
-        _print_problems(e.problems)
         unreadable = all(p.code == "E001" for p in e.problems)
-        print(f"{len(e.problems)} error(s); the files do not load, so their rules were not checked further",
-              file=sys.stderr)
+        more = []
+        if e.partial is not None:  # the rules that did load are still checked: all is said at once
+            try:
+                more = lint(e.partial)
+            except ArabicRulesError:
+                more = []
+        problems = sorted(e.problems + more, key=lambda p: (p.path, p.line, p.col))
+        _print_problems(problems)
+        n_err = sum(p.code.startswith("E") for p in problems)
+        checked = len(e.partial.rules) if e.partial is not None else 0
+        print(f"{n_err} error(s), {len(problems) - n_err} warning(s); the files do not load "
+              f"({checked} rule(s) that did were checked)", file=sys.stderr)
         return EXIT_USAGE if unreadable else EXIT_FAIL
     problems = lint(pack)
     _print_problems(problems)

@@ -31,8 +31,9 @@ class ArabicRulesError(Exception):
 class RuleError(ArabicRulesError):
     """Rule files did not load; ``problems`` lists every problem found, not only the first."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], partial=None):
         self.problems = list(problems)
+        self.partial = partial  # a loader.Pack of the rules that loaded without a problem, or None
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

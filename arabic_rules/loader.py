@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -683,5 +684,25 @@ def load(paths) -> Pack:
     ld.check_refs()
     if ld.problems:
         ld.problems.sort(key=lambda p: (p.path, p.line, p.col))
-        raise RuleError(ld.problems)
+        sound = _rules_without_problems(ld.rules, ld.problems)
+        partial = Pack(dict(ld.lexicons), dict(ld.macros), sound, tuple(str(p) for p in ld.order)) if sound else None
+        raise RuleError(ld.problems, partial)
     return Pack(dict(ld.lexicons), dict(ld.macros), tuple(ld.rules), tuple(str(p) for p in ld.order))
+
+
+def _rules_without_problems(rules, problems) -> tuple:
+    """The rules none of ``problems`` lies in (a rule's block runs from its line to the next
+    rule's in the same file), and that use no macro that did not load: what lint can still check."""
+    by_file: dict[str, list] = {}
+    for r in rules:
+        by_file.setdefault(r.loc.path, []).append(r)
+    bad: set[int] = set()
+    for path, rs in by_file.items():
+        rs.sort(key=lambda r: r.loc.line)
+        starts = [r.loc.line for r in rs]
+        for p in problems:
+            if p.path == path:
+                i = bisect_right(starts, p.line) - 1
+                if i >= 0:
+                    bad.add(id(rs[i]))
+    return tuple(r for r in rules if id(r) not in bad)

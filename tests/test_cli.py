@@ -129,6 +129,20 @@ def test_broken_rule_file_is_reported_file_line_col(tmp_path, sample):
     assert r.returncode == 2 and "E001" in r.stderr
 
 
+def test_lint_checks_the_rules_that_load_beside_one_that_does_not(tmp_path):
+    """Every problem at once: a pattern that does not parse does not hide another rule that can
+    match empty text."""
+    rules = tmp_path / "r.yaml"
+    rules.write_text("rules:\n  - {name: a, label: l, pattern: 'قال )'}\n"
+                     "  - {name: b, label: l, pattern: 'قال?'}\n  - {name: c, label: l, pattern: 'قال'}\n",
+                     encoding="utf-8")
+    r = arules("lint", str(rules))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert f"{rules}:2:" in r.stderr and "E101" in r.stderr
+    assert f"{rules}:3:" in r.stderr and "E112 rule 'b'" in r.stderr
+    assert "rule 'c'" not in r.stderr
+
+
 def test_lint_rejects_a_runaway_rule(tmp_path):
     rules = tmp_path / "r.yaml"
     rules.write_text("rules:\n  - {name: r, label: l, pattern: 'قال (_+ _?)* \"!\"'}\n", encoding="utf-8")
