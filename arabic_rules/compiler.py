@@ -541,7 +541,9 @@ class _Emitter:
             ilb, irb = lb if i == 0 else True, rb if i == n - 1 else True
             follow = items[i + 1:]
             body, optional = self.once(item, ilb, irb, follow)
-            optional = optional or self.an.nullable(item)
+            # an item that can match empty is optional, with its gap; but not a raw regex that
+            # can: a zero-width one is a condition (re"(?!...)"), which an optional group would skip
+            optional = optional or (self.an.nullable(item) and not isinstance(self.an.resolve(item), Raw))
             if i < k:  # before the first required item: the gap follows the item
                 g = self.gap(self.an.edge(item, True), self.right_kinds(items, i))
                 out.append(f"(?:{body}{g})?" + self.possessive(item, follow))

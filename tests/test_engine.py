@@ -196,3 +196,11 @@ def test_an_optional_lexicon_field_keeps_its_value(rules_dir):
     """``cue:@say?`` is the lexicon's field as much as ``(cue:@say)?``: its value is the entry's."""
     e = engine(rules_dir, "rules:\n  - {name: o, label: x, pattern: 'ثم cue:@say?'}\n")
     assert e.extract("ثم قالت")[0].fields["cue"].value == "قال"
+
+
+def test_a_zero_width_raw_item_is_a_condition(rules_dir):
+    """``re"(?!...)"`` as an item of its own must hold where it stands: it can match empty, but
+    it is not optional (an optional group would skip it whenever it fails)."""
+    e = engine(rules_dir, "rules:\n  - {name: z, label: x, pattern: 'ثم @say re\"(?!\\s*+غدا)\"'}\n")
+    assert spans(e.extract("ثم قال اليوم")) == [("z", "ثم قال")]
+    assert e.extract("ثم قال غدا") == []
