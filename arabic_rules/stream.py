@@ -165,7 +165,8 @@ def _settled_until(engine, text: str, margin: int) -> int | None:
     lo_search = max(margin, hi - 2 * margin)
     tail_start = text.rfind("\n", 0, lo_search - margin) + 1  # candidates start after a line break here
     tail = normalize(text[tail_start:])
-    spans = [(tail.orig(c.start) + tail_start, tail.end(c.end) + tail_start) for c in engine.candidates(tail, build=False)]
+    spans = [(tail.orig(c.start) + tail_start, tail.end(c.end) + tail_start)
+             for c in engine.candidates(tail, build=False)]
     p = hi
     while True:
         p = text.rfind("\n", lo_search, p)

@@ -45,7 +45,8 @@ def unpacked(text: str, rows: list[tuple]) -> list:
     """The `Match` objects of `packed` ``rows`` found in ``text``."""
     from .match import Match, Span
 
-    return [Match(label, rule, s, e, text[s:e], value, attrs, {k: Span(fs, fe, text[fs:fe], v) for k, fs, fe, v in fields})
+    return [Match(label, rule, s, e, text[s:e], value, attrs,
+                  {k: Span(fs, fe, text[fs:fe], v) for k, fs, fe, v in fields})
             for label, rule, s, e, value, attrs, fields in rows]
 
 
