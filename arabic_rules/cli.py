@@ -231,33 +231,32 @@ def _load(paths):
 
 def cmd_lint(args) -> int:
     """Exit 1 for any error in the rule files (one that stops them loading too), 2 only when a
-    path cannot be read at all."""
+    path cannot be read at all. When some rules do not load, those that did are still checked."""
     from .lint import lint
 
+    load_problems: list = []
     try:
         pack = _load(args.paths)
     except RuleError as e:
-        unreadable = all(p.code == "E001" for p in e.problems)
-        more = []
-        if e.partial is not None:  # the rules that did load are still checked: all is said at once
-            try:
-                more = lint(e.partial)
-            except ArabicRulesError:
-                more = []
-        problems = sorted(e.problems + more, key=lambda p: (p.path, p.line, p.col))
-        _print_problems(problems)
-        n_err = sum(p.code.startswith("E") for p in problems)
-        checked = len(e.partial.rules) if e.partial is not None else 0
-        print(f"{n_err} error(s), {len(problems) - n_err} warning(s); the files do not load "
-              f"({checked} rule(s) that did were checked)", file=sys.stderr)
-        return EXIT_USAGE if unreadable else EXIT_FAIL
-    problems = lint(pack)
+        load_problems, pack = e.problems, e.partial
+    problems = []
+    if pack is not None:
+        try:
+            problems = lint(pack)
+        except ArabicRulesError:
+            if not load_problems:  # only a partial pack may fail to compile: its load errors say why
+                raise
+    if load_problems:
+        problems = sorted(load_problems + problems, key=lambda p: (p.path, p.line, p.col))
     _print_problems(problems)
-    errors = [p for p in problems if p.code.startswith("E")]
-    n_files = len(pack.files)
-    print(f"{n_files} file(s), {len(pack.rules)} rule(s): {len(errors)} error(s), "
-          f"{len(problems) - len(errors)} warning(s)", file=sys.stderr)
-    return EXIT_FAIL if errors else EXIT_OK
+    n_err = sum(p.code.startswith("E") for p in problems)
+    counts = f"{n_err} error(s), {len(problems) - n_err} warning(s)"
+    if load_problems:
+        print(f"{counts}; the files do not load ({len(pack.rules) if pack else 0} rule(s) that did were "
+              f"checked)", file=sys.stderr)
+        return EXIT_USAGE if all(p.code == "E001" for p in load_problems) else EXIT_FAIL
+    print(f"{len(pack.files)} file(s), {len(pack.rules)} rule(s): {counts}", file=sys.stderr)
+    return EXIT_FAIL if n_err else EXIT_OK
 
 
 def cmd_test(args) -> int:

@@ -74,6 +74,7 @@ class AnchorIndex:
     prefilter: str | None
     by_literal: dict[str, tuple[tuple[int, int, int], ...]]
     raw_scans: tuple[tuple[str, tuple[tuple[int, int, int], ...]], ...]
+    short_scans: tuple[bool, ...]  # per raw scan: its matches are short (`short_reach`)
     unanchored: tuple[int, ...]  # rules tried at every token start
 
 
@@ -662,7 +663,8 @@ def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:
     same: dict = {}
     return AnchorIndex(prefilter_source(by_literal),
                        {k: same.setdefault(tuple(v), tuple(v)) for k, v in by_literal.items()},
-                       tuple((src, tuple(dict.fromkeys(rs))) for src, rs in scans.items()), tuple(unanchored))
+                       tuple((src, tuple(dict.fromkeys(rs))) for src, rs in scans.items()),
+                       tuple(short_reach(src) for src in scans), tuple(unanchored))
 
 
 def prefilter_source(literals) -> str | None:

@@ -10,7 +10,7 @@ from typing import Any, Iterable, NamedTuple
 
 from . import alarm, cache, programs
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
-                       prefilter_source, short_reach)
+                       prefilter_source)
 from .errors import ExtractionTimeout
 from .match import Match, Span, maker
 from .normalize import Normalized, normalize
@@ -50,7 +50,7 @@ class Engine:
         self._unanchored = index.unanchored
         self._prefilter = None if index.prefilter is None else programs.load(pack.programs, index.prefilter)
         self._scan_regex = programs.Lazy(pack.programs, [src for src, _ in index.raw_scans])
-        self._short_scan = [short_reach(src) for src, _ in index.raw_scans]
+        self._short_scan = index.short_scans
         self._scans_of: dict[tuple[int, int], list[int]] = {}  # (rule, option) -> its raw scans
         for si, (_, entries) in enumerate(index.raw_scans):
             for ri, oi, _ in entries:

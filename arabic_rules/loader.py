@@ -692,7 +692,8 @@ def load(paths) -> Pack:
 
 def _rules_without_problems(rules, problems) -> tuple:
     """The rules none of ``problems`` lies in (a rule's block runs from its line to the next
-    rule's in the same file), and that use no macro that did not load: what lint can still check."""
+    rule's in the same file; a reference to a macro that did not load is reported there too):
+    what lint can still check."""
     by_file: dict[str, list] = {}
     for r in rules:
         by_file.setdefault(r.loc.path, []).append(r)

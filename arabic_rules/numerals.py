@@ -215,8 +215,8 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
         d = parse_number_digits(w)
         if d is not None:
             found = [Reading("value", d, False)]
-        elif w[:1] == "و" and parse_number_digits(w[1:]) is not None:  # «3 آلاف و500»
-            found = [Reading("value", parse_number_digits(w[1:]), True)]
+        elif w[:1] == "و" and (d := parse_number_digits(w[1:])) is not None:  # «3 آلاف و500»
+            found = [Reading("value", d, True)]
         else:
             found = _readings(w, lexicons, roles)
         if not found:
