@@ -10,8 +10,10 @@ from bisect import bisect_right
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import __version__, arguments
+from .corpus import DOC_SEPARATORS, FORMATS
 from .errors import ArabicRulesError, ExtractionTimeout, InputError, RuleError
-from .stream import extract_chunks, settled_chunks
+from .inputs import ENCODING_ERRORS
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEFAULT_TIMEOUT = 120.0  # seconds per block for `check`: a guard against a runaway rule, not a budget
@@ -23,6 +25,13 @@ def _date(text: str) -> _dt.date:
         return _dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date: {text!r}; write YYYY-MM-DD, e.g. 2021-12-13") from None
+
+
+def _seconds(text: str) -> float:
+    try:
+        return arguments.timeout(float(text), "--timeout")
+    except (TypeError, ValueError) as e:
+        raise argparse.ArgumentTypeError(f"not a time limit: {text!r} ({e})") from None
 
 
 def _jobs(text: str) -> int:
@@ -43,15 +52,28 @@ def _patterns_args(p: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="arules", description="Find reported speech, dates and numbers in Arabic text.")
+    ap.add_argument("--version", action="version", version=f"arules {__version__}")
     sub = ap.add_subparsers(dest="command", metavar="COMMAND")
 
-    c = sub.add_parser("check", help="find matches in text files (or - for stdin)")
-    c.add_argument("files", nargs="+", metavar="FILE")
+    c = sub.add_parser("check", help="find matches in text files and corpora (or - for stdin)")
+    c.add_argument("files", nargs="+", metavar="FILE",
+                   help="text files, corpora (.jsonl, .csv, .tsv, .parquet; .gz, .bz2, .xz, .zst), folders or globs")
     c.add_argument("--format", choices=("text", "jsonl", "json"), default="text")
+    c.add_argument("--input-format", choices=FORMATS, metavar="FORMAT",
+                   help=f"how to read the inputs ({', '.join(FORMATS)}; default: from the file name)")
+    c.add_argument("--text-field", default="text", metavar="NAME", help="the field holding a record's text")
+    c.add_argument("--id-field", metavar="NAME", help="the field holding a record's id (default: file:record)")
+    c.add_argument("--date-field", metavar="NAME",
+                   help="the field holding a record's own reference date (ISO, RFC 822 or day/month/year)")
+    c.add_argument("--doc-sep", choices=DOC_SEPARATORS, default="none",
+                   help="what separates documents in a plain text file (default none: a file is one document)")
+    c.add_argument("--stats", action="store_true", help="print a summary of the findings at the end (stderr)")
     c.add_argument("--labels", help="comma-separated labels to look for, e.g. date,number")
     c.add_argument("--ref-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
     c.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
-    c.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+    c.add_argument("--encoding-errors", choices=ENCODING_ERRORS, default="strict",
+                   help="bytes the encoding rejects: strict stops at the first (naming it), replace reads them as U+FFFD")
+    c.add_argument("--timeout", type=_seconds, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"time one block of text (about 1 MB) may take before it is given up, with an error "
                         f"naming the rule (default {DEFAULT_TIMEOUT:g})")
     c.add_argument("--jobs", type=_jobs, default=1, metavar="N",
@@ -127,7 +149,10 @@ def _engine(args):
 
 def cmd_check(args) -> int:
     from . import report
+    from .corpus import BadRecord, detect_format, expand_paths, read_documents
     from .inputs import blocks
+    from .stats import Stats
+    from .stream import Chunk, chunks_of, extract_chunks, text_blocks
 
     engine = _engine(args)
     labels = None
@@ -144,28 +169,57 @@ def cmd_check(args) -> int:
 
         console = Console(highlight=False, soft_wrap=True)
     collected: list = []
-    status = EXIT_OK
-    total = 0
+    stats = Stats()
+    problems = {"bad": 0, "failed": 0}
+    n_files = [0]
 
-    def chunks():  # every file's settled chunks; a file that cannot be read passes its error on
+    def chunks():
+        """Every input's chunks, document by document; what cannot be read passes its error on
+        (as a chunk without text) and the rest goes on."""
         for name in args.files:
             try:
-                for block, text, lead, cut in settled_chunks(engine, blocks(name, args.encoding)):
-                    yield name, block, text, lead, cut
+                paths = expand_paths([name])
             except InputError as e:
-                yield name, e, None, 0, None
+                yield Chunk((name, e), None)
+                continue
+            yield from file_chunks(paths)
+
+    def file_chunks(paths):
+        for path in paths:
+            n_files[0] += 1
+            try:
+                fmt = detect_format(path, args.input_format)
+                if fmt == "text" and args.doc_sep == "none":  # one document, streamed
+                    stats.add_document()
+                    yield from chunks_of(engine, blocks(path, args.encoding, encoding_errors=args.encoding_errors),
+                                         tag=(path, None))
+                    continue
+                for doc in read_documents(path, fmt=fmt, text_field=args.text_field, id_field=args.id_field,
+                                          date_field=args.date_field, doc_sep=args.doc_sep,
+                                          encoding=args.encoding, encoding_errors=args.encoding_errors):
+                    if isinstance(doc, BadRecord):
+                        yield Chunk((path, doc), None)
+                        continue
+                    stats.add_document()
+                    yield from chunks_of(engine, text_blocks(doc.text), tag=(path, doc), ref_date=doc.ref_date)
+            except InputError as e:
+                yield Chunk((path, e), None)
 
     with _progress(args.files, args.encoding) as advance:
-        for name, block, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs,
-                                                 (args.patterns, not args.no_default)):
-            if found is None or isinstance(found, ExtractionTimeout):
-                where = "" if found is None else f"{name}:{block.line}: the block from here: "
-                print(f"arules: {where}{found or block}", file=sys.stderr)
-                status = EXIT_USAGE
+        for chunk, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs):
+            (path, doc), block = chunk.tag, chunk.block
+            if found is None:  # an input or a record that could not be read
+                print(f"arules: {doc}", file=sys.stderr)
+                problems["bad" if isinstance(doc, BadRecord) else "failed"] += 1
                 continue
-            advance(block.text[block.lead:])
-            records = _records(block, found, name, args.format == "text")
-            total += len(records)
+            if isinstance(found, ExtractionTimeout):
+                where = f"{path}:{block.line}" if doc is None else f"{path}:record {doc.record} ({doc.id})"
+                print(f"arules: {where}: the text from here was not checked: {found}", file=sys.stderr)
+                problems["failed"] += 1
+                continue
+            advance(block.text[block.lead:], doc is not None and block.offset + block.lead == 0)
+            records = _records(block, found, path, args.format == "text", doc)
+            stats.update(r for r, _ in records)
             if args.format == "jsonl":
                 report.write_jsonl((r for r, _ in records), out)
             elif args.format == "json":
@@ -177,36 +231,74 @@ def cmd_check(args) -> int:
                 out.write("".join(report.plain_line(r, line_text) + "\n" for r, line_text in records))
     if args.format == "json":
         report.write_json(collected, out)
-    elif console is not None:
-        console.print(f"[dim]{total} finding(s) in {len(args.files)} file(s)[/dim]")
-    elif args.format == "text":
-        out.write(f"{total} finding(s) in {len(args.files)} file(s)\n")
-    return status
+    out.flush()
+    _summary(stats, n_files[0], problems, args.stats)
+    return EXIT_USAGE if problems["bad"] or problems["failed"] else EXIT_OK
 
 
-PROGRESS_BYTES = 4 << 20  # inputs at least this big show a progress bar (when it can be seen)
+def _summary(stats, n_files: int, problems: dict, full: bool) -> None:
+    """The run's summary on stderr: one line, or with ``full`` (--stats) the tables of `Stats`."""
+    from rich.console import Console
+
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    line = f"{stats.findings} finding(s) in {stats.documents} document(s) of {n_files} file(s)"
+    if problems["bad"]:
+        line += f"; {problems['bad']} bad record(s) skipped"
+    if problems["failed"]:
+        line += f"; {problems['failed']} input(s) or text(s) not checked"
+    if full:
+        stats.render(err)
+    err.print(line, style="dim", markup=False)
+
+
+PROGRESS_DELAY = 1.0  # seconds a run goes before its progress is shown (short runs show none)
 
 
 @contextmanager
-def _progress(files: list[str], encoding: str):
-    """A progress bar on stderr over the input bytes, for big inputs whose findings go to a file
-    or a pipe (a bar would garble findings printed to the same terminal); else nothing."""
-    size = sum(os.path.getsize(f) for f in files if f != "-" and os.path.isfile(f))
-    if size < PROGRESS_BYTES or not sys.stderr.isatty() or sys.stdout.isatty():
-        yield lambda text: None
+def _progress(paths: list[str], encoding: str):
+    """Progress of a long run on stderr: documents, bytes of text and their rate (with a bar
+    when the inputs' size is known: plain files, not stdin or compressed ones). Shown only where a
+    person sees it without it garbling the findings: stderr a terminal, the findings in a file or
+    a pipe."""
+    if not sys.stderr.isatty() or sys.stdout.isatty():
+        yield lambda text, new_document: None
         return
+    from time import monotonic
+
     from rich.console import Console
-    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 
-    with Progress(TextColumn("checking"), BarColumn(), TransferSpeedColumn(), TimeRemainingColumn(),
-                  console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("check", total=size)
-        yield lambda text: bar.advance(task, len(text.encode(encoding, "replace")))
+    known = all(p != "-" and os.path.isfile(p) and not _compressed(p) for p in paths)
+    total = sum(os.path.getsize(p) for p in paths) if known else None
+    bar = Progress(TextColumn("checking {task.fields[docs]} document(s)"), BarColumn(),
+                   TextColumn("{task.completed:,.0f} bytes"), TransferSpeedColumn(), TimeElapsedColumn(),
+                   console=Console(stderr=True), transient=True)
+    task = bar.add_task("check", total=total, docs=0)
+    started, shown, docs = monotonic(), False, 0
+
+    def advance(text: str, new_document: bool) -> None:
+        nonlocal shown, docs
+        docs += new_document
+        bar.update(task, advance=len(text.encode(encoding, "replace")), docs=docs)
+        if not shown and monotonic() - started > PROGRESS_DELAY:
+            bar.start()
+            shown = True
+
+    try:
+        yield advance
+    finally:
+        if shown:
+            bar.stop()
 
 
-def _records(block, found, name, with_lines: bool = True):
+def _compressed(path: str) -> bool:
+    return path.lower().endswith((".gz", ".bz2", ".xz", ".zst"))
+
+
+def _records(block, found, name, with_lines: bool = True, doc=None):
     """Matches of one block as located records, each with the text of the line it starts on
-    (None unless ``with_lines``: only the text view shows it)."""
+    (None unless ``with_lines``: only the text view shows it); in a corpus ``doc`` is the
+    `Document` the block is part of (its id and record go into each record)."""
     from .report import located
 
     text = block.text
@@ -218,7 +310,9 @@ def _records(block, found, name, with_lines: bool = True):
         line = None
         if with_lines:
             line = text[line_start:newlines[k] if k < len(newlines) else len(text)]
-        out.append((located(m, name, block.line + k, m.start - line_start + 1, block.offset), line))
+        where = located(m, name, block.line + k, m.start - line_start + 1, block.offset,
+                        **({} if doc is None else {"doc": doc.id, "record": doc.record}))
+        out.append((where, line))
     return out
 
 

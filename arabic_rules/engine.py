@@ -6,17 +6,18 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
-from . import alarm, cache, programs
+from . import alarm, arguments, cache, programs
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
-from .errors import ExtractionTimeout
+from .errors import ExtractionTimeout, Problem, RuleError
 from .match import Match, Span, maker
 from .normalize import Normalized, normalize
 from .resources import data_dir, default_pattern_files
+from .structure import TextStructure
 from .syntax import FieldArg
-from .values import BuildContext, Built, FieldView, Reject, get_builder, get_finisher
+from .values import BuildContext, Built, FieldView, Reject, call_problem, get_builder, get_finisher
 
 _NONWORD = re.compile(r"\W")
 _MATCH, _SPAN, _VIEW, _CONTEXT = maker(Match), maker(Span), maker(FieldView), maker(BuildContext)
@@ -39,7 +40,7 @@ class Engine:
 
     def __init__(self, pack: CompiledPack, *, timeout: float | None = None):
         self.pack = pack
-        self.timeout = timeout
+        self.timeout = arguments.timeout(timeout)
         self._trying: int | None = None  # the rule being tried (named when time runs out)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
@@ -78,6 +79,7 @@ class Engine:
         self._prefilters: dict[frozenset, re.Pattern | None] = {}  # per set of labels asked for
         self._runs: dict[frozenset, frozenset] = {}
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
+        _check_builder_calls(self.rules)
 
     # construction -----------------------------------------------------------------------------
     @classmethod
@@ -89,7 +91,7 @@ class Engine:
     def from_paths(cls, paths: Iterable[str | Path], *, include_default: bool = False,
                    use_cache: bool = True, **kwargs) -> "Engine":
         """An engine for rule files or directories of them, optionally plus the shipped packs."""
-        files = [Path(p) for p in paths]
+        files = arguments.paths(paths)
         if include_default:
             files = [data_dir("patterns"), *files]
         compiled = compile_files(files, use_cache=use_cache)
@@ -117,8 +119,31 @@ class Engine:
         last speaker), so the parts give the matches of the whole."""
         if not isinstance(text, str):
             raise TypeError(f"extract() takes a str, not {type(text).__name__}; decode bytes first")
+        ref_date = arguments.ref_date(ref_date)
+        labels = arguments.labels(labels, self.labels)
         norm = normalize(text)
         return self.finish(self.unfinished(norm, ref_date, labels), norm, ref_date, context)
+
+    def extract_many(self, docs: Iterable, ref_date: _dt.date | None = None,
+                     labels: Iterable[str] | None = None, *, jobs: int = 1) -> Iterator[tuple[Any, list[Match]]]:
+        """``(id, matches)`` for each document of ``docs``, in input order. A document is a text
+        (its id is its 0-based position), an ``(id, text)`` or ``(id, text, ref_date)`` tuple, or a
+        mapping with ``text`` and optionally ``id`` and ``ref_date``; ``ref_date`` is the default
+        for documents without their own. Each document is extracted alone: nothing carries over
+        from one to the next. ``jobs`` processes share the work (0: one per core)."""
+        from .corpus import documents_from
+
+        ref_date = arguments.ref_date(ref_date)
+        labels = arguments.labels(labels, self.labels)
+        jobs = arguments.jobs(jobs)
+        documents = documents_from(docs)
+        if jobs == 1:
+            for doc in documents:
+                yield doc.id, self.extract(doc.text, doc.ref_date or ref_date, labels)
+            return
+        from .workers import extract_documents
+
+        yield from extract_documents(self, documents, ref_date, labels, jobs)
 
     def unfinished(self, norm: Normalized, ref_date=None, labels: Iterable[str] | None = None) -> list[Match]:
         """The matches of a normalized text before the finishers' pass (see `finish`)."""
@@ -128,7 +153,8 @@ class Engine:
             # values are built only for candidates that survive the overlaps so far (a builder may
             # still reject one, and then the next in line is considered): most overlapped ones never are
             cands = self.candidates(norm, ref_date, run, build=False)
-            chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date))
+            structure = TextStructure(norm.text)
+            chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date, structure))
         if run != wanted:
             chosen = [c for c in chosen if c.rule.label in wanted]
         return [self._to_match(norm, c) for c in chosen]
@@ -159,7 +185,8 @@ class Engine:
         cands = [self._candidate(self.rules[ri], m, norm.text) for _, ri, m in self._raw_matches(norm.text, wanted)]
         if not build:
             return cands
-        return [b for b in (self.build(c, norm, ref_date) for c in cands) if b is not None]
+        structure = TextStructure(norm.text)
+        return [b for b in (self.build(c, norm, ref_date, structure) for c in cands) if b is not None]
 
     def _raw_matches(self, text: str, wanted) -> list[tuple[int, int, re.Match]]:
         """(start, rule, regex match) for every position where a rule matches, sorted.
@@ -331,8 +358,10 @@ class Engine:
             start, end, _ = fields.pop(rule.span)
         return Candidate(rule, start, end, fields, None, {})
 
-    def build(self, c: Candidate, norm: Normalized, ref_date) -> Candidate | None:
-        """``c`` with its value and attrs from the rule's builder; None if the builder rejects it."""
+    def build(self, c: Candidate, norm: Normalized, ref_date, structure: TextStructure | None = None
+              ) -> Candidate | None:
+        """``c`` with its value and attrs from the rule's builder; None if the builder rejects it.
+        ``structure`` is the text's (one per text: its quotations are found once)."""
         rule = c.rule
         if rule.value is None:
             return c
@@ -341,7 +370,8 @@ class Engine:
         for k, (s, e, v) in c.fields.items():
             os_, oe = norm.span(s, e)
             views[k] = _VIEW(k, text[s:e], v, norm.original[os_:oe])
-        ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start)
+        ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start,
+                       structure)
         call = rule.value
         args = [views.get(a.name) if isinstance(a, FieldArg) else a for a in call.args]
         kwargs = {k: (views.get(a.name) if isinstance(a, FieldArg) else a) for k, a in call.kwargs}
@@ -371,6 +401,20 @@ class Engine:
                 matches = fn(matches, norm, ref_date, context)
         matches.sort(key=lambda m: (m.start, -m.end, m.label))
         return matches
+
+
+def _check_builder_calls(rules) -> None:
+    """A compiled pack (perhaps from the cache, made before a builder changed) whose rules call
+    a builder in a way its signature refuses is a clean `RuleError` here, never a TypeError in
+    the middle of an extraction."""
+    problems = []
+    for r in rules:
+        if r.value is not None:
+            why = call_problem(r.value.name, r.value.args, r.value.kwargs)
+            if why:
+                problems.append(Problem("<compiled pack>", 0, 0, "E114", f"rule {r.name!r}: {why}"))
+    if problems:
+        raise RuleError(problems)
 
 
 class _Scan:

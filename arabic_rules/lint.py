@@ -4,7 +4,8 @@ Static: nested unbounded repetitions, repetitions of something that can match no
 that can match empty text, raw regexes with nested quantifiers or backreferences. Dynamic: each
 compiled rule is run (with the ``regex`` module's timeout) on adversarial texts built from its
 own anchors; one that does not finish in time is rejected. Rules that cannot be anchored are
-reported as warnings: they are correct but scanned at every word.
+reported as warnings: they are correct but scanned at every word. Every value builder call must
+also fit the builder's Python signature (E114; the loader rejects such a rule already).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from . import alarm, syntax
 from .compiler import CompiledPack, analysis, compile_pack
 from .errors import Problem
 from .loader import Pack, Rule
+from .values import call_problem, get_builder
 
 PROBE_TIMEOUT = 0.5  # seconds one adversarial probe may take
 PROBE_SIZE = 3000  # tokens in one adversarial probe
@@ -33,6 +35,7 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
         out.append(Problem(rule.loc.path, rule.loc.line, rule.loc.col, code, f"rule {rule.name!r}: {msg}"))
 
     for rule, crule in zip(pack.rules, compiled.rules):
+        out.extend(_call_problems(rule))
         if an.nullable(rule.node):
             report(rule, "E112", "the pattern can match empty text; make at least one item required")
         for msg in _static(pack, rule.node, an):
@@ -45,6 +48,22 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
             if msg:
                 report(rule, "E107", msg)
     return out
+
+
+def _call_problems(rule: Rule):
+    """The rule's value builder call against the builders registered now, at the value: the
+    loader checks the same when it reads a file, but a pack may be made in code, or a builder
+    registered again with another signature after loading."""
+    call = rule.value
+    if call is None:
+        return
+    loc = rule.value_loc or rule.loc
+    if get_builder(call.name) is None:
+        yield Problem(loc.path, loc.line, loc.col, "E108", f"rule {rule.name!r}: unknown value builder {call.name!r}")
+        return
+    why = call_problem(call.name, call.args, call.kwargs)
+    if why:
+        yield Problem(loc.path, loc.line, loc.col, "E114", f"rule {rule.name!r}: {why}")
 
 
 def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=frozenset()):

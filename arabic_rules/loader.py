@@ -21,7 +21,7 @@ from .errors import PatternSyntaxError, Problem, RuleError, caret
 from .normalize import normalize
 from .resources import data_dir
 from .syntax import Call, FieldArg, Node
-from .values import builder_names, get_builder
+from .values import builder_names, call_problem, get_builder
 
 TOP_KEYS = ("imports", "ref_date", "lexicons", "macros", "rules", "measures", "clitics", "verbs")
 VERB_KEYS = ("root", "measure", "lemma", "extra", "exclude")
@@ -609,6 +609,9 @@ class _Loader:
             self.report(loc, "E108", f"rule {rule.name!r}: unknown value builder {rule.value.name!r}; "
                                           f"known: {', '.join(builder_names())}")
             return
+        why = call_problem(rule.value.name, rule.value.args, rule.value.kwargs)
+        if why:  # the call does not fit the builder's Python signature: it would fail on every match
+            self.report(loc, "E114", f"rule {rule.name!r}: {why}")
         fields = self.captures(rule.node)
         for arg in [*rule.value.args, *(v for _, v in rule.value.kwargs)]:
             if isinstance(arg, FieldArg) and arg.name not in fields:

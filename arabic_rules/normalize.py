@@ -1,10 +1,18 @@
 """The normalized view the rules match on, with a map back to offsets in the original text.
 
-Folds (DESIGN.md): NFKC (per character, only on lines that need it); diacritics U+064B-U+0655 and
-U+0670, tatweel and invisible format characters (bidi marks, ZWNJ/ZWJ, soft hyphen) removed;
-أ إ آ ٱ -> ا; ى -> ي; Persian ی ک -> ي ك; Arabic-Indic and Persian digits -> ASCII. Arabic
-punctuation is kept. Folds that keep the length (letters, digits) never move an offset; only
-deletions and NFKC expansions do, so the offset map is a short list of breakpoints, not an array.
+Folds (DESIGN.md; the table in docs/patterns.md, "What normalization does"), in this order:
+
+- NFKC, per character and only in texts that are not NFKC already (presentation forms,
+  ligatures such as lam-alef, full-width digits);
+- removed: diacritics U+064B-U+0655 and U+0670, tatweel, and invisible format characters (bidi
+  marks and controls, ZWNJ/ZWJ, zero-width space, word joiner, soft hyphen, BOM);
+- أ إ آ ٱ -> ا; ى -> ي; Persian ی ک -> ي ك; Arabic-Indic and Persian digits -> ASCII;
+- the Arabic decimal separator U+066B -> "." and thousands separator U+066C -> ",", only
+  between two digits (after the digit fold, so any script); elsewhere they are kept.
+
+Arabic punctuation is kept. Folds that keep the length (letters, digits, separators) never move
+an offset; only deletions and NFKC expansions do, so the offset map is a short list of
+breakpoints, not an array. A text that is all ASCII is returned as it is.
 """
 from __future__ import annotations
 
@@ -41,7 +49,20 @@ def _fold_same_length(text: str) -> str:
     for ch, repl in _SAME_LENGTH.items():
         if ch in text:
             text = text.replace(ch, repl)
+    for ch, (rx, repl) in _SEPARATORS.items():  # last: their neighbours must be ASCII digits by now
+        if ch in text:
+            text = rx.sub(repl, text)
     return text
+
+
+# The Arabic decimal and thousands separators become "." and "," only between two digits (of any
+# script, since the digits were folded first); anywhere else the character is kept as it is. The
+# regex starts with the character itself and looks back only there: 5x faster than a leading
+# lookbehind, which is tried at every position.
+_SEPARATORS = {
+    "\u066b": (re.compile("\u066b(?<=[0-9]\u066b)(?=[0-9])"), "."),
+    "\u066c": (re.compile("\u066c(?<=[0-9]\u066c)(?=[0-9])"), ","),
+}
 
 
 @cache

@@ -27,16 +27,6 @@ def is_quotation(text: str) -> bool:
     return QUOTES[text[0]] not in text[1:-1] or text[0] == QUOTES[text[0]] and text.count(text[0]) == 2
 
 
-def inside_quotation(ctx: BuildContext) -> bool:
-    """True when the match starts inside a quotation of its paragraph (an odd number of straight
-    quotes before it, or an unclosed « or “): a cue quoted in someone's words is not a new one."""
-    para = ctx.document.rfind("\n\n", 0, ctx.start) + 1
-    before = ctx.document[para:ctx.start]
-    if before.count('"') % 2:
-        return True
-    return before.rfind("«") > before.rfind("»") or before.rfind("“") > before.rfind("”")
-
-
 def _is_passive(ctx: BuildContext, cue: FieldView) -> bool:
     """A cue is passive when its form is only a passive one (قيل، أفيد، يقال), or when it is
     written with a damma on its first letters (ذُكر، أُعلن) where the spelling is shared."""
@@ -87,9 +77,9 @@ def attribution(ctx: BuildContext, cue: FieldView | None = None, speaker: FieldV
         attrs["scope"] = scope
     if fallback:
         attrs["fallback"] = True
-    if at == "line_start" and ctx.document[:ctx.start].rstrip(" \t")[-1:] not in ("", "\n"):
+    if at == "line_start" and not ctx.starts_line():
         raise Reject
-    if inside_quotation(ctx):
+    if ctx.quoted():  # a cue in someone's quoted words is part of what they said
         raise Reject
     value = {
         "lemma": lemma or None,

@@ -1,59 +1,136 @@
-"""Big inputs in settled chunks: the matches of each chunk are those of the whole text there.
+"""Documents and big texts in settled chunks: the matches of each chunk are those of the whole
+text there.
 
-`arules check` reads a file in blocks; a block is only extracted up to a line break that no
-candidate match crosses (settled), with the paragraph before it as left context, and the
-finishers' context (the last speaker) is handed from chunk to chunk, in one process or several.
+`arules check` reads a file in blocks; a block is only extracted up to a line break (in a text
+without line breaks: a sentence end) that no candidate match crosses (settled), with the
+paragraph before it as left context, and the finishers' context (the last speaker) is handed
+from chunk to chunk, in one process or several. A document is the unit of that context: nothing
+carries from one document into the next.
 """
 from __future__ import annotations
 
+import re
 from collections import deque
+from dataclasses import dataclass
 from functools import cached_property
+from typing import Any
 
 from .errors import ExtractionTimeout
-from .inputs import Block
+from .inputs import BLOCK, Block, _cut as cut_point  # TODO rename
 from .normalize import normalize
+from .structure import REACH
+
+BIG_DOCUMENT = 2 * BLOCK  # longer documents are extracted in settled chunks: bounded memory
 
 
-def stream_matches(engine, blocks, ref_date=None, labels=None, margin: int | None = None, jobs: int = 1,
-                   patterns: tuple[list[str], bool] = ([], True)):
+def stream_matches(engine, blocks, ref_date=None, labels=None, margin: int | None = None, jobs: int = 1):
     """``(block, matches)`` pairs for a text read in blocks, the same matches as extracting the
     whole text at once (offsets relative to the block yielded, which may differ from the blocks
-    read). ``jobs`` and ``patterns`` as for `extract_chunks`."""
-    chunks = ((None, block, text, lead, cut) for block, text, lead, cut in settled_chunks(engine, blocks, margin))
-    for _, block, found in extract_chunks(engine, chunks, ref_date, labels, jobs, patterns):
-        yield block, found
+    read). ``jobs`` as for `extract_chunks`."""
+    for chunk, found in extract_chunks(engine, chunks_of(engine, blocks, margin=margin), ref_date, labels, jobs):
+        yield chunk.block, found
 
 
-def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
-                   patterns: tuple[list[str], bool] = ([], True)):
-    """``(tag, block, matches)`` for each ``(tag, block, text, lead, cut)`` of `settled_chunks` kind,
-    in order; an item whose text is None passes through with matches None, and a text that
-    runs out of the engine's time gives its `ExtractionTimeout` as its matches. With ``jobs`` > 1
-    the texts are extracted by that many processes, which load the rule files ``patterns``
-    (paths, whether to include the shipped packs): one pool for the whole run."""
-    context: dict = {}  # what finishers carry from one chunk of an input to the next
+def extract_document(engine, text: str, ref_date=None, labels=None) -> list:
+    """The matches of one document, as `Engine.extract` gives them; a long one is extracted in
+    settled chunks, so that the memory it takes beyond its text stays bounded."""
+    if len(text) <= BIG_DOCUMENT:
+        return engine.extract(text, ref_date, labels)
+    out: list = []
+    for block, found in stream_matches(engine, text_blocks(text), ref_date, labels):
+        if isinstance(found, Exception):
+            raise found
+        shift = block.offset
+        out.extend(found if not shift else [_shifted(m, shift) for m in found])
+    return out
 
-    def finish(block, norm, found):
+
+def document_results(engine, documents, ref_date=None, labels=None, jobs: int = 1):
+    """``(document, matches)`` for each `Document` in order, where matches is the
+    `ExtractionTimeout` of a document that ran out of the engine's time (the others go on).
+    Each document is extracted alone (`extract_document`), by ``jobs`` processes."""
+    if jobs > 1:
+        from .workers import extract_documents
+
+        yield from extract_documents(engine, documents, ref_date, labels, jobs)
+        return
+    for doc in documents:
+        try:
+            yield doc, extract_document(engine, doc.text, doc.ref_date or ref_date, labels)
+        except ExtractionTimeout as e:
+            yield doc, e
+
+
+def text_blocks(text: str, block: int = BLOCK):
+    """The `Block`s of a text in memory, cut as files are (`inputs.cut_point`)."""
+    offset, line, n = 0, 1, len(text)
+    while offset < n:
+        rest = n - offset
+        cut = rest if rest < block else cut_point(text[offset:offset + 4 * block], block) or min(rest, 4 * block)
+        piece = text[offset:offset + cut]
+        yield Block(piece, offset, line)
+        offset += cut
+        line += piece.count("\n")
+
+
+def _shifted(m, by: int):
+    from .match import Match, Span
+
+    return Match(m.label, m.rule, m.start + by, m.end + by, m.text, m.value, m.attrs,
+                 {k: Span(f.start + by, f.end + by, f.text, f.value) for k, f in m.fields.items()})
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of an input to extract: the matches of ``text`` that start in ``[lead, cut)`` (to
+    the end if cut is None) are those of ``block`` (see `settled_chunks`). ``tag`` is the
+    caller's (passed back with the matches); a chunk whose ``text`` is None only passes through.
+    ``ref_date`` is its document's own reference date (None: the run's)."""
+
+    tag: Any
+    block: Block | None
+    text: str | None = None
+    lead: int = 0
+    cut: int | None = None
+    ref_date: Any = None
+
+
+def chunks_of(engine, blocks, tag=None, ref_date=None, margin: int | None = None):
+    """The `Chunk`s of one document read in ``blocks`` (see `settled_chunks`)."""
+    for block, text, lead, cut in settled_chunks(engine, blocks, margin):
+        yield Chunk(tag, block, text, lead, cut, ref_date)
+
+
+def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1):
+    """``(chunk, matches)`` for each `Chunk`, in order: matches is None for a chunk without
+    text, the `ExtractionTimeout` of a text that ran out of the engine's time, else the matches
+    of the chunk with the finishers' pass done, the chunks of one document in a row (its first
+    chunk starts at offset 0: nothing carries over from the document before). With ``jobs`` > 1
+    the texts are extracted by that many processes: one pool for the whole run."""
+    context: dict = {}  # what finishers carry from one chunk of a document to the next
+
+    def finish(chunk, norm, found):
         nonlocal context
         if isinstance(found, Exception):
             return found
-        if block.offset + block.lead == 0:  # the first chunk of an input
+        block = chunk.block
+        if block.offset + block.lead == 0:  # the first chunk of a document
             context = {}
         context["offset"] = block.offset
-        return engine.finish(found, norm, ref_date, context)
+        return engine.finish(found, norm, chunk.ref_date or ref_date, context)
 
     if jobs <= 1:
-        for tag, block, text, lead, cut in chunks:
-            if text is None:
-                yield tag, block, None
+        for chunk in chunks:
+            if chunk.text is None:
+                yield chunk, None
                 continue
-            norm = normalize(text)
+            norm = normalize(chunk.text)
             try:
-                found = engine.unfinished(norm, ref_date, labels)
+                found = engine.unfinished(norm, chunk.ref_date or ref_date, labels)
             except ExtractionTimeout as e:
-                yield tag, block, e
+                yield chunk, e
                 continue
-            yield tag, block, finish(block, norm, in_chunk(found, lead, cut))
+            yield chunk, finish(chunk, norm, in_chunk(found, chunk.lead, chunk.cut))
         return
     from .workers import extract_in_order, unpacked
 
@@ -61,26 +138,24 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1,
     passed: deque = deque()
 
     def jobs_in_order():
-        for tag, block, text, lead, cut in chunks:
-            order.append((tag, block, text))
-            if text is not None:
-                yield text, lead, cut, ref_date, labels
+        for chunk in chunks:
+            order.append(chunk)
+            if chunk.text is not None:
+                yield chunk.text, chunk.lead, chunk.cut, chunk.ref_date or ref_date, labels
 
-    results = extract_in_order(jobs_in_order(), jobs, *patterns, engine.timeout)
-    for found in results:
+    for found in extract_in_order(engine, jobs_in_order(), jobs):
         passed.append(found)
-        while order and (order[0][2] is None or passed):  # items before this result, then the result
-            tag, block, text = order.popleft()
-            if text is None:
-                yield tag, block, None
+        while order and (order[0].text is None or passed):  # items before this result, then the result
+            chunk = order.popleft()
+            if chunk.text is None:
+                yield chunk, None
                 continue
             found = passed.popleft()
             if not isinstance(found, Exception):
-                found = unpacked(text, found)
-            yield tag, block, finish(block, _Later(text), found)
+                found = unpacked(chunk.text, found)
+            yield chunk, finish(chunk, _Later(chunk.text), found)
     while order:  # pass-through items after the last text
-        tag, block, _ = order.popleft()
-        yield tag, block, None
+        yield order.popleft(), None
 
 
 class _Later:
@@ -109,13 +184,15 @@ def settled_chunks(engine, blocks, margin: int | None = None):
     which the first ``lead`` characters are left context (``block.lead``).
 
     Blocks end at line breaks, but a match may span line breaks (and blank lines), so a block is
-    not extracted on its own: the text is only settled up to a line break that no candidate match
-    crosses and that lies ``margin`` characters (two match windows) away from both the
+    not extracted on its own: the text is only settled up to a line break (in a text without
+    one: a sentence end) that no candidate match crosses and that lies ``margin`` characters (two match windows) away from both the
     unsettled start and the end of what was read; the rest is carried into the next round. Overlaps never
     chain across such a break, so the settled part resolves as it would in the whole text. A text
-    with no such break in 8 blocks is cut at its last line break anyway, to bound memory.
-    Each text starts with the paragraph before it (up to LEFT_CONTEXT characters): builders
-    read it (an open quotation there makes a cue part of someone's words)."""
+    with no such break in 8 blocks is cut at its last line break, sentence end or whitespace
+    anyway, to bound memory (there, and at a sentence end, the findings may differ from those
+    of the whole text).
+    Each text starts with the lines before it (`_context_before`): builders read them (an open
+    quotation there makes a cue part of someone's words)."""
     if margin is None:
         margin = 2 * max((r.max_span for r in engine.rules), default=0) or 1
     carry: Block | None = None
@@ -125,53 +202,69 @@ def settled_chunks(engine, blocks, margin: int | None = None):
         cur = Block(text, block.offset if carry is None else carry.offset, block.line if carry is None else carry.line)
         cut = _settled_until(engine, text, margin)
         if cut is None and len(text) > 8 * max(len(block.text), margin):
-            cut = text.rfind("\n", 0, len(text) - 1) + 1 or None
+            cut = next((c for kind in _BREAKS if (c := _last_break(text, 0, len(text) - 1, kind))), None)
         if cut is None:
             carry = cur
             continue
-        lead = _paragraph_before(before)
+        lead = _context_before(before)
         yield Block(lead + text[:cut], cur.offset - len(lead), cur.line - lead.count("\n"), len(lead)), \
             lead + text, len(lead), len(lead) + cut
         before = (before + text[:cut])[-LEFT_CONTEXT:]
         carry = Block(text[cut:], cur.offset + cut, cur.line + text.count("\n", 0, cut))
     if carry is not None and carry.text:
-        lead = _paragraph_before(before)
+        lead = _context_before(before)
         yield (Block(lead + carry.text, carry.offset - len(lead), carry.line - lead.count("\n"), len(lead)),
                lead + carry.text, len(lead), None)
 
 
-LEFT_CONTEXT = 64 << 10  # characters of the paragraph before a block that its extraction reads
+LEFT_CONTEXT = 8 << 10  # at most this many characters before a chunk are read as its left context
 
 
-def _paragraph_before(before: str) -> str:
-    """The end of ``before`` from the start of its last paragraph (or of a line, if the
-    paragraph is longer than ``before``)."""
-    start = before.rfind("\n\n")
-    if start >= 0:
-        return before[start + 2:]
-    if len(before) < LEFT_CONTEXT:
-        return before
-    return before[before.find("\n") + 1:]
+def _context_before(before: str) -> str:
+    """The left context a chunk is extracted with: the end of ``before`` from a line start at
+    least a quotation's reach back (a quotation open there is seen), at most LEFT_CONTEXT
+    characters, starting after whitespace."""
+    start = before.rfind("\n", 0, max(0, len(before) - REACH)) + 1
+    if len(before) - start > LEFT_CONTEXT:
+        m = _ANY_BREAK.search(before, len(before) - LEFT_CONTEXT)
+        start = m.end() if m else len(before)
+    return before[start:]
+
+
+# Where a chunk may end: after a line break; in a text without line breaks in reach, after a
+# sentence end; when nothing else is found for long, after any whitespace.
+_LINE_BREAK = re.compile(r"\n")
+_SENTENCE_END = re.compile(r"[.!?\u061f]\s")
+_ANY_BREAK = re.compile(r"\s")
+_BREAKS = (_LINE_BREAK, _SENTENCE_END, _ANY_BREAK)
+
+
+def _last_break(text: str, lo: int, hi: int, kind: re.Pattern) -> int:
+    """The position just after the last break of ``kind`` ending in ``[lo, hi]``, or 0."""
+    last = 0
+    for m in kind.finditer(text, lo, hi):
+        last = m.end()
+    return last
 
 
 def _settled_until(engine, text: str, margin: int) -> int | None:
-    """The last line break at least ``margin`` from both ends of ``text`` that no candidate
-    crosses (candidates are looked for in the last few margins only; unbuilt, so a candidate
-    a builder would reject still counts: a cut only moves earlier), or None."""
-
+    """The last break (a line break, else a sentence end) at least ``margin`` from both ends of
+    ``text`` that no candidate crosses (candidates are looked for in the last few margins only;
+    unbuilt, so a candidate a builder would reject still counts: a cut only moves earlier), or
+    None."""
     hi = len(text) - margin
     if hi < margin:
         return None
     lo_search = max(margin, hi - 2 * margin)
-    tail_start = text.rfind("\n", 0, lo_search - margin) + 1  # candidates start after a line break here
+    # candidates that can cross a break after lo_search start after lo_search - margin / 2
+    tail_start = (_last_break(text, max(0, lo_search - 2 * margin), lo_search - margin, _ANY_BREAK)
+                  or max(0, lo_search - margin))
     tail = normalize(text[tail_start:])
     spans = [(tail.orig(c.start) + tail_start, tail.end(c.end) + tail_start)
              for c in engine.candidates(tail, build=False)]
-    p = hi
-    while True:
-        p = text.rfind("\n", lo_search, p)
-        if p < 0:
-            return None
-        cut = p + 1
-        if not any(s < cut < e for s, e in spans):
-            return cut
+    for kind in _BREAKS[:2]:
+        cuts = [m.end() for m in kind.finditer(text, lo_search, hi)]
+        for cut in reversed(cuts):
+            if not any(s < cut < e for s, e in spans):
+                return cut
+    return None

@@ -8,9 +8,13 @@ or a `Built` carrying the value and extra attrs. Register one with ``@builder("n
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
+import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, Sequence
+
+from .structure import TextStructure
 
 _BUILDERS: dict[str, Callable[..., Any]] = {}
 
@@ -37,6 +41,19 @@ class BuildContext:
     lexicons: Mapping[str, Mapping[str, Any]]  # lexicon -> normalized form -> value
     document: str = ""  # the whole normalized text, for context checks (a headline starts a line)
     start: int = 0  # where the match starts in ``document``
+    structure: TextStructure | None = None  # the document's quotations (made from it if None)
+
+    def quoted(self, pos: int | None = None) -> bool:
+        """Whether ``pos`` of the document (default: the match's start) lies inside a quotation."""
+        structure = self.structure if self.structure is not None else TextStructure(self.document)
+        return structure.quotations.contains(self.start if pos is None else pos)
+
+    def starts_line(self) -> bool:
+        """Whether only spaces or tabs separate the match from the start of its line."""
+        i = self.start
+        while i and self.document[i - 1] in " \t":
+            i -= 1
+        return i == 0 or self.document[i - 1] == "\n"
 
     @property
     def before(self) -> str:
@@ -83,6 +100,40 @@ def get_builder(name: str) -> Callable[..., Any] | None:
 
 def builder_names() -> list[str]:
     return sorted(_BUILDERS)
+
+
+def call_problem(name: str, args: Sequence[Any] = (), kwargs: Sequence[tuple[str, Any]] = ()) -> str:
+    """Why calling the builder ``name`` with these arguments (after the context) would fail, or
+    '' when the call fits its Python signature (or the builder is unknown: reported elsewhere).
+
+    Rule files are checked with this when they load, so that a wrong call is a clean error there
+    and never a TypeError in the middle of an extraction."""
+    fn = _BUILDERS.get(name)
+    if fn is None:
+        return ""
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError):  # no signature to check against (some C callables)
+        return ""
+    params = list(sig.parameters.values())[1:]  # the first one receives the BuildContext
+    stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+    takes = ", ".join(stars.get(p.kind, "") + p.name for p in params) or "no arguments"
+    names = [k for k, _ in kwargs]
+    twice = sorted({k for k in names if names.count(k) > 1})
+    if twice:
+        return f"{name}(): argument {twice[0]!r} is given twice"
+    if not any(p.kind == p.VAR_KEYWORD for p in params):
+        keywords = [p.name for p in params if p.kind != p.VAR_POSITIONAL]
+        for k in names:
+            if k not in keywords:
+                close = difflib.get_close_matches(k, keywords, n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                return f"{name}() has no parameter {k!r}; {hint}it takes: {takes}"
+    try:
+        sig.bind(None, *args, **dict(kwargs))
+    except TypeError as e:
+        return f"{name}(): {e}; it takes: {takes}"
+    return ""
 
 
 # --- generic builders ----------------------------------------------------------------------

@@ -1,27 +1,32 @@
-"""Extraction in worker processes (`arules check --jobs N`), results in input order.
+"""Extraction in worker processes (`arules check --jobs N`, `Engine.extract_many(jobs=N)`),
+results in input order.
 
-Each worker loads the same rule packs (from the pack cache: a tenth of a second) and extracts
-whole texts sent to it; at most two texts per worker are in flight, so memory stays bounded
-however long the input is.
+Each worker gets the compiled pack once, when it starts (inherited on Linux, pickled once
+elsewhere), and extracts the texts sent to it; at most two jobs per worker are in flight, so
+memory stays bounded however long the input is. Workers ignore Ctrl-C: the parent alone stops
+the pool, so an interrupted run prints one line, not a traceback per worker.
 """
 from __future__ import annotations
 
 import multiprocessing as mp
+import signal
 import sys
 from collections import deque
 from typing import Iterable, Iterator
 
 _ENGINE = None
+BATCH_CHARS = 256 << 10  # documents are sent to workers in batches of about this many characters
 
 
-def _init(paths: list[str], include_default: bool, timeout: float | None) -> None:
+def _init(pack, timeout: float | None) -> None:
     global _ENGINE
     from .engine import Engine
 
-    _ENGINE = Engine.from_paths(paths, include_default=include_default, timeout=timeout)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _ENGINE = Engine(pack, timeout=timeout)
 
 
-def _extract(job: tuple) -> list | Exception:
+def _extract_chunk(job: tuple) -> list | Exception:
     from .errors import ExtractionTimeout
     from .normalize import normalize
     from .stream import in_chunk
@@ -32,6 +37,19 @@ def _extract(job: tuple) -> list | Exception:
     except ExtractionTimeout as e:  # handed back in its place: the other texts go on
         return e
     return packed(in_chunk(found, lead, cut))
+
+
+def _extract_batch(batch: list[tuple]) -> list:
+    """Whole documents, finishers included (nothing carries from one document to the next)."""
+    from .errors import ExtractionTimeout
+
+    out = []
+    for text, ref_date, labels in batch:
+        try:
+            out.append(packed(_ENGINE.extract(text, ref_date, labels)))
+        except ExtractionTimeout as e:
+            out.append(e)
+    return out
 
 
 def packed(matches: list) -> list[tuple]:
@@ -50,19 +68,14 @@ def unpacked(text: str, rows: list[tuple]) -> list:
             for label, rule, s, e, value, attrs, fields in rows]
 
 
-def extract_in_order(jobs: Iterable[tuple], n: int, paths: list[str], include_default: bool,
-                     timeout: float | None = None) -> Iterator[list | Exception]:
-    """For each ``(text, lead, cut, ref_date, labels)`` of ``jobs``, the matches of ``text`` that
-    start in ``[lead, cut)`` (`stream.in_chunk`) before the finishers' pass (`Engine.unfinished`:
-    the caller runs the finishers in order), as `packed` rows, computed by ``n`` processes,
-    yielded in order; a text
-    that ran out of ``timeout`` gives its `ExtractionTimeout` instead."""
+def _in_order(fn, jobs: Iterable, engine, n: int) -> Iterator:
+    """``fn(job)`` for each of ``jobs``, computed by ``n`` processes, yielded in order."""
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = ctx.Pool(n, initializer=_init, initargs=(list(paths), include_default, timeout))
+    pool = ctx.Pool(n, initializer=_init, initargs=(engine.pack, engine.timeout))
     try:
         pending: deque = deque()
         for job in jobs:
-            pending.append(pool.apply_async(_extract, (job,)))
+            pending.append(pool.apply_async(fn, (job,)))
             if len(pending) >= 2 * n:
                 yield pending.popleft().get()
         while pending:
@@ -71,3 +84,36 @@ def extract_in_order(jobs: Iterable[tuple], n: int, paths: list[str], include_de
     finally:
         pool.terminate()
         pool.join()
+
+
+def extract_in_order(engine, jobs: Iterable[tuple], n: int) -> Iterator[list | Exception]:
+    """For each ``(text, lead, cut, ref_date, labels)`` of ``jobs``, the matches of ``text`` that
+    start in ``[lead, cut)`` (`stream.in_chunk`) before the finishers' pass (`Engine.unfinished`:
+    the caller runs the finishers in order), as `packed` rows, or the `ExtractionTimeout` of a
+    text that ran out of time, computed by ``n`` processes, in order."""
+    return _in_order(_extract_chunk, jobs, engine, n)
+
+
+def extract_documents(engine, documents: Iterable, ref_date, labels, n: int) -> Iterator[tuple]:
+    """``(id, matches)`` for each `Document`, as `Engine.extract_many` gives them, by ``n``
+    processes (an `ExtractionTimeout` is raised for the document that ran out of time)."""
+    sent: deque = deque()
+
+    def batches():
+        batch, size = [], 0
+        for doc in documents:
+            sent.append(doc)
+            batch.append((doc.text, doc.ref_date or ref_date, labels))
+            size += len(doc.text)
+            if size >= BATCH_CHARS:
+                yield batch
+                batch, size = [], 0
+        if batch:
+            yield batch
+
+    for results in _in_order(_extract_batch, batches(), engine, n):
+        for rows in results:
+            doc = sent.popleft()
+            if isinstance(rows, Exception):
+                raise rows
+            yield doc.id, unpacked(doc.text, rows)

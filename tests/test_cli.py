@@ -28,7 +28,7 @@ def test_check_text_view(sample):
     assert r.returncode == 0, r.stderr
     assert f"{sample}:1:1" in r.stdout and "attribution" in r.stdout
     assert f"{sample}:1:37" in r.stdout and "XXXX-12-09" in r.stdout
-    assert "finding(s)" in r.stdout
+    assert "finding(s)" in r.stderr and "finding(s)" not in r.stdout  # the summary is no finding
 
 
 def test_text_view_in_a_pipe_is_what_rich_prints_there(sample):
@@ -99,7 +99,8 @@ def test_bad_inputs_give_one_clear_line_and_exit_2_and_others_are_still_checked(
     r = arules("check", str(bad), str(sample), "--format", "jsonl")
     assert r.returncode == 2
     assert message in r.stderr and "Traceback" not in r.stderr
-    assert len(r.stderr.strip().splitlines()) == 1
+    errors = [x for x in r.stderr.splitlines() if x.startswith("arules: ")]
+    assert len(errors) == 1 and r.stderr.strip().splitlines()[-1].startswith("4 finding(s)")  # then the summary
     assert r.stdout.strip(), "the good file is still checked"
 
 

@@ -174,7 +174,7 @@ def test_builders_see_where_the_match_starts(rules_dir):
 
     @builder("_line_start_only")
     def _line_start_only(ctx):
-        if ctx.document[:ctx.start].rstrip(" \t")[-1:] not in ("", "\n"):
+        if not ctx.starts_line():
             raise Reject
         return ctx.text
 

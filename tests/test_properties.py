@@ -92,7 +92,8 @@ def test_offset_map_is_monotone_and_total(text):
     for i in range(len(n.text)):  # every normalized character comes from the original span
         s, e = n.span(i, i + 1)
         assert s < e
-        assert n.text[i] in "".join(normalize(text[s:e]).text) or n.text[i].isspace()
+        piece = normalize(text[s:e]).text  # (a separator between digits folds only there: ٫ -> .)
+        assert n.text[i] in piece or n.text[i].isspace() or (n.text[i], piece) in {(".", "\u066b"), (",", "\u066c")}
 
 
 def _words(text: str) -> list[str]:

@@ -1,0 +1,93 @@
+"""What builders may ask about a whole text, computed once per text: where it quotes someone.
+
+A cue verb inside someone's quoted words is part of what they said, not a new attribution, so
+builders ask "is this position quoted?". The answer comes from regions computed once per text
+(one pass over the quotation marks and line breaks) and looked up by bisection, so a text with
+many cues, or one huge paragraph, costs time linear in its length.
+
+Pairing, as Arabic news writes quotations:
+- « » and “ ” pair with the next closing mark of their kind, across line breaks, unless another
+  opening mark of the same kind comes first or the closing mark is more than ``REACH``
+  characters away;
+- straight quotes " pair within a line (in news a line is a paragraph) and within ``REACH``;
+- a mark that finds no partner quotes up to the end of its line, and never more than ``REACH``
+  characters: one stray mark cannot silence the rest of a document;
+- marks inside a quotation are part of it (nesting is not tracked).
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from functools import cached_property
+
+PAIRS = {"«": "»", "“": "”"}  # directional marks: opening -> closing
+STRAIGHT = '"'
+REACH = 2000  # characters a quotation may span (99.9% of those in the news corpus are shorter)
+
+_MARKS = re.compile('[«»“”"\n]')
+
+
+@dataclass(frozen=True)
+class Quotations:
+    """The quoted regions of a text: region ``k`` covers the positions ``[starts[k], ends[k])``,
+    from just after its opening mark up to and including its closing mark."""
+
+    starts: tuple[int, ...]
+    ends: tuple[int, ...]
+    visited: int  # quotation marks and line breaks the pass looked at (a deterministic cost)
+
+    @classmethod
+    def of(cls, text: str) -> "Quotations":
+        where: dict[str, list[int]] = {}
+        for m in _MARKS.finditer(text):
+            where.setdefault(m.group(), []).append(m.start())
+        newlines = where.get("\n", [])
+        openers = sorted(p for mark in (STRAIGHT, *PAIRS) for p in where.get(mark, ()))
+        starts: list[int] = []
+        ends: list[int] = []
+        done = 0  # the text up to here is settled
+        for p in openers:
+            if p < done:
+                continue  # a mark inside a quotation
+            line_end = _next(newlines, p)
+            mark = text[p]
+            if mark == STRAIGHT:
+                close = _next(where[STRAIGHT], p)
+                ok = close is not None and close < (len(text) if line_end is None else line_end)
+            else:
+                close = _next(where.get(PAIRS[mark], []), p)
+                again = _next(where[mark], p)
+                ok = close is not None and (again is None or again > close)
+            if ok and close - p <= REACH:
+                end = close + 1
+            else:
+                end = min(len(text) if line_end is None else line_end, p + REACH)
+            starts.append(p + 1)
+            ends.append(end)
+            done = end
+        visited = sum(map(len, where.values()))
+        return cls(tuple(starts), tuple(ends), visited)
+
+    def contains(self, pos: int) -> bool:
+        """Whether ``pos`` lies inside a quotation (after its opening mark)."""
+        k = bisect_right(self.starts, pos) - 1
+        return k >= 0 and pos < self.ends[k]
+
+
+class TextStructure:
+    """The structure of one text, each part found on first use (a text without attribution
+    candidates never pays for its quotations)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    @cached_property
+    def quotations(self) -> Quotations:
+        return Quotations.of(self.text)
+
+
+def _next(positions: list[int], after: int) -> int | None:
+    """The first of the sorted ``positions`` after ``after``, or None."""
+    k = bisect_left(positions, after + 1)
+    return positions[k] if k < len(positions) else None
