@@ -208,6 +208,10 @@ def cmd_check(args) -> int:
     with _progress(args.files, args.encoding) as advance:
         for chunk, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs):
             (path, doc), block = chunk.tag, chunk.block
+            if found is None and block is not None and block.skipped:
+                print(f"arules: {path}:{block.line}: skipped {block.skipped:,} characters without whitespace "
+                      f"(from character {block.offset:,}): not text", file=sys.stderr)
+                continue
             if found is None:  # an input or a record that could not be read
                 print(f"arules: {doc}", file=sys.stderr)
                 problems["bad" if isinstance(doc, BadRecord) else "failed"] += 1

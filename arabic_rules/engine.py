@@ -17,6 +17,7 @@ from .normalize import Normalized, normalize
 from .resources import data_dir, default_pattern_files
 from .structure import TextStructure
 from .syntax import FieldArg
+from .work import Work
 from .values import BuildContext, Built, FieldView, Reject, call_problem, get_builder, get_finisher
 
 _NONWORD = re.compile(r"\W")
@@ -110,19 +111,22 @@ class Engine:
 
     # extraction -------------------------------------------------------------------------------
     def extract(self, text: str, ref_date: _dt.date | None = None, labels: Iterable[str] | None = None, *,
-                context: dict | None = None) -> list[Match]:
+                context: dict | None = None, work: Work | None = None) -> list[Match]:
         """Every match in ``text``, sorted by position. ``labels`` limits the labels looked for.
 
         ``context`` is for a text extracted in consecutive parts (how `arules check` streams big
         files): one dict for all the parts, with ``context["offset"]`` set to where each part
         starts in the whole text; finishers keep in it what they carry from part to part (the
-        last speaker), so the parts give the matches of the whole."""
+        last speaker), so the parts give the matches of the whole. ``work``, if given, counts what
+        each stage visited (see `Work`)."""
         if not isinstance(text, str):
             raise TypeError(f"extract() takes a str, not {type(text).__name__}; decode bytes first")
         ref_date = arguments.ref_date(ref_date)
         labels = arguments.labels(labels, self.labels)
         norm = normalize(text)
-        return self.finish(self.unfinished(norm, ref_date, labels), norm, ref_date, context)
+        if work is not None:
+            work.normalized += len(text)
+        return self.finish(self.unfinished(norm, ref_date, labels, work), norm, ref_date, context, work)
 
     def extract_many(self, docs: Iterable, ref_date: _dt.date | None = None,
                      labels: Iterable[str] | None = None, *, jobs: int = 1) -> Iterator[tuple[Any, list[Match]]]:
@@ -145,16 +149,19 @@ class Engine:
 
         yield from extract_documents(self, documents, ref_date, labels, jobs)
 
-    def unfinished(self, norm: Normalized, ref_date=None, labels: Iterable[str] | None = None) -> list[Match]:
+    def unfinished(self, norm: Normalized, ref_date=None, labels: Iterable[str] | None = None,
+                   work: Work | None = None) -> list[Match]:
         """The matches of a normalized text before the finishers' pass (see `finish`)."""
         wanted = None if labels is None else frozenset(labels)
         run = self._run_for(wanted)
         with self._time_guard():
             # values are built only for candidates that survive the overlaps so far (a builder may
             # still reject one, and then the next in line is considered): most overlapped ones never are
-            cands = self.candidates(norm, ref_date, run, build=False)
+            cands = self.candidates(norm, ref_date, run, build=False, work=work)
             structure = TextStructure(norm.text)
             chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date, structure))
+        if work is not None and "quotations" in structure.__dict__:  # (found only if a builder asked)
+            work.quotation_marks += structure.quotations.visited
         if run != wanted:
             chosen = [c for c in chosen if c.rule.label in wanted]
         return [self._to_match(norm, c) for c in chosen]
@@ -178,38 +185,46 @@ class Engine:
         return alarm.limit(self.timeout, late)
 
     def candidates(self, norm: Normalized, ref_date=None, wanted: frozenset | None = None,
-                   build: bool = True) -> list[Candidate]:
+                   build: bool = True, work: Work | None = None) -> list[Candidate]:
         """Every rule match at every position where its rule matches, in text order, before
         overlaps are resolved; with values built (and the matches builders reject dropped)
         unless ``build`` is false."""
-        cands = [self._candidate(self.rules[ri], m, norm.text) for _, ri, m in self._raw_matches(norm.text, wanted)]
+        cands = self._raw_matches(norm.text, wanted, work)
         if not build:
             return cands
         structure = TextStructure(norm.text)
         return [b for b in (self.build(c, norm, ref_date, structure) for c in cands) if b is not None]
 
-    def _raw_matches(self, text: str, wanted) -> list[tuple[int, int, re.Match]]:
-        """(start, rule, regex match) for every position where a rule matches, sorted.
+    def _raw_matches(self, text: str, wanted, work: Work | None = None) -> list[Candidate]:
+        """A candidate for every position where a rule matches, sorted by position, then rule (each
+        regex match becomes a candidate at once: a match object holds every group of its rule).
 
         A rule is matched at each hit of its anchor and, when the anchor lies up to ``back``
         tokens into the rule, at the token starts before it. (A `search` over the same windows
         measured 10x slower: it tries every character, not only token starts.)"""
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
-        out: list[tuple[int, int, re.Match]] = []
+        out: list[tuple[int, int, Candidate]] = []
+        candidate = self._candidate
         windows: dict[int, int] = {}
         rev = text[::-1]  # for the tokens before anchors (see _tried_at)
-        work = [(ri, back, _tried_at(text, found, back, rev)) for ri, back, found in self._work(text, wanted)]
+        n, tried, back_tokens = len(text), 0, 0
+        todo = []
+        for ri, back, found in self._work(text, wanted, work):
+            starts = _tried_at(text, found, back, rev)
+            back_tokens += (len(starts) - len(found)) if back else 0
+            todo.append((ri, starts))
         for ri in self._unanchored:  # no anchor: every token start
             if wanted is None or self.rules[ri].label in wanted:
-                work.append((ri, 0, [m.start() for m in TOKEN_RE.finditer(text)]))
-        for ri, back, found in work:
+                todo.append((ri, [m.start() for m in TOKEN_RE.finditer(text)]))
+        for ri, found in todo:
             rule, rx = self.rules[ri], self._regex[ri]
             self._trying = ri
             if rule.bounded:
                 for pos in found:
                     m = rx.match(text, pos)
                     if m is not None and m.end() > pos:
-                        out.append((pos, ri, m))
+                        out.append((pos, ri, candidate(rule, m, text)))
+                tried += len(found) * rule.max_span
             else:
                 for pos in found:
                     limit = pos + rule.max_span
@@ -217,15 +232,19 @@ class Engine:
                     if end is None:  # rules tried at one position share its window
                         end = windows[limit] = _snap(text, limit)
                     m = rx.match(text, pos, end)
+                    tried += end - pos
                     if m is not None and m.end() > pos:
-                        out.append((pos, ri, m))
+                        out.append((pos, ri, candidate(rule, m, text)))
             if deadline is not None and time.monotonic() > deadline:
                 raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {rule.name!r}); "
                                         f"lint the rules or raise the timeout")
         out.sort(key=lambda x: (x[0], x[1]))
-        return out
+        if work is not None:
+            work.tried += tried
+            work.tokens_back += back_tokens
+        return [c for _, _, c in out]
 
-    def _work(self, text: str, wanted) -> list[tuple[int, int, list[int]]]:
+    def _work(self, text: str, wanted, work: Work | None = None) -> list[tuple[int, int, list[int]]]:
         """(rule, back, anchor hits) for every rule worth trying, from one pass over the anchors.
 
         Each rule has several anchor options (its required items). The rule is tried only
@@ -239,6 +258,8 @@ class Engine:
         by_hit: dict[str, list[int]] = {}
         prefilter = self._prefilter_for(wanted)
         if prefilter is not None:
+            if work is not None:
+                work.prefiltered += len(text)
             for m in prefilter.finditer(text):
                 by_hit.setdefault(m.group(), []).append(m.start())
         hits: dict[tuple[int, int], list[list[int]]] = {}
@@ -253,12 +274,12 @@ class Engine:
                 present[ri] = present.get(ri, 0) + 1
         viable = [ri for ri, n in present.items() if n == self._literal_options[ri]] + self._scanned_only
         scans: dict[int, _Scan] = {}
-        work: list[tuple[int, int, list[int]]] = []
+        plan: list[tuple[int, int, list[int]]] = []
         for ri in sorted(viable):
             r = self.rules[ri]
             if wanted is not None and r.label not in wanted:
                 continue
-            best = self._best_option(r, hits, scans, text)
+            best = self._best_option(r, hits, scans, text, work)
             if best is None:
                 continue
             lists, back, rest = best
@@ -267,12 +288,15 @@ class Engine:
             if rest and back:
                 # the rule from the anchor on must match at the hit, or no start before it can
                 rx = self._rest_regex(rest)
-                found = [p for p in found if rx.match(text, p, _snap(text, p + r.max_span))]
+                ends = [_snap(text, p + r.max_span) for p in found]
+                if work is not None:
+                    work.tried += sum(ends) - sum(found)
+                found = [p for p, end in zip(found, ends) if rx.match(text, p, end)]
             if found:
-                work.append((r.index, back, found))
-        return work
+                plan.append((r.index, back, found))
+        return plan
 
-    def _best_option(self, r: CompiledRule, hits, scans: dict, text: str):
+    def _best_option(self, r: CompiledRule, hits, scans: dict, text: str, work: Work | None = None):
         """(hit lists, back, rest) of the cheapest anchor option of ``r`` in this text, or None
         when one of its options has no hit (a required item is missing: the rule cannot match).
         Options the prefilter alone counts come first; those that need a raw scan then scan
@@ -292,7 +316,8 @@ class Engine:
             if best is not None and cost >= best[0]:
                 continue
             for si in scan_ids:
-                scan = scans.get(si) or scans.setdefault(si, _Scan(self._scan_regex[si], text, self._short_scan[si]))
+                scan = scans.get(si) or scans.setdefault(si, _Scan(self._scan_regex[si], text, self._short_scan[si],
+                                                                  work=work))
                 cap = None if best is None else (best[0] - cost) // per_hit  # more hits than this lose
                 cost += scan.count(cap) * per_hit
                 if best is not None and cost >= best[0]:
@@ -391,10 +416,12 @@ class Engine:
             fields[name] = _SPAN(os_, oe, norm.original[os_:oe], value)
         return _MATCH(c.rule.label, c.rule.name, s, e, norm.original[s:e], c.value, c.attrs, fields)
 
-    def finish(self, matches: list[Match], norm: Normalized, ref_date=None, context: dict | None = None
-               ) -> list[Match]:
+    def finish(self, matches: list[Match], norm: Normalized, ref_date=None, context: dict | None = None,
+               work: Work | None = None) -> list[Match]:
         """``matches`` after the finishers of the pack's builders (in text order), sorted."""
         context = {} if context is None else context
+        if work is not None:
+            work.finished += len(matches) * len(self._builders)
         for name in self._builders:
             fn = get_finisher(name)
             if fn is not None:
@@ -425,10 +452,13 @@ class _Scan:
     otherwise read to the end of the text from every unclosed «, which is quadratic. A hit is
     kept only with a whole window after it (a match that needs more could not be used anyway)."""
 
-    def __init__(self, rx: re.Pattern, text: str, bounded: bool, window: int = DEFAULT_MAX_SPAN):
-        self._rx, self._text, self._window = rx, text, window
+    def __init__(self, rx: re.Pattern, text: str, bounded: bool, window: int = DEFAULT_MAX_SPAN,
+                 work: Work | None = None):
+        self._rx, self._text, self._window, self._work = rx, text, window, work
         self._pos = 0
         self._hits = rx.finditer(text) if bounded else None
+        if bounded and work is not None:
+            work.scanned += len(text)
         self.found: list[int] = []
 
     def count(self, cap: int | None) -> int:
@@ -447,6 +477,8 @@ class _Scan:
         n, pos = len(text), self._pos
         while pos <= n and (cap is None or len(found) <= cap):
             m = rx.search(text, pos, min(n, pos + 2 * w))
+            if self._work is not None:
+                self._work.scanned += min(n, pos + 2 * w) - pos
             if m is None:
                 pos += w  # no start before pos + w: a later one is looked for with its own window
             elif m.start() >= pos + w:

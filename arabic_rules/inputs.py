@@ -11,6 +11,7 @@ import codecs
 import gzip
 import io
 import lzma
+import re
 import sys
 import zlib
 from dataclasses import dataclass
@@ -20,6 +21,9 @@ from typing import BinaryIO, Iterator
 from .errors import InputError
 
 BLOCK = 1 << 20  # characters per block when a file is streamed
+LONG_RUN = 1 << 20  # a run of this many characters without whitespace is skipped, not read as words
+_LONG_RUN = re.compile(r"(?<!\S)\S{%d}" % LONG_RUN)  # tried at run starts only: linear
+_WHITESPACE = re.compile(r"\s")
 _BINARY_SNIFF = 8192
 ENCODING_ERRORS = ("strict", "replace")
 
@@ -50,6 +54,7 @@ class Block:
     offset: int  # character offset of the block in the whole input
     line: int  # 1-based line number of its first line
     lead: int = 0  # characters at the start that belong to the block before (left context only)
+    skipped: int = 0  # for a block without text: characters skipped here (a run without whitespace)
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -217,7 +222,9 @@ def decode_error(name: str, encoding: str, byte: int | None, line: int | None = 
 def blocks(name: str, encoding: str = "utf-8", block: int = BLOCK, *,
            encoding_errors: str = "strict") -> Iterator[Block]:
     """The text of file ``name`` ("-" for stdin) in blocks that end at a blank line when one is
-    near, else at a line break, so that memory stays bounded on files of any size.
+    near, else at a line break, so that memory stays bounded on files of any size. A run of
+    LONG_RUN characters or more without whitespace (no text has words that long) is not read:
+    a block without text stands in its place, with ``skipped`` set to its length.
 
     ``encoding_errors`` is "strict" (stop at bytes ``encoding`` rejects) or "replace" (read them
     as U+FFFD). Raises `InputError` for a missing file, a directory, an empty or binary file, or
@@ -228,7 +235,7 @@ def blocks(name: str, encoding: str = "utf-8", block: int = BLOCK, *,
         head = f.read(_BINARY_SNIFF)
         encoding, bom = sniff_text(head, name, encoding)
         decoder = codecs.getincrementaldecoder(encoding)(encoding_errors)
-        pending, offset, line, consumed = "", 0, 1, bom
+        pending, offset, line, consumed, skipping = "", 0, 1, bom, 0
         chunk = head[bom:]
         while True:
             buffered = _buffered(decoder)
@@ -238,9 +245,32 @@ def blocks(name: str, encoding: str = "utf-8", block: int = BLOCK, *,
                 lines = line + pending.count("\n") + _newlines(e.object[:e.start], encoding)
                 raise decode_error(name, encoding, consumed - buffered + e.start, lines) from None
             consumed += len(chunk)
+            if skipping:  # inside a run without whitespace: drop it up to the next whitespace
+                m = _WHITESPACE.search(text)
+                skipping += len(text) if m is None else m.start()
+                if m is not None:
+                    yield Block("", offset, line, skipped=skipping)
+                    offset, skipping, text = offset + skipping, 0, text[m.start():]
+                else:
+                    text = ""
+            searched = max(0, len(pending) - LONG_RUN)  # a longer run would have been found already
             pending += text
+            run = _LONG_RUN.search(pending, searched)
+            if run is not None:
+                start = run.start()
+                if start:
+                    yield Block(pending[:start], offset, line)
+                    offset += start
+                    line += pending.count("\n", 0, start)
+                end = _WHITESPACE.search(pending, run.end())
+                if end is None:  # the run goes on past what was read
+                    skipping, pending = len(pending) - start, ""
+                else:
+                    yield Block("", offset, line, skipped=end.start() - start)
+                    offset += end.start() - start
+                    pending = pending[end.start():]
             while len(pending) >= block:
-                cut = _cut(pending, block)
+                cut = cut_point(pending, block)
                 if cut <= 0:
                     break
                 piece, pending = pending[:cut], pending[cut:]
@@ -250,6 +280,8 @@ def blocks(name: str, encoding: str = "utf-8", block: int = BLOCK, *,
             if not chunk:
                 break
             chunk = f.read(1 << 16)
+        if skipping:
+            yield Block("", offset, line, skipped=skipping)
         if pending:
             yield Block(pending, offset, line)
     finally:
@@ -269,18 +301,21 @@ def _newlines(data: bytes, encoding: str) -> int:
     return data.decode(encoding, "replace").count("\n")
 
 
-def _cut(text: str, block: int) -> int:
+def cut_point(text: str, block: int) -> int:
     """Where to end a block: after the last blank line in the block's last quarter, else after
-    the last line break, else (one huge line) at the last space, else nowhere yet."""
+    the last line break, else (a line of two blocks or more) at the last space of the first
+    block, else nowhere yet (the block grows)."""
     cut = text.rfind("\n\n", block * 3 // 4, block + block // 2)
     if cut >= 0:
         return cut + 2
     cut = text.rfind("\n", 0, block * 2)
     if cut >= 0:
         return cut + 1
-    if len(text) >= block * 4:  # a single enormous line: cut at whitespace to bound memory
-        space = text.rfind(" ", 0, block * 4)
-        return space + 1 if space > 0 else block * 4
+    if len(text) >= block * 2:  # a line longer than two blocks: cut at whitespace to bound memory
+        space = max(text.rfind(" ", 0, block), text.rfind("\t", 0, block))
+        if space <= 0:
+            space = text.rfind(" ", 0, block * 2)
+        return space + 1 if space > 0 else block * 2
     return 0
 
 

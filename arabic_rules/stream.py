@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from .errors import ExtractionTimeout
-from .inputs import BLOCK, Block, _cut as cut_point  # TODO rename
+from .inputs import BLOCK, Block, cut_point
 from .normalize import normalize
 from .structure import REACH
 
@@ -66,7 +66,7 @@ def text_blocks(text: str, block: int = BLOCK):
     offset, line, n = 0, 1, len(text)
     while offset < n:
         rest = n - offset
-        cut = rest if rest < block else cut_point(text[offset:offset + 4 * block], block) or min(rest, 4 * block)
+        cut = rest if rest < 2 * block else cut_point(text[offset:offset + 2 * block], block)
         piece = text[offset:offset + cut]
         yield Block(piece, offset, line)
         offset += cut
@@ -181,7 +181,8 @@ def in_chunk(found: list, lead: int, cut: int | None) -> list:
 def settled_chunks(engine, blocks, margin: int | None = None):
     """``(block, text, lead, cut)``: the matches of ``text`` that start in ``[lead, cut)`` (to
     the end if cut is None) are those of the whole input there; ``block`` is ``text[:cut]``, of
-    which the first ``lead`` characters are left context (``block.lead``).
+    which the first ``lead`` characters are left context (``block.lead``). A skipped block
+    (`inputs.blocks`) comes through with text None.
 
     Blocks end at line breaks, but a match may span line breaks (and blank lines), so a block is
     not extracted on its own: the text is only settled up to a line break (in a text without
@@ -198,6 +199,14 @@ def settled_chunks(engine, blocks, margin: int | None = None):
     carry: Block | None = None
     before = ""  # the settled text just before `carry`, up to LEFT_CONTEXT characters
     for block in blocks:
+        if block.skipped:  # a run without whitespace: what came before ends there, then it passes
+            if carry is not None and carry.text:
+                lead = _context_before(before)
+                yield (Block(lead + carry.text, carry.offset - len(lead), carry.line - lead.count("\n"), len(lead)),
+                       lead + carry.text, len(lead), None)
+            yield block, None, 0, None
+            carry, before = None, ""
+            continue
         text = block.text if carry is None else carry.text + block.text
         cur = Block(text, block.offset if carry is None else carry.offset, block.line if carry is None else carry.line)
         cut = _settled_until(engine, text, margin)

@@ -9,7 +9,9 @@ Pairing, as Arabic news writes quotations:
 - « » and “ ” pair with the next closing mark of their kind, across line breaks, unless another
   opening mark of the same kind comes first or the closing mark is more than ``REACH``
   characters away;
-- straight quotes " pair within a line (in news a line is a paragraph) and within ``REACH``;
+- a straight quote " pairs with the next one on its line (in news a line is a paragraph), or
+  on a later line (hard-wrapped text) when that one reads as a closing mark (after a word, not
+  before one), within ``REACH``;
 - a mark that finds no partner quotes up to the end of its line, and never more than ``REACH``
   characters: one stray mark cannot silence the rest of a document;
 - marks inside a quotation are part of it (nesting is not tracked).
@@ -54,7 +56,7 @@ class Quotations:
             mark = text[p]
             if mark == STRAIGHT:
                 close = _next(where[STRAIGHT], p)
-                ok = close is not None and close < (len(text) if line_end is None else line_end)
+                ok = close is not None and (line_end is None or close < line_end or _closes(text, close))
             else:
                 close = _next(where.get(PAIRS[mark], []), p)
                 again = _next(where[mark], p)
@@ -85,6 +87,14 @@ class TextStructure:
     @cached_property
     def quotations(self) -> Quotations:
         return Quotations.of(self.text)
+
+
+def _closes(text: str, pos: int) -> bool:
+    """Whether the straight quote at ``pos`` reads as a closing one: right after a word or a
+    sign, and not right before a word (an opening one stands before the word it opens)."""
+    before = text[pos - 1] if pos else " "
+    after = text[pos + 1] if pos + 1 < len(text) else " "
+    return not before.isspace() and not after.isalnum()
 
 
 def _next(positions: list[int], after: int) -> int | None:

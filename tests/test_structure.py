@@ -21,9 +21,11 @@ def test_marks_inside_a_quotation_belong_to_it():
     assert quoted('«a "b» c "d"') == ".a \"b»....d\""
 
 
-def test_straight_quotes_pair_within_a_line_only():
+def test_straight_quotes_cross_a_line_break_only_to_a_closing_mark():
     # the stray mark quotes to the end of its line; the next line is free, and its own pair works
     assert quoted('x "ab\ncd "e"') == '...ab.....e"'
+    # hard-wrapped text: the mark after a word and before a sign closes the quotation
+    assert quoted('x "ab\ncd". e') == '...ab\ncd"...'
 
 
 def test_guillemets_cross_a_line_break_but_not_another_opening():
