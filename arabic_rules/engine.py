@@ -11,6 +11,7 @@ from typing import Any, Iterable, Iterator, NamedTuple
 from . import alarm, arguments, cache, programs
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
+from .documents import documents_from
 from .errors import ExtractionTimeout, Problem, RuleError
 from .match import Match, Span, maker
 from .normalize import Normalized, normalize
@@ -135,8 +136,6 @@ class Engine:
         mapping with ``text`` and optionally ``id`` and ``ref_date``; ``ref_date`` is the default
         for documents without their own. Each document is extracted alone: nothing carries over
         from one to the next. ``jobs`` processes share the work (0: one per core)."""
-        from .corpus import documents_from
-
         ref_date = arguments.ref_date(ref_date)
         labels = arguments.labels(labels, self.labels)
         jobs = arguments.jobs(jobs)
@@ -207,7 +206,7 @@ class Engine:
         candidate = self._candidate
         windows: dict[int, int] = {}
         rev = text[::-1]  # for the tokens before anchors (see _tried_at)
-        n, tried, back_tokens = len(text), 0, 0
+        tried, back_tokens = 0, 0
         todo = []
         for ri, back, found in self._work(text, wanted, work):
             starts = _tried_at(text, found, back, rev)

@@ -20,45 +20,12 @@ from .inputs import BLOCK, Block, cut_point
 from .normalize import normalize
 from .structure import REACH
 
-BIG_DOCUMENT = 2 * BLOCK  # longer documents are extracted in settled chunks: bounded memory
-
-
 def stream_matches(engine, blocks, ref_date=None, labels=None, margin: int | None = None, jobs: int = 1):
     """``(block, matches)`` pairs for a text read in blocks, the same matches as extracting the
     whole text at once (offsets relative to the block yielded, which may differ from the blocks
     read). ``jobs`` as for `extract_chunks`."""
     for chunk, found in extract_chunks(engine, chunks_of(engine, blocks, margin=margin), ref_date, labels, jobs):
         yield chunk.block, found
-
-
-def extract_document(engine, text: str, ref_date=None, labels=None) -> list:
-    """The matches of one document, as `Engine.extract` gives them; a long one is extracted in
-    settled chunks, so that the memory it takes beyond its text stays bounded."""
-    if len(text) <= BIG_DOCUMENT:
-        return engine.extract(text, ref_date, labels)
-    out: list = []
-    for block, found in stream_matches(engine, text_blocks(text), ref_date, labels):
-        if isinstance(found, Exception):
-            raise found
-        shift = block.offset
-        out.extend(found if not shift else [_shifted(m, shift) for m in found])
-    return out
-
-
-def document_results(engine, documents, ref_date=None, labels=None, jobs: int = 1):
-    """``(document, matches)`` for each `Document` in order, where matches is the
-    `ExtractionTimeout` of a document that ran out of the engine's time (the others go on).
-    Each document is extracted alone (`extract_document`), by ``jobs`` processes."""
-    if jobs > 1:
-        from .workers import extract_documents
-
-        yield from extract_documents(engine, documents, ref_date, labels, jobs)
-        return
-    for doc in documents:
-        try:
-            yield doc, extract_document(engine, doc.text, doc.ref_date or ref_date, labels)
-        except ExtractionTimeout as e:
-            yield doc, e
 
 
 def text_blocks(text: str, block: int = BLOCK):
@@ -71,13 +38,6 @@ def text_blocks(text: str, block: int = BLOCK):
         yield Block(piece, offset, line)
         offset += cut
         line += piece.count("\n")
-
-
-def _shifted(m, by: int):
-    from .match import Match, Span
-
-    return Match(m.label, m.rule, m.start + by, m.end + by, m.text, m.value, m.attrs,
-                 {k: Span(f.start + by, f.end + by, f.text, f.value) for k, f in m.fields.items()})
 
 
 @dataclass(frozen=True)

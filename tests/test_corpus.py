@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from arabic_rules.corpus import (BadRecord, Document, detect_format, documents_from, expand_paths,
-                                 open_binary, read_corpus, read_documents)
+from arabic_rules.corpus import (BadRecord, Document, detect_format, expand_paths, open_binary, read_corpus,
+                                 read_documents)
+from arabic_rules.documents import documents_from
 from arabic_rules.errors import InputError
 from arabic_rules.refdates import parse_ref_date
 

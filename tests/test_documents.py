@@ -304,3 +304,31 @@ def test_work_is_linear_in_the_length_of_a_document(engine, shape):
     assert big.total <= 12 * small.total, (small, big)
     for stage in ("tried", "scanned", "quotation_marks", "finished"):
         assert getattr(big, stage) <= 12 * max(getattr(small, stage), 1), stage
+
+
+def test_progress_shows_on_a_terminal_stderr_and_never_in_the_findings(tmp_path):
+    """A long corpus run with its findings in a pipe shows documents and bytes on stderr (a
+    terminal here: a pseudo-terminal), and stdout holds nothing but findings."""
+    import pty
+
+    path = tmp_path / "c.jsonl"
+    path.write_text("".join(json.dumps({"id": str(i), "text": (NAMED + "\n" + FOLLOW + "\n") * 20},
+                                       ensure_ascii=False) + "\n" for i in range(800)), encoding="utf-8")
+    leader, follower = pty.openpty()
+    p = subprocess.Popen([sys.executable, "-m", "arabic_rules", "check", str(path), "--id-field", "id",
+                          "--format", "jsonl"], stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    out, _ = p.communicate(timeout=300)
+    err = b""
+    while True:
+        try:
+            piece = os.read(leader, 1 << 16)
+        except OSError:
+            break
+        if not piece:
+            break
+        err += piece
+    os.close(leader)
+    assert p.returncode == 0
+    assert all(json.loads(x)["doc"] for x in out.decode().splitlines())
+    assert b"checking" in err and b"bytes" in err  # the progress line, not the summary
