@@ -243,7 +243,12 @@ def blocks(name: str, encoding: str = "utf-8", block: int = BLOCK, *,
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as e:
                 lines = line + pending.count("\n") + _newlines(e.object[:e.start], encoding)
-                raise decode_error(name, encoding, consumed - buffered + e.start, lines) from None
+                error = decode_error(name, encoding, consumed - buffered + e.start, lines)
+                # the text before the bad byte is read, wherever the byte sits; the rest is not
+                pending += codecs.decode(e.object[:e.start], encoding, "replace")
+                if pending and not skipping:
+                    yield Block(pending, offset, line)
+                raise error from None
             consumed += len(chunk)
             if skipping:  # inside a run without whitespace: drop it up to the next whitespace
                 m = _WHITESPACE.search(text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from .errors import ExtractionTimeout
+from .errors import ExtractionTimeout, InputError
 from .inputs import BLOCK, Block, cut_point
 from .normalize import normalize
 from .structure import REACH
@@ -158,7 +158,11 @@ def settled_chunks(engine, blocks, margin: int | None = None):
         margin = 2 * max((r.max_span for r in engine.rules), default=0) or 1
     carry: Block | None = None
     before = ""  # the settled text just before `carry`, up to LEFT_CONTEXT characters
-    for block in blocks:
+    failed = None
+    for block in _until_error(blocks):
+        if isinstance(block, Exception):  # the input fails here: what was read before is settled
+            failed = block
+            break
         if block.skipped:  # a run without whitespace: what came before ends there, then it passes
             if carry is not None and carry.text:
                 lead = _context_before(before)
@@ -184,6 +188,16 @@ def settled_chunks(engine, blocks, margin: int | None = None):
         lead = _context_before(before)
         yield (Block(lead + carry.text, carry.offset - len(lead), carry.line - lead.count("\n"), len(lead)),
                lead + carry.text, len(lead), None)
+    if failed is not None:
+        raise failed
+
+
+def _until_error(blocks):
+    """The blocks, then the `InputError` that stopped them, if one did (as the last item)."""
+    try:
+        yield from blocks
+    except InputError as e:
+        yield e
 
 
 LEFT_CONTEXT = 8 << 10  # at most this many characters before a chunk are read as its left context

@@ -240,6 +240,7 @@ def test_a_stray_byte_is_named_or_replaced(tmp_path):
     strict = arules("check", str(path), "--format", "jsonl")
     offset = len((NAMED + "\n").encode()) * 3
     assert strict.returncode == 2 and f"byte {offset}" in strict.stderr and "--encoding-errors" in strict.stderr
+    assert sum(x["label"] == "attribution" for x in jsonl(strict.stdout)) == 3  # the text before it
     replaced = arules("check", str(path), "--format", "jsonl", "--encoding-errors", "replace")
     assert replaced.returncode == 0
     assert sum(x["label"] == "attribution" for x in jsonl(replaced.stdout)) == 4
