@@ -13,7 +13,7 @@ from pathlib import Path
 from . import __version__, arguments
 from .corpus import DOC_SEPARATORS, FORMATS
 from .errors import ArabicRulesError, ExtractionTimeout, InputError, RuleError
-from .inputs import ENCODING_ERRORS
+from .inputs import ENCODING_ERRORS, compression_of
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEFAULT_TIMEOUT = 120.0  # seconds per block for `check`: a guard against a runaway rule, not a budget
@@ -36,12 +36,10 @@ def _seconds(text: str) -> float:
 
 def _jobs(text: str) -> int:
     try:
-        n = int(text)
+        return arguments.jobs(int(text))
     except ValueError:
-        n = -1
-    if n < 0:
-        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}; write e.g. --jobs 2 (0: one per core)")
-    return n or os.cpu_count() or 1
+        raise argparse.ArgumentTypeError(f"not a number of processes: {text!r}; write e.g. --jobs 2 "
+                                         f"(0: one per core)") from None
 
 
 def _patterns_args(p: argparse.ArgumentParser) -> None:
@@ -272,7 +270,7 @@ def _progress(paths: list[str], encoding: str):
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TransferSpeedColumn
 
-    known = all(p != "-" and os.path.isfile(p) and not _compressed(p) for p in paths)
+    known = all(p != "-" and os.path.isfile(p) and compression_of(p) is None for p in paths)
     total = sum(os.path.getsize(p) for p in paths) if known else None
     bar = Progress(TextColumn("checking {task.fields[docs]} document(s)"), BarColumn(),
                    TextColumn("{task.completed:,.0f} bytes"), TransferSpeedColumn(), TimeElapsedColumn(),
@@ -293,10 +291,6 @@ def _progress(paths: list[str], encoding: str):
     finally:
         if shown:
             bar.stop()
-
-
-def _compressed(path: str) -> bool:
-    return path.lower().endswith((".gz", ".bz2", ".xz", ".zst"))
 
 
 def _records(block, found, name, with_lines: bool = True, doc=None):

@@ -2,10 +2,10 @@
 text there.
 
 `arules check` reads a file in blocks; a block is only extracted up to a line break (in a text
-without line breaks: a sentence end) that no candidate match crosses (settled), with the
-paragraph before it as left context, and the finishers' context (the last speaker) is handed
-from chunk to chunk, in one process or several. A document is the unit of that context: nothing
-carries from one document into the next.
+without line breaks: a sentence end) that no candidate match crosses (settled), with the lines
+before it as left context, and the finishers' context (the last speaker) is handed from chunk
+to chunk, in one process or several. A document is the unit of that context: nothing carries
+from one document into the next.
 """
 from __future__ import annotations
 
@@ -146,12 +146,12 @@ def settled_chunks(engine, blocks, margin: int | None = None):
 
     Blocks end at line breaks, but a match may span line breaks (and blank lines), so a block is
     not extracted on its own: the text is only settled up to a line break (in a text without
-    one: a sentence end) that no candidate match crosses and that lies ``margin`` characters (two match windows) away from both the
-    unsettled start and the end of what was read; the rest is carried into the next round. Overlaps never
-    chain across such a break, so the settled part resolves as it would in the whole text. A text
-    with no such break in 8 blocks is cut at its last line break, sentence end or whitespace
-    anyway, to bound memory (there, and at a sentence end, the findings may differ from those
-    of the whole text).
+    one: a sentence end) that no candidate match crosses and that lies ``margin`` characters
+    (two match windows) away from both the unsettled start and the end of what was read; the
+    rest is carried into the next round. Overlaps never chain across such a break, so the
+    settled part resolves as it would in the whole text. A text with no such break in 8 blocks
+    is cut at its last line break, sentence end or whitespace anyway, to bound memory (there,
+    and at a sentence end, the findings may differ from those of the whole text).
     Each text starts with the lines before it (`_context_before`): builders read them (an open
     quotation there makes a cue part of someone's words)."""
     if margin is None:
