@@ -96,6 +96,19 @@ def parser() -> argparse.ArgumentParser:
     fo.add_argument("measure", help="a measure of morphology.yaml, e.g. I-hollow, II, IV-hollow")
     fo.add_argument("--morphology", metavar="FILE", help="measure file (default: the shipped morphology.yaml)")
 
+    sc = sub.add_parser("score", help="precision, recall and F1 of the rules on an annotated gold set "
+                                      "(docs/scoring.md)")
+    sc.add_argument("gold", metavar="GOLD.jsonl", help="the gold set: one annotated document per line")
+    sc.add_argument("--corpus", metavar="DIR", help="where the corpus files of a stored set are "
+                                                    "(default: $ARULES_CORPUS, else ../shared/corpus)")
+    sc.add_argument("--split", metavar="NAME", help="score only the documents of this split (dev, test)")
+    sc.add_argument("--no-nested", action="store_true", help="leave out gold items flagged nested, as optional ones")
+    sc.add_argument("--labels", help="comma-separated labels to score (default: those the gold set annotates)")
+    sc.add_argument("--show", type=int, default=0, metavar="N",
+                    help="list up to N misses, false findings and wrong values per label")
+    sc.add_argument("--format", choices=("text", "json"), default="text")
+    _patterns_args(sc)
+
     # listed here for --help; its options live in arabic_rules.benchmark (imported only when run)
     sub.add_parser("bench", help="measure throughput side by side (arules bench --help; takes minutes)")
     return ap
@@ -114,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         commands = {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain,
-                    "forms": cmd_forms}
+                    "forms": cmd_forms, "score": cmd_score}
         return commands[args.command](args)
     except RuleError as e:
         _print_problems(e.problems)
@@ -414,4 +427,26 @@ def cmd_forms(args) -> int:
             print(f"arules: {message}", file=sys.stderr)
         return EXIT_USAGE
     print(morphology.format_forms(forms))
+    return EXIT_OK
+
+
+def cmd_score(args) -> int:
+    """Scores are not pass/fail: exit 0 whatever they are, 2 for a gold set that cannot be used."""
+    import json
+
+    from rich.console import Console
+
+    from . import scoring
+
+    if args.show < 0:
+        raise ArabicRulesError(f"--show takes a number of lines per label (0 or more), not {args.show}")
+    gold = scoring.load_gold(args.gold, corpus=args.corpus, split=args.split)
+    labels = {x.strip() for x in args.labels.split(",") if x.strip()} if args.labels else None
+    report = scoring.evaluate(_engine(args), gold, labels=labels, nested=not args.no_nested)
+    if args.format == "json":
+        json.dump(report.to_dict(show=args.show), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        wide = None if sys.stdout.isatty() else 120  # a file or a pipe gets the whole table
+        scoring.render(report, Console(highlight=False, soft_wrap=True, width=wide), show=args.show)
     return EXIT_OK

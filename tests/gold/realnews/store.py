@@ -1,0 +1,45 @@
+"""Turn full annotations (one JSON file per article, with the article's text or its corpus id,
+as annotators write them) into the stored form of `dev.jsonl` / `test.jsonl`: no article text,
+each span's text replaced by its CRC-32 (`arabic_rules.scoring.strip_texts`).
+
+    python tests/gold/realnews/store.py ANNOTATIONS_DIR [CORPUS_DIR]
+
+Files are named ``dev-NN.json`` / ``test-NN.json``; each holds {"key", "id", "ref_date",
+"annotations"}. The split and the corpus file come from `ids.json`.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+from arabic_rules.scoring import strip_texts
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(annotations: Path, corpus: Path) -> None:
+    ids = json.loads((HERE / "ids.json").read_text(encoding="utf-8"))
+    where = {e["id"]: (split, e["file"]) for split in ("dev", "test") for e in ids[split]}
+    texts: dict[str, str] = {}
+    for name in sorted({f for _, f in where.values()}):
+        with gzip.open(corpus / name, "rt", encoding="utf-8") as f:
+            for line in f:
+                a = json.loads(line)
+                if a["id"] in where:
+                    texts[a["id"]] = a["text"]
+    out: dict[str, list[str]] = {"dev": [], "test": []}
+    for path in sorted(annotations.glob("*.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        split, file = where[record["id"]]
+        full = {"id": record["id"], "split": split, "ref_date": record["ref_date"], "text": texts[record["id"]],
+                "annotations": record["annotations"]}
+        out[split].append(json.dumps(strip_texts(full, file=file), ensure_ascii=False))
+    for split, lines in out.items():
+        (HERE / f"{split}.jsonl").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+        print(f"{split}: {len(lines)} articles")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else HERE.parents[3] / "shared" / "corpus")
