@@ -4,6 +4,17 @@ Everything linguistic (month, weekday and relative words, modifiers, context wor
 YAML lexicons of ``patterns/dates.yaml``; fields arrive here with lexicon values (month 12,
 weekday 0 = Monday, rel -1/0/+1, unit week/month/year, mod start/mid/...), and this module only
 computes: validation, resolution against ``ref_date``, Hijri (Umm al-Qura) <-> Gregorian.
+
+``prefer`` (``Engine.extract(..., prefer=)``, ``arules check --prefer``) says how a weekday or a
+month (and day) without a year, and without a word that fixes it (الماضي، المقبل), resolves:
+``past`` the latest on or before the reference date, ``future`` the first on or after it,
+``nearest`` the closer of the two (a tie goes to the past). None is the news default: a weekday
+is the latest on or before the reference, or the next one after it in a future clause (سـ، سوف),
+and a month or a day and month is the one of the reference year.
+
+Relative offsets («قبل 3 أيام»، «بعد عامين»، «منذ شهر») resolve at the grain of their unit: days
+and weeks to the day (the reference date minus or plus that many days), months to the month,
+years to the year.
 """
 from __future__ import annotations
 
@@ -12,7 +23,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .values import BuildContext, Built, FieldView, Reject, builder, parse_digits
+from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, builder, parse_digits
+
+PREFER = ("past", "future", "nearest")
+
+
+def prefer_choice(value: Any) -> str | None:
+    """``prefer`` checked: None (the news default) or one of `PREFER`; anything else is a
+    ValueError that says what to pass."""
+    if value is None or (isinstance(value, str) and value in PREFER):
+        return value
+    raise ValueError(f"prefer={value!r} is not a choice; pass 'past', 'future' or 'nearest' (how a weekday "
+                     f"or a month without a year resolves), or None for the news default")
 
 _TOKEN = re.compile(r"\w+")
 _CLAUSE_END = re.compile(r"[.!?؟\n]")
@@ -85,17 +107,34 @@ def _gregorian(calendar: str, y: int, m: int, d: int) -> _dt.date | None:
         return None
 
 
-def resolve_year(month: int, day: int | None, rel: int | None, ref: tuple[int, int, int]) -> int:
-    """The year of a yearless month (and day) in the reference's calendar: ``rel`` None or 0 is
-    the reference year, -1 the latest occurrence strictly before the reference, +1 the first
-    strictly after it (at month precision when there is no day)."""
+def resolve_year(month: int, day: int | None, rel: int | None, ref: tuple[int, int, int],
+                 prefer: str | None = None) -> int:
+    """The year of a yearless month (and day) in the reference's calendar: ``rel`` 0 is the
+    reference year, -1 the latest occurrence strictly before the reference, +1 the first strictly
+    after it (at month precision when there is no day), -2 / +2 one more year back / ahead («قبل
+    الماضي»، «بعد المقبل»). Without ``rel``, ``prefer`` decides (see the module doc); without
+    either, the reference year."""
     ry, rm, rd = ref
+    key, now = ((month, day), (rm, rd)) if day is not None else ((month,), (rm,))
+    if rel is None and prefer is not None:
+        past = ry if key <= now else ry - 1
+        future = ry if key >= now else ry + 1
+        if prefer == "past":
+            return past
+        if prefer == "future":
+            return future
+        return past if _distance(past, month, day, ref) <= _distance(future, month, day, ref) else future
     if not rel:
         return ry
-    key, now = ((month, day), (rm, rd)) if day is not None else ((month,), (rm,))
     if rel < 0:
-        return ry if key < now else ry - 1
-    return ry if key > now else ry + 1
+        return (ry if key < now else ry - 1) + rel + 1
+    return (ry if key > now else ry + 1) + rel - 1
+
+
+def _distance(year: int, month: int, day: int | None, ref: tuple[int, int, int]) -> int:
+    """How far (in days, about: months of 31 days) a month or day of ``year`` is from ``ref``."""
+    ry, rm, rd = ref
+    return abs((year - ry) * 372 + (month - rm) * 31 + ((day or rd) - rd))
 
 
 def shift_month(y: int, m: int, n: int) -> tuple[int, int]:
@@ -134,6 +173,18 @@ def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, e
     return False
 
 
+def _check_after(ctx: BuildContext, not_before: str | None) -> None:
+    """Reject when a word (or words) of the lexicons named in ``not_before`` follows the match:
+    «قبل شهر» is not «قبل شهر رمضان»."""
+    if not not_before:
+        return
+    after = ctx.document[ctx.start + len(ctx.text):ctx.start + len(ctx.text) + BEFORE_CHARS].lstrip()
+    for name in not_before.split(","):
+        for form in ctx.lexicons.get(name.strip(), {}):
+            if after.startswith(form) and not after[len(form):len(form) + 1].isalnum():
+                raise Reject
+
+
 def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | None) -> None:
     word = ctx.word_before()
     if _in_lexicon(ctx, not_after, word):
@@ -144,8 +195,12 @@ def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | N
 
 def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month=None, weekday=None,
                 rel=None, unit=None, deictic=None, calendar: str = "gregorian", era=None,
-                future: bool = False, offset: int | None = None, year_rel=None) -> _Parts:
+                future: bool = False, offset: int | None = None, year_rel=None, this: bool = False,
+                in_year: int | None = None) -> _Parts:
+    """One date from its fields. ``this``: «هذا الخميس», the weekday on or after the reference;
+    ``in_year``: the year a yearless date resolves in (the start of a range, in its end's year)."""
     d, m, y = _int(day), _int(month), _int(year)
+    prefer = ctx.prefer
     yr = _val(year_rel)
     if yr is not None and y is None and ctx.ref_date is not None:  # «من العام الماضي»
         y = (to_hijri(ctx.ref_date)[0] if calendar == "hijri" else ctx.ref_date.year) + yr
@@ -173,13 +228,18 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
         if dx is None:  # a bare weekday
             if ref is None:
                 return _Parts("XXXX-XX-XX", None, None, {**attrs, "weekday": wd})
-            delta = (wd - ref.weekday()) % 7
-            if r is not None and r > 0 or (r is None and future):
-                when = ref + _dt.timedelta(days=delta or 7)
+            ahead = (wd - ref.weekday()) % 7  # days to the next one on or after the reference
+            back = (ref.weekday() - wd) % 7  # days to the last one on or before it
+            if r is not None and r > 0:  # المقبل: strictly after; بعد المقبل: a week further
+                when = ref + _dt.timedelta(days=(ahead or 7) + 7 * (r - 1))
             elif r is not None and r < 0:
-                when = ref - _dt.timedelta(days=(ref.weekday() - wd) % 7 or 7)
+                when = ref - _dt.timedelta(days=(back or 7) + 7 * (-r - 1))
+            elif r is None and (this or prefer == "future" or prefer == "nearest" and ahead < back):
+                when = ref + _dt.timedelta(days=ahead)
+            elif r is None and prefer is None and future:  # the news default, in a future clause
+                when = ref + _dt.timedelta(days=ahead or 7)
             else:
-                when = ref - _dt.timedelta(days=(ref.weekday() - wd) % 7)
+                when = ref - _dt.timedelta(days=back)
         else:
             if ref is None:
                 return _Parts("XXXX-XX-XX", None, None, {**attrs, "offset": dx})
@@ -193,6 +253,15 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
     # a relative unit: الأسبوع الماضي، الشهر المقبل، (اليوم الخامس من) الشهر الجاري
     if u is not None:
         rr = r or 0
+        if d is not None and u != "month":
+            raise Reject
+        if wd is not None and d is None and u != "week":
+            raise Reject
+        if wd is not None and d is None:  # «الأحد من الأسبوع الماضي»: that weekday of that (ISO) week
+            if ref is None:
+                return _Parts("XXXX-XX-XX", None, None, {**attrs, "weekday": wd})
+            when = ref + _dt.timedelta(days=wd - ref.weekday(), weeks=rr)
+            return _Parts(when.isoformat(), when.isoformat(), when, attrs)
         if ref is None:
             value = {"week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[u]
             if d is not None and u == "month":
@@ -210,6 +279,8 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
         when = _gregorian("gregorian", yy, mm, d)
         if when is None:
             raise Reject
+        if wd is not None and when.weekday() != wd:
+            attrs["flags"] = flags + ["weekday_mismatch"]
         return _Parts(when.isoformat(), when.isoformat(), when, attrs)
 
     # a calendar date: day? month? year?
@@ -221,8 +292,8 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
         raise Reject
     resolved_y = y
     if y is None and ref is not None and m is not None:
-        resolved_y = resolve_year(m, d, r, to_hijri(ref) if calendar == "hijri" else
-                                  (ref.year, ref.month, ref.day))
+        resolved_y = in_year if in_year is not None else resolve_year(
+            m, d, r, to_hijri(ref) if calendar == "hijri" else (ref.year, ref.month, ref.day), prefer)
     shown_y = y if r is None else resolved_y  # a deictic word fixes the year: it goes in the value
     value = iso(shown_y, m, d)
     resolved = None
@@ -251,7 +322,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          sep2: FieldView | None = None, calendar: str = "gregorian", not_after: str | None = None,
          only_after: str | None = None, offset: int | None = None, year_rel: FieldView | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
          future_exceptions: str | None = None, feast: FieldView | None = None,
-         feast_day: FieldView | None = None) -> Any:
+         feast_day: FieldView | None = None, this: FieldView | None = None, not_before: str | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
@@ -261,9 +332,12 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     which sends a bare weekday forward. ``calendar`` is ``gregorian`` or ``hijri``. ``feast``
     is a lexicon entry whose value is its month and day (``"10-01"``: «عيد الفطر»), and
     ``feast_day`` which of its days («ثالث أيام عيد الفطر»: a time whatever comes before it).
+    ``this`` («هذا الخميس») sends a bare weekday to the one on or after the reference date;
+    ``not_before`` names lexicons (comma-separated) whose words may not come right after the match.
     """
     if feast_day is None:
         _check_context(ctx, not_after, only_after)
+    _check_after(ctx, not_before)
     if feast is not None:
         fm, fd = (int(x) for x in str(feast.value).split("-"))
         fd += (_int(feast_day) or 1) - 1
@@ -273,7 +347,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     future = _future_context(ctx, future_cues, future_prefixes, future_exceptions) if weekday else False
     p = _date_parts(ctx, day=day, month=month, year=year, alt_month=alt_month, weekday=weekday, rel=rel,
                     unit=unit, deictic=deictic, calendar=calendar, era=era, future=future, offset=offset,
-                    year_rel=year_rel)
+                    year_rel=year_rel, this=this is not None)
     attrs = dict(p.attrs)
     if p.resolved is not None:
         attrs["resolved"] = p.resolved
@@ -307,7 +381,12 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
     b = _date_parts(ctx, day=day2, month=month2, year=year2, alt_month=alt_month2, rel=rel2)
     if rel2 is not None and y1 is None and ctx.ref_date is not None and b.day is not None:
         y1 = FieldView("year1", str(b.day.year))  # the start is in the end's year
-    a = _date_parts(ctx, day=day1, month=m1, year=y1, alt_month=alt_month1)
+    in_year = None
+    if ctx.prefer is not None and y1 is None and b.day is not None and day1 is not None:
+        in_year = b.day.year  # the end resolves as preferred, the start in the same year (or the one before)
+        if (_int(m1), _int(day1)) > (b.day.month, b.day.day):
+            in_year -= 1
+    a = _date_parts(ctx, day=day1, month=m1, year=y1, alt_month=alt_month1, in_year=in_year)
     if year1 is None and year2 is not None and month1 is not None and a.value > b.value:
         before = FieldView("year1", str(_int(year2) - 1))  # «من 24 ديسمبر إلى 3 يناير 2022» spans new year
         a = _date_parts(ctx, day=day1, month=m1, year=before, alt_month=alt_month1)
@@ -320,3 +399,48 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
     if a.resolved and b.resolved:
         attrs["resolved"] = f"{a.resolved}/{b.resolved}"
     return Built(f"{a.value}/{b.value}", attrs)
+
+
+@builder("date_offset")
+def date_offset(ctx: BuildContext, ago: FieldView, n: FieldView | None = None, unit: FieldView | None = None,
+                dual: FieldView | None = None, one: FieldView | None = None, not_before: str | None = None) -> Any:
+    """A date some days, weeks, months or years before or after the reference date («قبل 3 أيام»،
+    «بعد عامين»، «منذ شهر»). ``ago`` is -1 (before) or +1 (after); the count is ``n`` (digits or
+    number words, evaluated with the number lexicons) with a ``unit``, or a ``dual`` unit (2), or
+    ``one`` unit (1); unit values are day, week, month or year. The value is the date for days and
+    weeks, the month or the year for months and years (``attrs.offset``: the signed count,
+    ``attrs.unit``); without a reference date the unknown parts are X."""
+    from .numerals import evaluate
+
+    _check_after(ctx, not_before)
+    if dual is not None:
+        count, u = 2, dual.value
+    elif one is not None:
+        count, u = 1, one.value
+    elif n is not None and unit is not None:
+        count, u = evaluate(n.text, ctx.lexicons), unit.value
+    else:
+        raise Reject
+    if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 5000:
+        raise Reject
+    k = int(ago.value) * count
+    attrs: dict[str, Any] = {"calendar": "gregorian", "offset": k, "unit": u}
+    ref = ctx.ref_date
+    if ref is None:
+        return Built({"day": "XXXX-XX-XX", "week": "XXXX-XX-XX", "month": "XXXX-XX", "year": "XXXX"}[u], attrs)
+    if u in ("day", "week"):
+        try:
+            when = ref + _dt.timedelta(days=k * (7 if u == "week" else 1))
+        except OverflowError:
+            raise Reject from None
+        if when.year < 1:
+            raise Reject
+        return Built(when.isoformat(), {**attrs, "resolved": when.isoformat()})
+    if u == "month":
+        y, m = shift_month(ref.year, ref.month, k)
+        if y < 1:
+            raise Reject
+        return Built(iso(y, m, None), attrs)
+    if ref.year + k < 1:
+        raise Reject
+    return Built(iso(ref.year + k, None, None), attrs)

@@ -68,6 +68,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--stats", action="store_true", help="print a summary of the findings at the end (stderr)")
     c.add_argument("--labels", help="comma-separated labels to look for, e.g. date,number")
     c.add_argument("--ref-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
+    c.add_argument("--prefer", choices=("past", "future", "nearest"),
+                   help="how a weekday or a month (and day) without a year resolves: the latest on or before the "
+                        "reference date, the first on or after it, or the closer (default: the news rule, past "
+                        "unless the clause speaks of the future)")
     c.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
     c.add_argument("--encoding-errors", choices=ENCODING_ERRORS, default="strict",
                    help="bytes the encoding rejects: strict stops at the first (naming it), replace reads them as U+FFFD")
@@ -166,6 +170,13 @@ def cmd_check(args) -> int:
     from .stream import Chunk, chunks_of, extract_chunks, text_blocks
 
     engine = _engine(args)
+    if args.prefer:  # (the engines of worker processes know no prefer yet: extract in this one)
+        from functools import partial
+
+        engine.unfinished = partial(engine.unfinished, prefer=args.prefer)
+        if args.jobs != 1:
+            print("arules: --prefer extracts in one process (--jobs ignored)", file=sys.stderr)
+            args.jobs = 1
     labels = None
     if args.labels:
         labels = {x.strip() for x in args.labels.split(",") if x.strip()}

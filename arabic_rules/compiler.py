@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from . import programs
+from . import ir, programs
 from .normalize import normalize
 from .syntax import AnyWord, Alt, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
 
@@ -63,6 +63,8 @@ class CompiledRule:
     # literal sets of required items too far into the rule to anchor it (after an unbounded
     # item): one of each set must occur in a text for the rule to match anywhere in it
     gates: tuple[frozenset, ...] = ()
+    program: ir.Node | None = None  # what `source` is rendered from, for the executors
+    rest_programs: tuple[ir.Node | None, ...] = ()  # per option, what its `rest` is rendered from
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class CompiledPack:
     key: str = ""
     anchors: AnchorIndex | None = None
     programs: dict[str, tuple] = field(default_factory=dict)
+    word_sets: dict[str, ir.WordSet] = field(default_factory=dict)  # the lexicons programs read
 
 
 # --- tokens and tries -------------------------------------------------------------------------
@@ -171,6 +174,27 @@ class _Analysis:
                 self.lex_forms[n] = sorted(set(lx.stems) | rest)
             else:
                 self.lex_forms[n] = sorted(entries)
+
+        self.tries = _Tries(self)
+
+    def word_sets(self) -> dict[str, ir.WordSet]:
+        """The lexicons as the executors read them (those the rules' programs name)."""
+        out = {}
+        for name in self.tries.keys() | set(self.lex_forms):
+            if name in self.lex_stems:
+                stems, suffixes, rest = self.lex_stems[name]
+                out[name] = ir.WordSet(tuple(stems), tuple(suffixes), tuple(rest))
+            else:
+                out[name] = ir.WordSet(tuple(self.lex_forms[name]))
+        return out
+
+    def trie(self, name: str) -> str:
+        """The character trie regex of lexicon ``name`` (for the regex back end)."""
+        if name in self.lex_stems:
+            stems, suffixes, rest = self.lex_stems[name]
+            body = f"(?:{trie_regex(stems)})(?:{trie_regex(suffixes)})?"
+            return body + (f"|{trie_regex(rest)}" if rest else "")
+        return trie_regex(self.lex_forms[name])
 
     def resolve(self, node):
         return self.pack.macros[node.name].node if isinstance(node, SubRef) else node
@@ -348,6 +372,18 @@ class _Analysis:
         return out
 
 
+class _Tries(dict):
+    """Lexicon name -> trie regex, each built on first use."""
+
+    def __init__(self, an: _Analysis):
+        super().__init__()
+        self.an = an
+
+    def __missing__(self, name: str) -> str:
+        self[name] = self.an.trie(name)
+        return self[name]
+
+
 def _anchorable(anchors: set) -> bool:
     """An anchor set the prefilter can look for cheaply: no raw regex whose first characters
     cannot be told (it would be tried at every position)."""
@@ -411,80 +447,78 @@ def anchor_cost(anchors: set) -> float:
 # --- emission ---------------------------------------------------------------------------------
 
 class _Emitter:
+    """Lowers pattern nodes to programs (`ir`): boundaries, gaps and optional items placed as
+    the regex back end and the executors both need them."""
+
     def __init__(self, pack: Pack, analysis: _Analysis):
         self.pack = pack
         self.an = analysis
         self.groups: list[tuple[str, str, str | None]] = []
-        self.trie_cache: dict[str, str] = {}
 
-    def gap(self, left: frozenset, right: frozenset) -> str:
-        return r"\s++" if left == {"w"} and right == {"w"} else r"\s*+"
+    def gap(self, left: frozenset, right: frozenset) -> ir.Gap:
+        return ir.Gap(left == {"w"} and right == {"w"})
 
-    def emit(self, node, lb: bool = True, rb: bool = True) -> str:
+    def emit(self, node, lb: bool = True, rb: bool = True) -> ir.Node:
         if isinstance(node, (Word, Phrase)):
-            body = literal_regex(node.text)
             toks = tokens(node.text)
+            body = ir.Lit(tuple(toks), tuple(_is_word(a) and _is_word(b) for a, b in zip(toks, toks[1:])))
             return self.bound(body, lb and _is_word(toks[0]), rb and _is_word(toks[-1]))
         if isinstance(node, LexRef):
             return self.lexicon(node.name, lb, rb)
         if isinstance(node, AnyWord):
-            return self.bound(r"\w++", lb, rb)
+            return self.bound(ir.AnyWord(), lb, rb)
         if isinstance(node, Raw):
-            return (NOSPLIT if lb else "") + f"(?>{node.source})" + (NOSPLIT if rb else "")
+            return ir.cat(ir.Assert(ir.NOSPLIT) if lb else None, ir.Raw(node.source),
+                          ir.Assert(ir.NOSPLIT) if rb else None)
         if isinstance(node, SubRef):
             return self.emit(self.pack.macros[node.name].node, lb, rb)
         if isinstance(node, (Capture, Repeat)):
             body, optional = self.once(node, lb, rb, None)
-            return f"(?:{body})?" if optional else body
+            return ir.Opt(body) if optional else body
         if isinstance(node, Alt):
-            return "(?:" + "|".join(self.emit(o, lb, rb) for o in node.options) + ")"
+            return ir.Alt(tuple(self.emit(o, lb, rb) for o in node.options))
         if isinstance(node, Glue):  # boundaries around the whole chain, none inside it
-            left = (LB if self.an.edge(node, False) == {"w"} else NOSPLIT) if lb else ""
-            right = (RB if self.an.edge(node, True) == {"w"} else NOSPLIT) if rb else ""
-            return left + "".join(self.emit(p, False, False) for p in node.parts) + right
+            left = (ir.LB if self.an.edge(node, False) == {"w"} else ir.NOSPLIT) if lb else None
+            right = (ir.RB if self.an.edge(node, True) == {"w"} else ir.NOSPLIT) if rb else None
+            return ir.cat(left and ir.Assert(left), *(self.emit(p, False, False) for p in node.parts),
+                          right and ir.Assert(right))
         if isinstance(node, Seq):
             return self.seq(node, lb, rb)
         raise TypeError(f"not a pattern node: {node!r}")
 
-    def bound(self, body: str, lb: bool, rb: bool) -> str:
-        return (LB if lb else "") + body + (RB if rb else "")
+    @staticmethod
+    def bound(body: ir.Node, lb: bool, rb: bool) -> ir.Node:
+        return ir.cat(ir.Assert(ir.LB) if lb else None, body, ir.Assert(ir.RB) if rb else None)
 
-    def lexicon(self, name: str, lb: bool, rb: bool) -> str:
-        if name not in self.trie_cache:
-            if name in self.an.lex_stems:
-                stems, suffixes, rest = self.an.lex_stems[name]
-                body = f"(?:{trie_regex(stems)})(?:{trie_regex(suffixes)})?"
-                self.trie_cache[name] = body + (f"|{trie_regex(rest)}" if rest else "")
-            else:
-                self.trie_cache[name] = trie_regex(self.an.lex_forms[name])
+    def lexicon(self, name: str, lb: bool, rb: bool) -> ir.Node:
         forms = self.an.lex_forms[name]
         starts_word = all(_is_word(f[0]) for f in forms)
         ends_word = all(_is_word(f[-1]) for f in forms)
-        left = (LB if starts_word else NOSPLIT) if lb else ""
-        right = (RB if ends_word else NOSPLIT) if rb else ""
-        return f"{left}(?:{self.trie_cache[name]}){right}"
+        left = (ir.LB if starts_word else ir.NOSPLIT) if lb else None
+        right = (ir.RB if ends_word else ir.NOSPLIT) if rb else None
+        return ir.cat(left and ir.Assert(left), ir.Lex(name), right and ir.Assert(right))
 
-    def possessive(self, item, follow) -> str:
-        """'+' when the repeated item can never match how what follows it starts, so giving
+    def possessive(self, item, follow) -> bool:
+        """Whether the repeated item can never match how what follows it starts, so giving
         back a copy can never help (no backtracking needed). ``follow`` is the list of the items
-        after it in its sequence; if they may all be absent, what follows is unknown: no '+'."""
+        after it in its sequence; if they may all be absent, what follows is unknown: no."""
         if not follow or not self.deterministic(item):
-            return ""
+            return False
         theirs: set = set()
         for f in follow:
             theirs |= self.an.first(f)
             if not self.an.nullable(f):
                 break
         else:
-            return ""
+            return False
         mine = self.an.first(item)
         if any(k[0] == "raw" for k in mine | theirs):
-            return ""
+            return False
         if ANY in mine:
-            return "+" if ANY not in theirs and all(not _is_word(k[1][0]) for k in theirs) else ""
+            return ANY not in theirs and all(not _is_word(k[1][0]) for k in theirs)
         if ANY in theirs:
-            return "+" if all(not _is_word(k[1][0]) for k in mine) else ""
-        return "+" if not {k[1] for k in mine} & {k[1] for k in theirs} and not self.prefix_clash(mine, theirs) else ""
+            return all(not _is_word(k[1][0]) for k in mine)
+        return not {k[1] for k in mine} & {k[1] for k in theirs} and not self.prefix_clash(mine, theirs)
 
     def deterministic(self, node) -> bool:
         """Whether ``node`` can match in at most one way at a position (so making it atomic
@@ -503,15 +537,15 @@ class _Emitter:
         la, lb_ = [k[1] for k in a], [k[1] for k in b]
         return any(x.startswith(y) or y.startswith(x) for x in la for y in lb_)
 
-    def capture(self, name: str, node, body: str) -> str:
+    def capture(self, name: str, node, body: ir.Node) -> ir.Node:
         group = f"g{len(self.groups)}"
         inner = node.node if isinstance(node, Repeat) and node.max == 1 else node  # name:@lex? is still @lex
         lex = inner.name if isinstance(inner, LexRef) else None
         self.groups.append((group, name, lex))
-        return f"(?P<{group}>{body})"
+        return ir.Group(group, body)
 
-    def once(self, node, lb: bool, rb: bool, follow) -> tuple[str, bool]:
-        """Regex for ``node`` that never matches empty, and whether the node was optional.
+    def once(self, node, lb: bool, rb: bool, follow) -> tuple[ir.Node, bool]:
+        """A program for ``node`` that never matches empty, and whether the node was optional.
 
         Captures around a repetition stay around the whole run of copies; ``x{0,n}`` becomes
         ``x(?:gap x){0,n-1}`` plus the flag, so the caller puts the optional gap outside.
@@ -528,16 +562,17 @@ class _Emitter:
             if hi == 1:
                 return body, lo == 0
             gap = self.gap(self.an.edge(node.node, True), self.an.edge(node.node, False))
-            rest = _quant(max(lo - 1, 0), None if hi is None else hi - 1) + self.possessive(node.node, follow)
-            return f"{body}(?:{gap}{body}){rest}", lo == 0
+            rest = ir.Rep(ir.cat(gap, body), max(lo - 1, 0), None if hi is None else hi - 1,
+                          self.possessive(node.node, follow))
+            return ir.cat(body, rest), lo == 0
         return self.emit(node, lb, rb), False
 
-    def seq(self, node: Seq, lb: bool, rb: bool) -> str:
+    def seq(self, node: Seq, lb: bool, rb: bool) -> ir.Node:
         items = list(node.items)
         n = len(items)
         required = [i for i, it in enumerate(items) if not self.an.nullable(it)]
         k = required[0] if required else 0
-        out = []
+        out: list[ir.Node] = []
         for i, item in enumerate(items):
             ilb, irb = lb if i == 0 else True, rb if i == n - 1 else True
             follow = items[i + 1:]
@@ -547,13 +582,13 @@ class _Emitter:
             optional = optional or (self.an.nullable(item) and not isinstance(self.an.resolve(item), Raw))
             if i < k:  # before the first required item: the gap follows the item
                 g = self.gap(self.an.edge(item, True), self.right_kinds(items, i))
-                out.append(f"(?:{body}{g})?" + self.possessive(item, follow))
+                out.append(ir.Opt(ir.cat(body, g), self.possessive(item, follow)))
             elif i == k:
-                out.append(f"(?:{body})?" if optional else body)
+                out.append(ir.Opt(body) if optional else body)
             else:
                 g = self.gap(self.left_kinds(items, i), self.an.edge(item, False))
-                out.append(f"(?:{g}{body})?" + self.possessive(item, follow) if optional else g + body)
-        return "".join(out)
+                out.append(ir.Opt(ir.cat(g, body), self.possessive(item, follow)) if optional else ir.cat(g, body))
+        return ir.cat(*out)
 
     def left_kinds(self, items, i) -> frozenset:
         out: frozenset = frozenset()
@@ -572,35 +607,27 @@ class _Emitter:
         return out
 
 
-def _quant(lo: int, hi: int | None) -> str:
-    if (lo, hi) == (0, 1):
-        return "?"
-    if (lo, hi) == (0, None):
-        return "*"
-    if (lo, hi) == (1, None):
-        return "+"
-    if hi is None:
-        return f"{{{lo},}}"
-    return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
-
-
 def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None = None) -> CompiledRule:
     an = analysis or _Analysis(pack)
     em = _Emitter(pack, an)
-    source = em.emit(rule.node)
+    program = em.emit(rule.node)
+    source = ir.to_regex(program, an.tries)
     anchors, back = an.anchor(rule.node)
     literals, raws = _split(anchors)
     if ANY in anchors:
         back = None
-    options = tuple((*_split(a), b, "" if rest is None else _Emitter(pack, an).emit(rest))
-                    for a, b, rest in an.anchor_options(rule.node))
+    found = an.anchor_options(rule.node)
+    rest_programs = tuple(None if rest is None else _Emitter(pack, an).emit(rest) for _, _, rest in found)
+    options = tuple((*_split(a), b, "" if rest is None else ir.to_regex(rest, an.tries))
+                    for (a, b, _), rest in zip(found, rest_programs))
     from re import _parser as sre_parse  # type: ignore[attr-defined]
 
     width = min(sre_parse.parse(source).getwidth()[1], DEFAULT_MAX_SPAN)
     bounded = width < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
                         back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
-                        span=rule.span, gates=tuple(an.gates(rule.node)) if options else ())
+                        span=rule.span, gates=tuple(an.gates(rule.node)) if options else (), program=program,
+                        rest_programs=rest_programs)
 
 
 def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:
@@ -637,7 +664,7 @@ def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
     anchors = anchor_index(rules)
     sources = [r.source for r in rules] + [rest for r in rules for *_, rest in r.options if rest]
     sources += [src for src, _ in anchors.raw_scans] + ([anchors.prefilter] if anchors.prefilter else [])
-    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources))
+    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources), an.word_sets())
 
 
 def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:
@@ -742,7 +769,8 @@ def analysis(pack: Pack) -> _Analysis:
 
 def node_regex(pack: Pack, node) -> str:
     """Regex source of any pattern node of ``pack`` (for `explain`, which tries rule prefixes)."""
-    return _Emitter(pack, _Analysis(pack)).emit(node)
+    an = _Analysis(pack)
+    return ir.to_regex(_Emitter(pack, an).emit(node), an.tries)
 
 
 def first_chars(source: str) -> str | None:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from . import alarm, arguments, cache, programs
+from .calendars import prefer_choice
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
 from .documents import documents_from
@@ -112,44 +113,49 @@ class Engine:
 
     # extraction -------------------------------------------------------------------------------
     def extract(self, text: str, ref_date: _dt.date | None = None, labels: Iterable[str] | None = None, *,
-                context: dict | None = None, work: Work | None = None) -> list[Match]:
+                context: dict | None = None, work: Work | None = None, prefer: str | None = None) -> list[Match]:
         """Every match in ``text``, sorted by position. ``labels`` limits the labels looked for.
 
         ``context`` is for a text extracted in consecutive parts (how `arules check` streams big
         files): one dict for all the parts, with ``context["offset"]`` set to where each part
         starts in the whole text; finishers keep in it what they carry from part to part (the
         last speaker), so the parts give the matches of the whole. ``work``, if given, counts what
-        each stage visited (see `Work`)."""
+        each stage visited (see `Work`). ``prefer`` (past, future, nearest; None: the news default)
+        is how a weekday or a month without a year resolves (see `calendars`)."""
         if not isinstance(text, str):
             raise TypeError(f"extract() takes a str, not {type(text).__name__}; decode bytes first")
         ref_date = arguments.ref_date(ref_date)
         labels = arguments.labels(labels, self.labels)
+        prefer = prefer_choice(prefer)
         norm = normalize(text)
         if work is not None:
             work.normalized += len(text)
-        return self.finish(self.unfinished(norm, ref_date, labels, work), norm, ref_date, context, work)
+        return self.finish(self.unfinished(norm, ref_date, labels, work, prefer), norm, ref_date, context, work)
 
     def extract_many(self, docs: Iterable, ref_date: _dt.date | None = None,
-                     labels: Iterable[str] | None = None, *, jobs: int = 1) -> Iterator[tuple[Any, list[Match]]]:
+                     labels: Iterable[str] | None = None, *, jobs: int = 1,
+                     prefer: str | None = None) -> Iterator[tuple[Any, list[Match]]]:
         """``(id, matches)`` for each document of ``docs``, in input order. A document is a text
         (its id is its 0-based position), an ``(id, text)`` or ``(id, text, ref_date)`` tuple, or a
         mapping with ``text`` and optionally ``id`` and ``ref_date``; ``ref_date`` is the default
         for documents without their own. Each document is extracted alone: nothing carries over
-        from one to the next. ``jobs`` processes share the work (0: one per core)."""
+        from one to the next. ``jobs`` processes share the work (0: one per core; with ``prefer``
+        one process for now). ``prefer`` as for `extract`."""
         ref_date = arguments.ref_date(ref_date)
         labels = arguments.labels(labels, self.labels)
         jobs = arguments.jobs(jobs)
+        prefer = prefer_choice(prefer)
         documents = documents_from(docs)
-        if jobs == 1:
+        if jobs == 1 or prefer is not None:
             for doc in documents:
-                yield doc.id, self.extract(doc.text, doc.ref_date or ref_date, labels)
+                yield doc.id, self.extract(doc.text, doc.ref_date or ref_date, labels, prefer=prefer)
             return
         from .workers import extract_documents
 
         yield from extract_documents(self, documents, ref_date, labels, jobs)
 
     def unfinished(self, norm: Normalized, ref_date=None, labels: Iterable[str] | None = None,
-                   work: Work | None = None) -> list[Match]:
+                   work: Work | None = None, prefer: str | None = None) -> list[Match]:
         """The matches of a normalized text before the finishers' pass (see `finish`)."""
         wanted = None if labels is None else frozenset(labels)
         run = self._run_for(wanted)
@@ -158,7 +164,7 @@ class Engine:
             # still reject one, and then the next in line is considered): most overlapped ones never are
             cands = self.candidates(norm, ref_date, run, build=False, work=work)
             structure = TextStructure(norm.text)
-            chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date, structure))
+            chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date, structure, prefer))
         if work is not None and "quotations" in structure.__dict__:  # (found only if a builder asked)
             work.quotation_marks += structure.quotations.visited
         if run != wanted:
@@ -382,8 +388,8 @@ class Engine:
             start, end, _ = fields.pop(rule.span)
         return Candidate(rule, start, end, fields, None, {})
 
-    def build(self, c: Candidate, norm: Normalized, ref_date, structure: TextStructure | None = None
-              ) -> Candidate | None:
+    def build(self, c: Candidate, norm: Normalized, ref_date, structure: TextStructure | None = None,
+              prefer: str | None = None) -> Candidate | None:
         """``c`` with its value and attrs from the rule's builder; None if the builder rejects it.
         ``structure`` is the text's (one per text: its quotations are found once)."""
         rule = c.rule
@@ -395,7 +401,7 @@ class Engine:
             os_, oe = norm.span(s, e)
             views[k] = _VIEW(k, text[s:e], v, norm.original[os_:oe])
         ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start,
-                       structure)
+                       structure, prefer)
         call = rule.value
         args = [views.get(a.name) if isinstance(a, FieldArg) else a for a in call.args]
         kwargs = {k: (views.get(a.name) if isinstance(a, FieldArg) else a) for k, a in call.kwargs}

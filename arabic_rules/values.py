@@ -42,6 +42,7 @@ class BuildContext:
     document: str = ""  # the whole normalized text, for context checks (a headline starts a line)
     start: int = 0  # where the match starts in ``document``
     structure: TextStructure | None = None  # the document's quotations (made from it if None)
+    prefer: str | None = None  # past, future, nearest: how a weekday or a yearless date resolves (None: news)
 
     def quoted(self, pos: int | None = None) -> bool:
         """Whether ``pos`` of the document (default: the match's start) lies inside a quotation."""

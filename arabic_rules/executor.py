@@ -1,0 +1,227 @@
+"""The reference executor of rule programs (`ir`): plain Python, written to be read.
+
+It runs a program at a position of the normalized text the way a backtracking regex engine
+runs the program's regex: items in order, the options of an alternation in order, repetitions
+and optional items greedy, possessive ones and raw regexes atomic; the first way that reaches
+the end of the program is the match. Lexicons are read as words (`ir.WordSet`), never as
+character tries. The regex back end and the native core must find what it finds.
+"""
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from . import ir
+
+Found = Optional[tuple[int, dict]]  # (end, captures) of a match, or None
+Cont = Callable[[int, dict], Found]
+
+
+def is_word(ch: str) -> bool:
+    """Whether ``ch`` is a word character as the regex back end's ``\\w`` reads it."""
+    return ch.isalnum() or ch == "_"
+
+
+@dataclass(frozen=True)
+class ProgramMatch:
+    """A match of a program, read like a `re.Match`: ``start()``, ``end()``, ``span(group)``."""
+
+    pos: int
+    stop: int
+    groups: dict
+
+    def start(self) -> int:
+        return self.pos
+
+    def end(self) -> int:
+        return self.stop
+
+    def span(self, group: str) -> tuple[int, int]:
+        return self.groups.get(group, (-1, -1))
+
+
+class Executor:
+    """Runs programs over texts; ``word_sets`` are the pack's lexicons (`CompiledPack.word_sets`)."""
+
+    def __init__(self, word_sets: dict[str, ir.WordSet]):
+        self._sets = word_sets
+        self._tries: dict[str, tuple] = {}
+        self._raws: dict[str, re.Pattern] = {}
+
+    def match(self, program: ir.Node, text: str, pos: int, endpos: int | None = None) -> ProgramMatch | None:
+        """The match of ``program`` starting at ``pos`` in ``text[:endpos]``, or None."""
+        run = _Run(self, text, len(text) if endpos is None else endpos)
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 100_000))  # a long match nests one call per item matched
+        try:
+            found = run.node(program, pos, {}, lambda end, caps: (end, caps))
+        finally:
+            sys.setrecursionlimit(limit)
+        return None if found is None else ProgramMatch(pos, found[0], found[1])
+
+    def trie(self, name: str) -> tuple:
+        """(stem trie, suffix trie, rest trie) of lexicon ``name`` (the last two may be None)."""
+        got = self._tries.get(name)
+        if got is None:
+            ws = self._sets[name]
+            got = self._tries[name] = (_trie(ws.forms), _trie(ws.suffixes) if ws.suffixes else None,
+                                       _trie(ws.rest) if ws.rest else None)
+        return got
+
+    def raw(self, source: str) -> re.Pattern:
+        rx = self._raws.get(source)
+        if rx is None:
+            rx = self._raws[source] = re.compile(source)
+        return rx
+
+
+def _trie(forms) -> dict:
+    root: dict = {}
+    for form in forms:
+        node = root
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return root
+
+
+class _Run:
+    """One run of a program over one text (continuation-passing backtracking)."""
+
+    def __init__(self, ex: Executor, text: str, endpos: int):
+        self.ex, self.text, self.end = ex, text, endpos
+
+    def node(self, n: ir.Node, p: int, caps: dict, k: Cont) -> Found:
+        return _STEPS[type(n)](self, n, p, caps, k)
+
+    # atoms ------------------------------------------------------------------------------------
+    def lit(self, n: ir.Lit, p: int, caps: dict, k: Cont) -> Found:
+        t, end = self.text, self.end
+        for i, tok in enumerate(n.tokens):
+            if i:
+                q = self._spaces(p)
+                if n.gaps[i - 1] and q == p:
+                    return None
+                p = q
+            if p + len(tok) > end or not t.startswith(tok, p):
+                return None
+            p += len(tok)
+        return k(p, caps)
+
+    def lex(self, n: ir.Lex, p: int, caps: dict, k: Cont) -> Found:
+        stems, suffixes, rest = self.ex.trie(n.name)
+        for e in self._trie_ends(stems, p):
+            if suffixes is not None:
+                for s in self._trie_ends(suffixes, e):
+                    found = k(s, caps)
+                    if found is not None:
+                        return found
+            found = k(e, caps)
+            if found is not None:
+                return found
+        if rest is not None:
+            for e in self._trie_ends(rest, p):
+                found = k(e, caps)
+                if found is not None:
+                    return found
+        return None
+
+    def anyword(self, n: ir.AnyWord, p: int, caps: dict, k: Cont) -> Found:
+        q = p
+        while q < self.end and is_word(self.text[q]):
+            q += 1
+        return k(q, caps) if q > p else None
+
+    def raw(self, n: ir.Raw, p: int, caps: dict, k: Cont) -> Found:
+        m = self.ex.raw(n.source).match(self.text, p, self.end)
+        return None if m is None else k(m.end(), caps)
+
+    def gap(self, n: ir.Gap, p: int, caps: dict, k: Cont) -> Found:
+        q = self._spaces(p)
+        return None if n.required and q == p else k(q, caps)
+
+    def condition(self, n: ir.Assert, p: int, caps: dict, k: Cont) -> Found:
+        t = self.text
+        before = p > 0 and is_word(t[p - 1])
+        after = p < self.end and is_word(t[p])
+        ok = {ir.LB: not before, ir.RB: not after, ir.NOSPLIT: not before or not after}[n.kind]
+        return k(p, caps) if ok else None
+
+    # structure --------------------------------------------------------------------------------
+    def cat(self, n: ir.Cat, p: int, caps: dict, k: Cont) -> Found:
+        items = n.items
+
+        def step(i: int, q: int, c: dict) -> Found:
+            return k(q, c) if i == len(items) else self.node(items[i], q, c, lambda e, c2: step(i + 1, e, c2))
+
+        return step(0, p, caps)
+
+    def alt(self, n: ir.Alt, p: int, caps: dict, k: Cont) -> Found:
+        for option in n.options:
+            found = self.node(option, p, caps, k)
+            if found is not None:
+                return found
+        return None
+
+    def opt(self, n: ir.Opt, p: int, caps: dict, k: Cont) -> Found:
+        if n.possessive:
+            first = self.node(n.node, p, caps, lambda e, c: (e, c))
+            return k(p, caps) if first is None else k(*first)
+        found = self.node(n.node, p, caps, k)
+        return found if found is not None else k(p, caps)
+
+    def rep(self, n: ir.Rep, p: int, caps: dict, k: Cont) -> Found:
+        if n.possessive:
+            count = 0
+            while n.max is None or count < n.max:
+                first = self.node(n.node, p, caps, lambda e, c: (e, c))
+                if first is None or first[0] == p:
+                    break
+                (p, caps), count = first, count + 1
+            return k(p, caps) if count >= n.min else None
+
+        def more(count: int, q: int, c: dict) -> Found:
+            if n.max is None or count < n.max:
+                found = self.node(n.node, q, c, lambda e, c2: more(count + 1, e, c2) if e > q else None)
+                if found is not None:
+                    return found
+            return k(q, c) if count >= n.min else None
+
+        return more(0, p, caps)
+
+    def group(self, n: ir.Group, p: int, caps: dict, k: Cont) -> Found:
+        return self.node(n.node, p, caps, lambda e, c: k(e, {**c, n.name: (p, e)}))
+
+    # helpers ----------------------------------------------------------------------------------
+    def _spaces(self, p: int) -> int:
+        t, end = self.text, self.end
+        while p < end and t[p].isspace():
+            p += 1
+        return p
+
+    def _trie_ends(self, trie: dict, p: int) -> list[int]:
+        """Where entries of ``trie`` end when read from ``p``, the longest first (a space in an
+        entry reads a whole run of whitespace, as the regex's possessive ``\\s++`` does)."""
+        t, end = self.text, self.end
+        ends, node = [], trie
+        while True:
+            if "" in node:
+                ends.append(p)
+            if p >= end:
+                break
+            if " " in node and t[p].isspace():
+                p, node = self._spaces(p), node[" "]
+                continue
+            nxt = node.get(t[p])
+            if nxt is None:
+                break
+            p, node = p + 1, nxt
+        ends.reverse()
+        return ends
+
+
+_STEPS = {ir.Lit: _Run.lit, ir.Lex: _Run.lex, ir.AnyWord: _Run.anyword, ir.Raw: _Run.raw, ir.Gap: _Run.gap,
+          ir.Assert: _Run.condition, ir.Cat: _Run.cat, ir.Alt: _Run.alt, ir.Opt: _Run.opt, ir.Rep: _Run.rep,
+          ir.Group: _Run.group}

@@ -1,0 +1,170 @@
+"""Rule programs: what a compiled pattern does, as a small tree that every back end runs.
+
+The compiler lowers a pattern's AST to this tree once. Rendered as a character regex it is what
+the regex back end runs (`to_regex`); the executors (`executor.py` in Python, the native core in
+Rust) run the same tree directly, reading lexicons as sets of words instead of character tries.
+All nodes match at a position of the normalized text and give end positions in priority order
+(the order a backtracking regex engine tries them), so every back end finds the same match.
+
+Atoms: `Lit` (a literal: words and punctuation with gaps), `Lex` (any entry of a lexicon),
+`AnyWord` (one run of word characters, taken whole), `Raw` (a guarded raw regex, atomic), `Gap`
+(whitespace, taken whole), `Assert` (a word-boundary condition). Structure: `Cat`, `Alt` (the
+first option that leads to a match wins), `Opt` and `Rep` (greedy; possessive ones never give
+back), `Group` (a capture).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Union
+
+LB, RB, NOSPLIT = "LB", "RB", "NOSPLIT"
+ASSERT_REGEX = {LB: r"(?<!\w)", RB: r"(?!\w)", NOSPLIT: r"(?:(?<!\w)|(?!\w))"}
+
+
+@dataclass(frozen=True)
+class Lit:
+    """A literal: ``tokens`` (normalized words and punctuation) with a gap between each two:
+    ``gaps[i]`` True for one or more whitespace characters (between two words), False for any
+    whitespace, possibly none (next to punctuation). Whitespace is always taken whole."""
+
+    tokens: tuple[str, ...]
+    gaps: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class Lex:
+    """Any entry of lexicon ``name``, the longest first (a space in an entry: whitespace)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class AnyWord:
+    """A whole run of word characters."""
+
+
+@dataclass(frozen=True)
+class Raw:
+    """A raw regular expression (Python syntax), matched atomically: its first match only."""
+
+    source: str
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Whitespace, taken whole: at least one character if ``required``."""
+
+    required: bool
+
+
+@dataclass(frozen=True)
+class Assert:
+    """A condition at the position: LB (no word character before), RB (none after), NOSPLIT
+    (not inside a word)."""
+
+    kind: str
+
+
+@dataclass(frozen=True)
+class Cat:
+    items: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Alt:
+    options: tuple["Node", ...]
+
+
+@dataclass(frozen=True)
+class Opt:
+    """``node`` or nothing, ``node`` first; possessive: nothing only if ``node`` fails."""
+
+    node: "Node"
+    possessive: bool = False
+
+
+@dataclass(frozen=True)
+class Rep:
+    """``node`` repeated ``min`` to ``max`` times (None: no limit), as many as possible first."""
+
+    node: "Node"
+    min: int
+    max: int | None
+    possessive: bool = False
+
+
+@dataclass(frozen=True)
+class Group:
+    """A capture: the span ``node`` matched becomes group ``name``."""
+
+    name: str
+    node: "Node"
+
+
+Node = Union[Lit, Lex, AnyWord, Raw, Gap, Assert, Cat, Alt, Opt, Rep, Group]
+
+
+@dataclass(frozen=True)
+class WordSet:
+    """A lexicon as programs read it: ``forms`` (normalized; a space stands for whitespace),
+    or, for generated verbs, ``forms`` are stems that each take any of ``suffixes`` (or none)
+    and ``rest`` the entries those do not cover. Tried in the regex's order: longer stems
+    first, a stem with its longest suffix first, then the rest."""
+
+    forms: tuple[str, ...]
+    suffixes: tuple[str, ...] = ()
+    rest: tuple[str, ...] = ()
+
+
+def cat(*items: "Node | None") -> "Node":
+    """The concatenation of ``items`` (None items left out), flat."""
+    flat: list[Node] = []
+    for it in items:
+        if it is None:
+            continue
+        flat.extend(it.items if isinstance(it, Cat) else (it,))
+    return flat[0] if len(flat) == 1 else Cat(tuple(flat))
+
+
+def to_regex(node: Node, tries: dict[str, str]) -> str:
+    """The character regex of a program (``tries``: lexicon name -> its trie regex)."""
+    if isinstance(node, Lit):
+        out = [re.escape(node.tokens[0])]
+        for gap, tok in zip(node.gaps, node.tokens[1:]):
+            out.append(r"\s++" if gap else r"\s*+")
+            out.append(re.escape(tok))
+        return "".join(out)
+    if isinstance(node, Lex):
+        return f"(?:{tries[node.name]})"
+    if isinstance(node, AnyWord):
+        return r"\w++"
+    if isinstance(node, Raw):
+        return f"(?>{node.source})"
+    if isinstance(node, Gap):
+        return r"\s++" if node.required else r"\s*+"
+    if isinstance(node, Assert):
+        return ASSERT_REGEX[node.kind]
+    if isinstance(node, Cat):
+        return "".join(to_regex(x, tries) for x in node.items)
+    if isinstance(node, Alt):
+        return "(?:" + "|".join(to_regex(x, tries) for x in node.options) + ")"
+    if isinstance(node, Opt):
+        return f"(?:{to_regex(node.node, tries)})?" + ("+" if node.possessive else "")
+    if isinstance(node, Rep):
+        return f"(?:{to_regex(node.node, tries)}){_quant(node.min, node.max)}" + ("+" if node.possessive else "")
+    if isinstance(node, Group):
+        return f"(?P<{node.name}>{to_regex(node.node, tries)})"
+    raise TypeError(f"not a program node: {node!r}")
+
+
+def _quant(lo: int, hi: int | None) -> str:
+    if (lo, hi) == (0, 1):
+        return "?"
+    if (lo, hi) == (0, None):
+        return "*"
+    if (lo, hi) == (1, None):
+        return "+"
+    if hi is None:
+        return f"{{{lo},}}"
+    return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
