@@ -14,6 +14,7 @@ from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, a
                        prefilter_source)
 from .documents import documents_from
 from .errors import ExtractionTimeout, Problem, RuleError
+from .executor import Executor
 from .match import Match, Span, maker
 from .normalize import Normalized, normalize
 from .resources import data_dir, default_pattern_files
@@ -41,13 +42,20 @@ class Candidate(NamedTuple):
 class Engine:
     """Runs a compiled rule pack over texts. Build one with `default` or `from_paths`."""
 
-    def __init__(self, pack: CompiledPack, *, timeout: float | None = None):
+    def __init__(self, pack: CompiledPack, *, timeout: float | None = None, backend: str = "regex"):
         self.pack = pack
         self.timeout = arguments.timeout(timeout)
+        if backend not in BACKENDS:
+            raise ValueError(f"backend={backend!r}: choose one of {', '.join(BACKENDS)}")
+        self.backend = backend
         self._trying: int | None = None  # the rule being tried (named when time runs out)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
         self._regex = programs.Lazy(pack.programs, [r.source for r in pack.rules])
+        if backend == "python":  # the rules' programs run as they are, not as regexes
+            self._regex = [_ProgramRunner(Executor(pack.word_sets), r.program) for r in pack.rules]
+            self._rest_programs = {src: prog for r in pack.rules
+                                   for (*_, src), prog in zip(r.options, r.rest_programs) if src}
         self._rests: dict[str, re.Pattern] = {}
         index = pack.anchors or anchor_index(pack.rules)
         self._by_literal = index.by_literal
@@ -350,7 +358,9 @@ class Engine:
             self._prefilters[wanted] = rx
         return self._prefilters[wanted]
 
-    def _rest_regex(self, source: str) -> re.Pattern:
+    def _rest_regex(self, source: str):
+        if self.backend == "python":
+            return _ProgramRunner(Executor(self.pack.word_sets), self._rest_programs[source])
         rx = self._rests.get(source)
         if rx is None:
             rx = self._rests[source] = programs.load(self.pack.programs, source)
@@ -433,6 +443,19 @@ class Engine:
                 matches = fn(matches, norm, ref_date, context)
         matches.sort(key=lambda m: (m.start, -m.end, m.label))
         return matches
+
+
+BACKENDS = ("regex", "python")  # what runs the rules' programs: their regexes, or the reference executor
+
+
+class _ProgramRunner:
+    """A rule's program behind the `re.Pattern.match` the engine calls (the reference executor)."""
+
+    def __init__(self, executor: Executor, program):
+        self._executor, self._program = executor, program
+
+    def match(self, text: str, pos: int, endpos: int | None = None):
+        return self._executor.match(self._program, text, pos, endpos)
 
 
 def _check_builder_calls(rules) -> None:
