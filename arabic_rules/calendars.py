@@ -243,7 +243,7 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
         else:
             if ref is None:
                 return _Parts("XXXX-XX-XX", None, None, {**attrs, "offset": dx})
-            when = ref + _dt.timedelta(days=int(dx))
+            when = ref + _dt.timedelta(days=int(dx) + (r or 0))  # «اليوم الماضي»: a deictic word moves it
             if wd is not None and when.weekday() != wd:
                 flags.append("weekday_mismatch")
         if flags:
@@ -444,3 +444,38 @@ def date_offset(ctx: BuildContext, ago: FieldView, n: FieldView | None = None, u
     if ref.year + k < 1:
         raise Reject
     return Built(iso(ref.year + k, None, None), attrs)
+
+
+@builder("date_decade")
+def date_decade(ctx: BuildContext, decade: FieldView, century: FieldView | None = None,
+                mod: FieldView | None = None) -> Any:
+    """A decade as an interval of years: ``decade`` is its first year in the century (70 for
+    «السبعينيات»), ``century`` a lexicon value: 0 or less counts centuries from the reference's
+    (-1: «من القرن الماضي»), more is the century's ordinal (20: «من القرن العشرين»). Without a
+    century the value keeps XX (``XX70/XX79``) and ``resolved`` is the latest such decade begun by
+    the reference date (``prefer``: future, the first not yet ended; nearest, the closer)."""
+    d = int(decade.value)
+    attrs: dict[str, Any] = {"calendar": "gregorian"}
+    if mod is not None:
+        attrs["mod"] = mod.value
+    ref = ctx.ref_date
+    c = None if century is None else int(century.value)
+    if c is not None and c > 0:
+        start = (c - 1) * 100 + d
+    elif c is not None:
+        if ref is None:
+            return Built(f"XX{d:02d}/XX{d + 9:02d}", attrs)
+        start = (ref.year // 100 + c) * 100 + d
+    else:
+        value = f"XX{d:02d}/XX{d + 9:02d}"
+        if ref is None:
+            return Built(value, attrs)
+        past = ref.year // 100 * 100 + d
+        if past > ref.year:
+            past -= 100
+        future = past if past + 9 >= ref.year else past + 100
+        start = {"future": future, "nearest": past if ref.year - past - 9 <= future - ref.year else future}.get(
+            ctx.prefer or "", past)
+        return Built(value, {**attrs, "resolved": f"{start:04d}/{start + 9:04d}"})
+    return Built(f"{start:04d}/{start + 9:04d}", attrs)
+

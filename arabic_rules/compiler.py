@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import ir, programs
 from .normalize import normalize
-from .syntax import AnyWord, Alt, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
+from .syntax import AnyWord, Alt, Capture, Cond, Glue, LexRef, Not, Phrase, Raw, Repeat, Seq, SubRef, Word
 
 if TYPE_CHECKING:  # the loader (and yaml) are not needed to run a pack from the cache
     from .loader import Pack, Rule
@@ -211,7 +211,7 @@ class _Analysis:
             return any(self.nullable(x) for x in node.options)
         if isinstance(node, Raw):
             return re.fullmatch(node.source, "") is not None
-        return False
+        return isinstance(node, Cond)  # a condition reads nothing
 
     def edge(self, node, last: bool) -> frozenset[str]:
         """Kinds of the first (or last) token: 'w' word, 'p' punctuation, 'r' unknown (raw)."""
@@ -222,8 +222,10 @@ class _Analysis:
         if isinstance(node, LexRef):
             forms = self.lex_forms[node.name]
             return frozenset("w" if _is_word(f[-1 if last else 0]) else "p" for f in forms)
-        if isinstance(node, AnyWord):
+        if isinstance(node, (AnyWord, Not)):
             return frozenset("w")
+        if isinstance(node, Cond):
+            return frozenset()
         if isinstance(node, Raw):
             return frozenset("r")
         if isinstance(node, (Repeat, Capture)):
@@ -248,8 +250,10 @@ class _Analysis:
             return {("lit", " ".join(words) if words else toks[0])}
         if isinstance(node, LexRef):
             return {("lit", f) for f in self.lex_forms[node.name]}
-        if isinstance(node, AnyWord):
+        if isinstance(node, (AnyWord, Not)):
             return {ANY}
+        if isinstance(node, Cond):
+            return set()
         if isinstance(node, Raw):
             return {("raw", node.source)}
         if isinstance(node, (Repeat, Capture)):
@@ -297,8 +301,10 @@ class _Analysis:
             return len(tokens(node.text))
         if isinstance(node, LexRef):
             return max(len(tokens(f)) for f in self.lex_forms[node.name])
-        if isinstance(node, AnyWord):
+        if isinstance(node, (AnyWord, Not)):
             return 1
+        if isinstance(node, Cond):
+            return 0
         if isinstance(node, Raw):
             return raw_width(node.source)
         if isinstance(node, Capture):
@@ -467,6 +473,10 @@ class _Emitter:
             return self.lexicon(node.name, lb, rb)
         if isinstance(node, AnyWord):
             return self.bound(ir.AnyWord(), lb, rb)
+        if isinstance(node, Not):  # one word, at whose start the node does not match
+            return self.bound(ir.cat(ir.Look(self.emit(node.node), negate=True), ir.AnyWord()), lb, rb)
+        if isinstance(node, Cond):
+            return ir.Look(self.emit(node.node), node.negate)
         if isinstance(node, Raw):
             return ir.cat(ir.Assert(ir.NOSPLIT) if lb else None, ir.Raw(node.source),
                           ir.Assert(ir.NOSPLIT) if rb else None)
@@ -568,7 +578,18 @@ class _Emitter:
         return self.emit(node, lb, rb), False
 
     def seq(self, node: Seq, lb: bool, rb: bool) -> ir.Node:
-        items = list(node.items)
+        """A sequence; conditions (`Cond`) belong to the item after them (checked where it
+        starts, after its gap), or at the end to what follows the last item."""
+        items, conditions, pending = [], [], []
+        for item in node.items:
+            if isinstance(self.an.resolve(item), Cond):
+                pending.append(self.an.resolve(item))
+            else:
+                items.append(item)
+                conditions.append(pending)
+                pending = []
+        if not items:
+            return ir.cat(*(self.emit(c) for c in pending))
         n = len(items)
         required = [i for i, it in enumerate(items) if not self.an.nullable(it)]
         k = required[0] if required else 0
@@ -577,6 +598,8 @@ class _Emitter:
             ilb, irb = lb if i == 0 else True, rb if i == n - 1 else True
             follow = items[i + 1:]
             body, optional = self.once(item, ilb, irb, follow)
+            if conditions[i]:
+                body = ir.cat(*(self.emit(c) for c in conditions[i]), body)
             # an item that can match empty is optional, with its gap; but not a raw regex that
             # can: a zero-width one is a condition (re"(?!...)"), which an optional group would skip
             optional = optional or (self.an.nullable(item) and not isinstance(self.an.resolve(item), Raw))
@@ -588,6 +611,9 @@ class _Emitter:
             else:
                 g = self.gap(self.left_kinds(items, i), self.an.edge(item, False))
                 out.append(ir.Opt(ir.cat(g, body), self.possessive(item, follow)) if optional else ir.cat(g, body))
+        for c in pending:  # after the last item: what follows it, past the gap
+            g = self.gap(self.an.edge(items[-1], True), self.an.edge(c.node, False))
+            out.append(ir.Look(ir.cat(g, self.emit(c.node)), c.negate))
         return ir.cat(*out)
 
     def left_kinds(self, items, i) -> frozenset:

@@ -149,6 +149,12 @@ class _Run:
         ok = {ir.LB: not before, ir.RB: not after, ir.NOSPLIT: not before or not after}[n.kind]
         return k(p, caps) if ok else None
 
+    def look(self, n: ir.Look, p: int, caps: dict, k: Cont) -> Found:
+        found = self.node(n.node, p, caps, lambda e, c: (e, c))
+        if n.negate:
+            return k(p, caps) if found is None else None
+        return None if found is None else k(p, found[1])
+
     # structure --------------------------------------------------------------------------------
     def cat(self, n: ir.Cat, p: int, caps: dict, k: Cont) -> Found:
         items = n.items
@@ -223,5 +229,5 @@ class _Run:
 
 
 _STEPS = {ir.Lit: _Run.lit, ir.Lex: _Run.lex, ir.AnyWord: _Run.anyword, ir.Raw: _Run.raw, ir.Gap: _Run.gap,
-          ir.Assert: _Run.condition, ir.Cat: _Run.cat, ir.Alt: _Run.alt, ir.Opt: _Run.opt, ir.Rep: _Run.rep,
+          ir.Assert: _Run.condition, ir.Look: _Run.look, ir.Cat: _Run.cat, ir.Alt: _Run.alt, ir.Opt: _Run.opt, ir.Rep: _Run.rep,
           ir.Group: _Run.group}

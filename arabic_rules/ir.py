@@ -8,7 +8,8 @@ All nodes match at a position of the normalized text and give end positions in p
 
 Atoms: `Lit` (a literal: words and punctuation with gaps), `Lex` (any entry of a lexicon),
 `AnyWord` (one run of word characters, taken whole), `Raw` (a guarded raw regex, atomic), `Gap`
-(whitespace, taken whole), `Assert` (a word-boundary condition). Structure: `Cat`, `Alt` (the
+(whitespace, taken whole), `Assert` (a word-boundary condition), `Look` (a condition: a program
+matches, or does not, where it stands, reading nothing). Structure: `Cat`, `Alt` (the
 first option that leads to a match wins), `Opt` and `Rep` (greedy; possessive ones never give
 back), `Group` (a capture).
 """
@@ -67,6 +68,14 @@ class Assert:
 
 
 @dataclass(frozen=True)
+class Look:
+    """A condition that reads nothing: ``node`` matches here (does not, if ``negate``)."""
+
+    node: "Node"
+    negate: bool = False
+
+
+@dataclass(frozen=True)
 class Cat:
     items: tuple["Node", ...]
 
@@ -102,7 +111,7 @@ class Group:
     node: "Node"
 
 
-Node = Union[Lit, Lex, AnyWord, Raw, Gap, Assert, Cat, Alt, Opt, Rep, Group]
+Node = Union[Lit, Lex, AnyWord, Raw, Gap, Assert, Look, Cat, Alt, Opt, Rep, Group]
 
 
 @dataclass(frozen=True)
@@ -145,6 +154,8 @@ def to_regex(node: Node, tries: dict[str, str]) -> str:
         return r"\s++" if node.required else r"\s*+"
     if isinstance(node, Assert):
         return ASSERT_REGEX[node.kind]
+    if isinstance(node, Look):
+        return ("(?!" if node.negate else "(?=") + to_regex(node.node, tries) + ")"
     if isinstance(node, Cat):
         return "".join(to_regex(x, tries) for x in node.items)
     if isinstance(node, Alt):

@@ -9,7 +9,8 @@ Python holds no number words. The rule files declare lexicons mapping forms to v
 - ``teen``              the عشر/عشرة of 11..19: adds 10 to the unit right before it;
 - ``frac_*``            a fraction (نصف 0.5): alone, times a preceding count (ثلاثة أرباع), of a
                         following scale (نصف مليون), or of the last scale after و (مليون ونصف);
-- ``joiner``            the conjunction glued to a word inside a number (و);
+- ``joiner``            the conjunction inside a number (و), glued to the next word or written apart
+                        from it («خمسة و عشرون»);
 - ``article``           the article glued to a word (ال, for ordinals and نصف المليون).
 
 Compound numbers are checked as they are read, so that a list is not taken for one number: after
@@ -19,6 +20,12 @@ rule is then rejected and the shorter rules find the separate numbers.
 
 Spans: number rules capture ``span:`` and declare ``span: span``, so the engine reports that part
 as the match (the proclitic in «بخمسة» is in the pattern, to pass the word boundary, not in the span).
+
+Composite numbers take their parts from fields of the rule, each evaluated as above: a sign word
+(``minus``: سالب خمسة), a spoken decimal point (``decimals``: the digits after «فاصلة», spelled
+digit by digit or as one number, then ``times`` a scale: «أربعة فاصلة خمسة مليون»), a fraction
+written as a division (``over``: «واحد على مائة») and an ordinal counted on from a round number
+(``plus``: «الثاني بعد المئة»).
 """
 from __future__ import annotations
 
@@ -28,18 +35,26 @@ from typing import Any, Mapping
 
 from .values import BuildContext, Built, FieldView, Reject, builder
 
-_DIGIT_TOKEN = re.compile(r"[+-]?\d+(?:[ ,\u066c]\d{3}(?!\d))*(?:[.,\u066b]\d+)?|\S+")
-_MAGHREB_DECIMAL = re.compile(r"[+-]?\d+,\d{1,2}")
-_THOUSANDS = re.compile(r"(?<=\d)[,\u066c ](?=\d{3}(?!\d))")
+# separators: , and ٬ (U+066C) and the Arabic comma ، (U+060C) group thousands or, before 1-2 or
+# 4+ final digits, mark decimals; spaces (also no-break and narrow no-break) group thousands.
+_DIGIT_TOKEN = re.compile(r"[+-]?[.\u066b]\d+|[+-]?\d+(?:[ \u00a0\u202f,\u066c\u060c]\d{3}(?!\d))*(?:[.,\u066b\u060c]\d+)?|\S+")
+_COMMA_DECIMAL = re.compile(r"[+-]?\d+[,\u060c](?:\d{1,2}|\d{4,})")
+_ARABIC_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\u060c\d{3})+(?:[.,]\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d)[,\u066c \u00a0\u202f](?=\d{3}(?!\d))")
 
 
 def parse_number_digits(text: str) -> int | float | None:
-    """``"2,500"`` -> 2500, ``"3٫5"`` -> 3.5, ``"2,5"`` -> 2.5 (a comma before 1-2 final digits
-    is the Maghreb decimal comma), ``"1 200"`` -> 1200, ``"-4"`` -> -4."""
+    """``"2,500"`` -> 2500, ``"3٫5"`` -> 3.5, ``"2,5"`` -> 2.5 and ``"1،5"`` -> 1.5 (a comma before
+    1-2 or 4+ final digits is a decimal comma), ``"1،250،000"`` -> 1250000, ``"1 200"`` -> 1200,
+    ``"-4"`` -> -4, ``".5"`` -> 0.5."""
     s = text.strip()
-    if _MAGHREB_DECIMAL.fullmatch(s):
-        s = s.replace(",", ".")
+    if _COMMA_DECIMAL.fullmatch(s):
+        s = s.replace(",", ".").replace("\u060c", ".")
+    elif _ARABIC_COMMA_THOUSANDS.fullmatch(s):
+        s = s.replace("\u060c", "").replace(",", ".")
     s = _THOUSANDS.sub("", s).replace("\u066b", ".")
+    if re.fullmatch(r"[+-]?\.\d+", s):
+        s = s.replace(".", "0.", 1)
     if not re.fullmatch(r"[+-]?\d+(?:\.\d+)?", s):
         return None
     return float(s) if "." in s else int(s)
@@ -209,7 +224,7 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
     if whole is not None:
         return whole
     roles = _roles(lexicons)
-    words = _DIGIT_TOKEN.findall(text)
+    words = _glue_joiners(_DIGIT_TOKEN.findall(text), lexicons)
     readings: list[list[Reading]] = []
     for w in words:
         d = parse_number_digits(w)
@@ -222,6 +237,7 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
         if not found:
             raise Reject
         readings.append(found)
+    readings = _fuse_counted_fractions(readings)
     ev = _Eval(prefer == "frac")
     for i, found in enumerate(readings):
         inside = ev.started or ev.total or ev.pending_frac is not None
@@ -256,6 +272,95 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
     return value
 
 
+def _glue_joiners(words: list[str], lexicons) -> list[str]:
+    """A joiner written apart from the next word («خمسة و عشرون») is glued to it, as usual."""
+    joiners = lexicons.get("joiner", {})
+    out: list[str] = []
+    pending = ""
+    for w in words:
+        if w in joiners:
+            if pending:
+                raise Reject  # two joiners in a row
+            pending = w
+            continue
+        out.append(pending + w)
+        pending = ""
+    if pending:
+        raise Reject
+    return out
+
+
+def _fuse_counted_fractions(readings: list[list[Reading]]) -> list[list[Reading]]:
+    """A unit joined by و and followed by a plural fraction («عشرون وثلاثة أخماس») is one
+    fraction joined to the number: 3 × 1/5."""
+    out: list[list[Reading]] = []
+    i = 0
+    while i < len(readings):
+        cur = readings[i]
+        nxt = readings[i + 1] if i + 1 < len(readings) else None
+        unit = next((r for r in cur if r.role == "value" and r.joined and isinstance(r.value, int)
+                     and 1 <= r.value <= 10), None)
+        frac = next((r for r in nxt or () if r.role == "frac" and not r.joined), None)
+        if i and unit is not None and frac is not None:
+            out.append([Reading("frac", unit.value * frac.value, True)])
+            i += 2
+            continue
+        out.append(cur)
+        i += 1
+    return out
+
+
+def _trailing_scale(text: str, lexicons) -> tuple[str, float]:
+    """Split a final scale of 1000 or more off ``text``: («خمسة مليون» -> «خمسة», 10**6)."""
+    words = text.split()
+    if len(words) > 1:
+        roles = _roles(lexicons)
+        last = [r for r in _readings(words[-1], lexicons, roles) if not r.joined]
+        if last and all(r.role == "scale" and r.value >= 1000 for r in last):
+            return " ".join(words[:-1]), last[0].value
+    return text, 1
+
+
+def _decimal_digits(text: str, lexicons) -> str:
+    """The digits after a spoken decimal point: digits as written («05»), units read one by one
+    («صفر خمسة» -> "05"), or one whole number («خمسة وخمسين» -> "55")."""
+    t = text.strip()
+    if re.fullmatch(r"\d+", t):
+        return t
+    words = t.split()
+    if len(words) > 1:
+        roles = _roles(lexicons)
+        digits = []
+        for w in words:
+            rs = [r for r in _readings(w, lexicons, roles) if r.role == "value" and not r.joined
+                  and isinstance(r.value, int) and 0 <= r.value <= 9]
+            if not rs:
+                break
+            digits.append(str(rs[0].value))
+        else:
+            return "".join(digits)
+    v = evaluate(t, lexicons)
+    if not isinstance(v, int) or v < 0:
+        raise Reject
+    return str(v)
+
+
+def _whole(text: str, lexicons) -> int | float:
+    """The value of a field that must be one plain number."""
+    v = evaluate(text, lexicons)
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        raise Reject
+    return v
+
+
+def _lexicon_words(ctx: BuildContext, names: str) -> set:
+    """The forms of one or more lexicons named in ``names`` (separated by commas or spaces)."""
+    words: set = set()
+    for name in re.split(r"[\s,]+", names.strip()):
+        words.update(ctx.lexicons.get(name, {}))
+    return words
+
+
 _WORD_AFTER = re.compile(r"\s+(\w+)")
 
 
@@ -267,26 +372,59 @@ def _word_after(ctx: BuildContext) -> str | None:
 
 @builder("number")
 def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal", mark: str | None = None,
-           not_after: str | None = None, not_before: str | None = None) -> Any:
+           not_after: str | None = None, not_before: str | None = None, minus: FieldView | None = None,
+           decimals: FieldView | None = None, times: FieldView | None = None, over: FieldView | None = None,
+           plus: FieldView | None = None, prev: FieldView | None = None) -> Any:
     """The number in field ``n`` (or the whole match): digits, digits with a scale word, or words.
 
     ``kind`` goes to ``attrs.kind``; with ``kind="fraction"`` an ambiguous word is read as a
     fraction (خمس: five or a fifth). ``mark``: the match counts only if the original text of
     ``n`` carries this diacritic (ثُمن, a fraction, against ثمن, a price). ``not_after`` /
-    ``not_before`` name lexicons: no number right after one of their words (لم تسعَ is a verb)
-    or right before one (نصف نهائي is "semi-final").
+    ``not_before`` name lexicons (one or more, separated by commas): no number right after one of
+    their words (لم تسعَ is a verb) or right before one (نصف نهائي is "semi-final"); with
+    ``prev``, the word checked by ``not_after`` is that field (the noun an ordinal qualifies).
+
+    Composite numbers, each part a field: ``minus`` (a sign word: the value is negated),
+    ``decimals`` (the part after a spoken decimal point) and ``times`` (a scale after it), ``over``
+    (the denominator of a division: 1, or a numerator below it), ``plus`` (the round number an
+    ordinal counts on from: «الثاني بعد المئة», only above the ordinal).
     """
     view = n
     text = view.text if view is not None else ctx.text
     if mark is not None and (view is None or mark not in view.original):
         raise Reject
-    if not_after and ctx.word_before() in ctx.lexicons.get(not_after, {}):
+    if not_after:
+        before = prev.text if prev is not None else ctx.word_before()
+        if before in _lexicon_words(ctx, not_after):
+            raise Reject
+    if not_before and _word_after(ctx) in _lexicon_words(ctx, not_before):
         raise Reject
-    if not_before and _word_after(ctx) in ctx.lexicons.get(not_before, {}):
-        raise Reject
-    if view is not None and isinstance(view.value, (int, float)) and not isinstance(view.value, bool):
+    lex = ctx.lexicons
+    if decimals is not None:
+        whole = _whole(text, lex)
+        if not isinstance(whole, int) or whole < 0:
+            raise Reject
+        digits_text, scale = _trailing_scale(decimals.text, lex)
+        value = float(f"{whole}.{_decimal_digits(digits_text, lex)}") * scale
+        if times is not None:
+            value *= _whole(times.text, lex)
+    elif view is not None and isinstance(view.value, (int, float)) and not isinstance(view.value, bool):
         value = view.value
     else:
-        value = evaluate(text, ctx.lexicons, "frac" if kind == "fraction" else "value")
+        value = evaluate(text, lex, "frac" if kind == "fraction" else "value")
+    if over is not None:
+        den = _whole(over.text, lex)
+        if den < 2 or not (value == 1 or 0 < value < den):
+            raise Reject  # «واحد على واحد» (one on one), «ثلاثة على واحد» (a score)
+        value = value / den
+    if plus is not None:
+        base = _whole(plus.text, lex)
+        if not 0 < value < base:
+            raise Reject
+        value = value + base
+    if minus is not None:
+        value = -value
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1:
+        value = int(value)
     return Built(value, {"kind": kind})
 

@@ -65,6 +65,25 @@ class Raw:
 
 
 @dataclass(frozen=True)
+class Not:
+    """``!node``: one word where ``node`` does not match (``!@say``: a word that is no cue)."""
+
+    node: "Node"
+    pos: int = field(default=-1, compare=False)
+
+
+@dataclass(frozen=True)
+class Cond:
+    """``&node`` (``&!node`` when ``negate``): a condition at this point of the text, which reads
+    nothing: ``node`` matches here (does not match here). Before an item it looks at where that
+    item starts; at the end of a sequence, at what follows its last item."""
+
+    node: "Node"
+    negate: bool = False
+    pos: int = field(default=-1, compare=False)
+
+
+@dataclass(frozen=True)
 class Repeat:
     """``node?``, ``node*``, ``node+``, ``node{m,n}``; ``max`` None means unbounded."""
 
@@ -107,7 +126,7 @@ class Alt:
     pos: int = field(default=-1, compare=False)
 
 
-Node = Union[Word, Phrase, LexRef, SubRef, AnyWord, Raw, Repeat, Capture, Glue, Seq, Alt]
+Node = Union[Word, Phrase, LexRef, SubRef, AnyWord, Raw, Not, Cond, Repeat, Capture, Glue, Seq, Alt]
 
 
 @dataclass(frozen=True)
@@ -169,6 +188,12 @@ def _transformer():
             if name is not None:
                 node = Capture(str(name)[:-1], node, pos=name.start_pos)
             return node
+
+        def condition(self, meta, c):
+            return Cond(c[1], str(c[0]) == "&!", pos=c[0].start_pos)
+
+        def negated(self, meta, c):
+            return Not(c[0], pos=_pos(meta))
 
         def word(self, meta, c):
             return Word(str(c[0]), pos=c[0].start_pos)
@@ -324,6 +349,10 @@ def _render(node: Node, prec: int) -> str:
         return "_"
     if isinstance(node, Raw):
         return 're"' + node.source.replace('"', '\\"') + '"'
+    if isinstance(node, (Not, Cond)):
+        mark = "!" if isinstance(node, Not) else "&!" if node.negate else "&"
+        body = mark + _render(node.node, 4 if isinstance(node.node, (Repeat, Capture)) else 3)
+        return _wrap(body, prec > 3 and isinstance(node, Not))
     if isinstance(node, Repeat):
         inner = node.node
         atom = _render(inner, 4) if isinstance(inner, (Repeat, Capture)) else _render(inner, 3)
@@ -360,7 +389,7 @@ def _quantifier(lo: int, hi: int | None) -> str:
 def walk(node: Node):
     """Every node of the tree, parents before children."""
     yield node
-    if isinstance(node, (Repeat, Capture)):
+    if isinstance(node, (Repeat, Capture, Not, Cond)):
         yield from walk(node.node)
     elif isinstance(node, Glue):
         for p in node.parts:

@@ -1,0 +1,60 @@
+"""Negated items (`!x`: one word where x does not match) and conditions (`&x`, `&!x`: x matches,
+or does not, where the next item starts; at the end, right after the last item), on both back
+ends: the regexes and the reference executor."""
+from __future__ import annotations
+
+import pytest
+
+from arabic_rules import Engine
+from arabic_rules.syntax import Cond, Not, parse_pattern, render
+
+LEXICONS = """
+lexicons:
+  say: [قال, أكد]
+  stop: [في, إن, أن, اليوم]
+  weekday: [الأحد, الاثنين]
+"""
+
+
+def engines(rules_dir, pattern: str) -> list[Engine]:
+    rule = f"rules:\n  - {{name: r, label: x, pattern: '{pattern}'}}\n"
+    regex = Engine.from_paths([rules_dir(r=LEXICONS + rule) / "r.yaml"], use_cache=False)
+    return [regex, Engine(regex.pack, backend="python")]
+
+
+def spans(rules_dir, pattern: str, text: str) -> list[str]:
+    found = [[m.text for m in e.extract(text)] for e in engines(rules_dir, pattern)]
+    assert found[0] == found[1], found  # both back ends agree
+    return found[0]
+
+
+@pytest.mark.parametrize("pattern,text,expected", [
+    ("@say !@stop{1,3} إن", "قال رئيس البلدية إن", ["قال رئيس البلدية إن"]),
+    ("@say !@stop{1,3} إن", "قال في المؤتمر إن", []),
+    ("@say s:!(في | من) _", "أكد الوزير أمس", ["أكد الوزير أمس"]),
+    ("@say s:!(في | من) _", "أكد من جديد", []),
+    ("@say &!@weekday _", "قال الأحد", []),
+    ("@say &!@weekday _", "قال الوزير", ["قال الوزير"]),
+    ("@say &@weekday _", "قال الأحد", ["قال الأحد"]),
+    ("@say _? &!اليوم", "قال الوزير اليوم", ["قال"]),  # the word is given back to meet the condition
+    ("@say _ &\"،\"", "قال الوزير، ثم", ["قال الوزير"]),
+    ("@say _ &\"،\"", "قال الوزير ثم", []),
+])
+def test_negation_and_conditions(rules_dir, pattern, text, expected):
+    assert spans(rules_dir, pattern, text) == expected
+
+
+def test_a_capture_of_a_negated_word(rules_dir):
+    regex, python = engines(rules_dir, "@say who:!@stop")
+    for e in (regex, python):
+        m, = e.extract("قال المدير")
+        assert m.fields["who"].text == "المدير"
+
+
+def test_they_parse_and_render_back():
+    for text in ("!@say", "a &!@b c", "!(x | y){1,3}", "who:!_ y", "a b &c", "!(x?)"):
+        node = parse_pattern(text)
+        assert parse_pattern(render(node)) == node
+    assert isinstance(parse_pattern("!x"), Not)
+    cond = parse_pattern("&!x y").items[0]
+    assert isinstance(cond, Cond) and cond.negate
