@@ -362,12 +362,13 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
                year2: FieldView | None = None, alt_month1: FieldView | None = None,
                alt_month2: FieldView | None = None, not_after: str | None = None,
                only_after: str | None = None, not_in_clause: str | None = None,
-               rel2: FieldView | None = None) -> Any:
+               rel2: FieldView | None = None, unit2: FieldView | None = None) -> Any:
     """An interval ``start/end`` (ISO 8601): «من 3 إلى 5 آذار» -> ``XXXX-03-03/XXXX-03-05``,
     «بين 2015 و2018» -> ``2015/2018``. Missing start parts come from the end; the start must
     not come after the end. ``not_in_clause`` names a lexicon of words (verbs of moving a date)
     whose presence earlier in the clause makes «من A إلى B» two dates instead of a range.
-    ``rel2``, a deictic word after the end («من 12 إلى 16 أكتوبر المقبل»), places both ends."""
+    ``rel2``, a deictic word after the end («من 12 إلى 16 أكتوبر المقبل»), places both ends;
+    with ``unit2`` both days are of that deictic month («من 4 إلى 22 من الشهر الجاري»)."""
     _check_context(ctx, not_after, only_after)
     if not_in_clause:
         words = ctx.lexicons.get(not_in_clause, {})
@@ -378,6 +379,13 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
     y1 = year1 if year1 is not None else year2
     if (day1 is None) != (day2 is None):
         raise Reject
+    if unit2 is not None:
+        a = _date_parts(ctx, day=day1, unit=unit2, rel=rel2)
+        b = _date_parts(ctx, day=day2, unit=unit2, rel=rel2)
+        if a.value.replace("X", "0") >= b.value.replace("X", "0"):
+            raise Reject
+        return Built(f"{a.value}/{b.value}", {"calendar": "gregorian", **(
+            {"resolved": f"{a.resolved}/{b.resolved}"} if a.resolved and b.resolved else {})})
     b = _date_parts(ctx, day=day2, month=month2, year=year2, alt_month=alt_month2, rel=rel2)
     if rel2 is not None and y1 is None and ctx.ref_date is not None and b.day is not None:
         y1 = FieldView("year1", str(b.day.year))  # the start is in the end's year
@@ -478,4 +486,49 @@ def date_decade(ctx: BuildContext, decade: FieldView, century: FieldView | None 
             ctx.prefer or "", past)
         return Built(value, {**attrs, "resolved": f"{start:04d}/{start + 9:04d}"})
     return Built(f"{start:04d}/{start + 9:04d}", attrs)
+
+
+@builder("date_nth")
+def date_nth(ctx: BuildContext, nth: FieldView, weekday: FieldView | None = None, month: FieldView | None = None,
+             year: FieldView | None = None, rel: FieldView | None = None, unit: FieldView | None = None,
+             era: FieldView | None = None, year_rel: FieldView | None = None) -> Any:
+    """The ``nth`` weekday, or day, of a month («آخر خميس من شهر 9»، «أول يوم جمعة من يوليو»،
+    «آخر يوم من الشهر الحالي»): ``nth`` 1..5, or -1 for the last; the month is a month name or
+    number (with a year, a deictic word, or resolved like any yearless month) or a deictic month
+    (``unit`` with ``rel``). Which day it is depends on the year, so a resolved year goes into the
+    value; without a year and a reference date, a weekday cannot be placed (rejected)."""
+    k = int(nth.value)
+    wd = _val(weekday)
+    ref = ctx.ref_date
+    if unit is not None:
+        if unit.value != "month":
+            raise Reject
+        if ref is None:
+            raise Reject
+        y, m = shift_month(ref.year, ref.month, _val(rel) or 0)
+    else:
+        p = _date_parts(ctx, month=month, year=year, rel=rel, era=era, year_rel=year_rel)
+        m = _int(month)
+        y = _int(year) if year is not None else None
+        if y is None and p.resolved is not None:
+            y = int(p.resolved[:4])
+        elif y is None and p.value[:4] != "XXXX":
+            y = int(p.value[:4])
+        if p.attrs.get("calendar") != "gregorian" or m is None:
+            raise Reject
+        if y is None:
+            if wd is not None or k < 0:
+                raise Reject
+            return Built(iso(None, m, k), {"calendar": "gregorian"})
+    last = (_dt.date(y + (m == 12), m % 12 + 1, 1) - _dt.timedelta(days=1)).day
+    if wd is None:
+        d = last if k < 0 else k
+    elif k < 0:
+        d = last - (_dt.date(y, m, last).weekday() - wd) % 7
+    else:
+        d = 1 + (wd - _dt.date(y, m, 1).weekday()) % 7 + 7 * (k - 1)
+    if not 1 <= d <= last:
+        raise Reject
+    when = _dt.date(y, m, d)
+    return Built(when.isoformat(), {"calendar": "gregorian", "resolved": when.isoformat()})
 

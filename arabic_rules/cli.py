@@ -84,6 +84,8 @@ def parser() -> argparse.ArgumentParser:
 
     li = sub.add_parser("lint", help="validate rule files and reject rules that could run away")
     li.add_argument("paths", nargs="*", metavar="PATH", help="rule files or directories (default: shipped packs)")
+    li.add_argument("--stats", action="store_true",
+                    help="also print how much of each file's patterns is raw regex (re\"...\")")
 
     t = sub.add_parser("test", help="run the examples written inside rule files")
     t.add_argument("paths", nargs="*", metavar="PATH", help="rule files or directories (default: shipped packs)")
@@ -365,6 +367,8 @@ def cmd_lint(args) -> int:
     if load_problems:
         problems = sorted(load_problems + problems, key=lambda p: (p.path, p.line, p.col))
     _print_problems(problems)
+    if args.stats and pack is not None:
+        _print_raw_shares(pack)
     n_err = sum(p.code.startswith("E") for p in problems)
     counts = f"{n_err} error(s), {len(problems) - n_err} warning(s)"
     if load_problems:
@@ -373,6 +377,18 @@ def cmd_lint(args) -> int:
         return EXIT_USAGE if all(p.code == "E001" for p in load_problems) else EXIT_FAIL
     print(f"{len(pack.files)} file(s), {len(pack.rules)} rule(s): {counts}", file=sys.stderr)
     return EXIT_FAIL if n_err else EXIT_OK
+
+
+def _print_raw_shares(pack) -> None:
+    """Per file, and over all files, the share of raw regex in the patterns (stdout)."""
+    from .lint import raw_shares
+
+    shares = raw_shares(pack)
+    for s in shares:
+        print(f"{s.path}: raw regex {s.raw:,} of {s.total:,} pattern characters ({s.share:.0%})")
+    raw, total = sum(s.raw for s in shares), sum(s.total for s in shares)
+    if len(shares) > 1 and total:
+        print(f"all files: raw regex {raw:,} of {total:,} pattern characters ({raw / total:.0%})")
 
 
 def cmd_test(args) -> int:

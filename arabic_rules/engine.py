@@ -6,7 +6,7 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple
 
 from . import alarm, arguments, cache, programs
 from .calendars import prefer_choice
@@ -107,6 +107,23 @@ class Engine:
             files = [data_dir("patterns"), *files]
         compiled = compile_files(files, use_cache=use_cache)
         return cls(compiled, **kwargs)
+
+    @classmethod
+    def from_rules(cls, rules: Mapping[str, Any] | str, *, include_default: bool = False,
+                   use_cache: bool = True, **kwargs) -> "Engine":
+        """An engine for rules written in code: a rule file as a mapping (what `yaml.safe_load`
+        gives for one) or as YAML text, validated exactly as a file is; problems are reported
+        at ``<rules>:line:col`` in that text (a mapping is written out as YAML first)."""
+        if isinstance(rules, Mapping):
+            import yaml
+
+            text = yaml.safe_dump(dict(rules), allow_unicode=True, sort_keys=False)
+        elif isinstance(rules, str):
+            text = rules
+        else:
+            raise TypeError(f"from_rules takes a rule file as a dict or as YAML text, not {type(rules).__name__}")
+        files = [data_dir("patterns")] if include_default else []
+        return cls(compile_files(files, use_cache=use_cache, text=text), **kwargs)
 
     def _rules_for_hit(self, hit: str) -> tuple[tuple[int, int, int], ...]:
         """(rule, option, back) of the anchors that are ``hit`` or a prefix of it."""
@@ -613,8 +630,9 @@ def _snap(text: str, pos: int, reach: int = DEFAULT_MAX_SPAN) -> int:
     return m.start() if m else min(pos + reach, len(text))
 
 
-def compile_files(files: list[Path], use_cache: bool = True) -> CompiledPack:
-    """Load, validate and compile rule files, through the on-disk cache."""
+def compile_files(files: list[Path], use_cache: bool = True, text: str | None = None) -> CompiledPack:
+    """Load, validate and compile rule files (and the rule file ``text``, named ``<rules>``),
+    through the on-disk cache."""
     yaml_files: list[Path] = []
     for p in files:
         if p.is_dir():
@@ -627,7 +645,8 @@ def compile_files(files: list[Path], use_cache: bool = True) -> CompiledPack:
     key = None
     if use_cache:
         try:
-            key = cache.key_for([f.resolve() for f in yaml_files if f.is_file()], [str(f) for f in files])
+            key = cache.key_for([f.resolve() for f in yaml_files if f.is_file()],
+                                [str(f) for f in files] + ([text] if text is not None else []))
         except OSError:
             key = None
         if key is not None:
@@ -636,7 +655,7 @@ def compile_files(files: list[Path], use_cache: bool = True) -> CompiledPack:
                 return hit
     from .loader import load
 
-    pack = load(files)
+    pack = load(files, None if text is None else {"<rules>": text})
     compiled = compile_pack(pack, key or "")
     if key is not None:
         cache.store(key, compiled)

@@ -10,6 +10,7 @@ also fit the builder's Python signature (E114; the loader rejects such a rule al
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -105,7 +106,7 @@ def _starts_with_punctuation(node, an) -> bool:
 
 
 def _children(node):
-    if isinstance(node, syntax.Capture):
+    if isinstance(node, (syntax.Capture, syntax.Not, syntax.Cond)):
         return [node.node]
     if isinstance(node, syntax.Glue):
         return list(node.parts)
@@ -202,3 +203,34 @@ def _probe(crule) -> str:
             return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
                     f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
     return ""
+
+
+@dataclass(frozen=True)
+class RawShare:
+    """How much of a file's patterns is raw regex: the characters of its raw items (as written,
+    ``re"..."``) over all characters of its rules' patterns and macro definitions."""
+
+    path: str
+    raw: int
+    total: int
+
+    @property
+    def share(self) -> float:
+        return self.raw / self.total if self.total else 0.0
+
+
+def raw_shares(pack: Pack) -> list[RawShare]:
+    """The `RawShare` of every file of ``pack`` that holds patterns, in file order."""
+    sources: dict[str, list] = {}
+    for r in pack.rules:
+        sources.setdefault(r.loc.path, []).append((r.source, r.node))
+    for m in pack.macros.values():
+        sources.setdefault(m.loc.path, []).append((m.source, m.node))
+    out = []
+    for path in pack.files:
+        items = sources.get(path, [])
+        if items:
+            raw = sum(len(syntax.render(n)) for _, node in items for n in syntax.walk(node)
+                      if isinstance(n, syntax.Raw))
+            out.append(RawShare(path, raw, sum(len(source) for source, _ in items)))
+    return out

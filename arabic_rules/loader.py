@@ -193,6 +193,11 @@ class _Loader:
             self.report(Loc(str(path), line, 1), "E001",
                         f"not UTF-8 (byte {e.start}); save the rule file as UTF-8")
             return
+        self.read_text(path, text, via)
+
+    def read_text(self, path: Path, text: str, via: tuple[Path, ...] = ()) -> None:
+        """Read rule file ``path`` from ``text`` (rules given in code have a made-up path such as
+        ``<rules>``: problems point into the text given)."""
         f = self.files[path] = _File(path, text)
         self.lines[path] = text.splitlines()
         loader = yaml.SafeLoader(text)
@@ -229,7 +234,8 @@ class _Loader:
     @staticmethod
     def find_import(path: Path, name: str) -> Path | None:
         stem = name[:-5] if name.endswith(".yaml") else name
-        for base in (path.parent, data_dir("patterns")):
+        bases = (data_dir("patterns"),) if str(path).startswith("<") else (path.parent, data_dir("patterns"))
+        for base in bases:
             candidate = base / f"{stem}.yaml"
             if candidate.is_file():
                 return candidate
@@ -660,11 +666,14 @@ def _yaml_paths(paths) -> list[Path]:
     return out
 
 
-def load(paths) -> Pack:
-    """Load and validate rule files (or directories of them); raise `RuleError` listing all problems."""
+def load(paths, texts: dict[str, str] | None = None) -> Pack:
+    """Load and validate rule files (or directories of them), and rule files given as ``texts``
+    (made-up name -> YAML text); raise `RuleError` listing all problems."""
     ld = _Loader()
     for p in _yaml_paths(paths):
         ld.read(Path(p))
+    for name, text in (texts or {}).items():
+        ld.read_text(Path(name), text)
     for path in ld.order:
         data = ld.files[path].data
         if data is None:

@@ -58,3 +58,39 @@ def test_they_parse_and_render_back():
     assert isinstance(parse_pattern("!x"), Not)
     cond = parse_pattern("&!x y").items[0]
     assert isinstance(cond, Cond) and cond.negate
+
+
+# --- rules from Python ---------------------------------------------------------------------------
+
+def test_rules_from_a_dict_or_yaml_text():
+    rule_file = {"lexicons": {"say": ["قال", "أكد"]},
+                 "rules": [{"name": "r", "label": "cue", "pattern": "cue:@say !في",
+                            "examples": ["[قال الوزير] كلاما", {"not": "قال في المؤتمر"}]}]}
+    for rules in (rule_file, "lexicons:\n  say: [قال, أكد]\nrules:\n  - {name: r, label: cue, pattern: 'cue:@say !في'}\n"):
+        e = Engine.from_rules(rules)
+        assert [m.text for m in e.extract("أكد الوزير")] == ["أكد الوزير"]
+        assert e.extract("قال في المؤتمر") == []
+
+
+def test_rules_from_python_are_checked_like_a_file():
+    from arabic_rules import RuleError
+
+    with pytest.raises(RuleError) as err:
+        Engine.from_rules("rules:\n  - name: r\n    label: x\n    pattern: '@say (_'\n")
+    text = str(err.value)
+    assert text.startswith("<rules>:4:22: E101") and "^" in text
+    with pytest.raises(RuleError, match="unknown lexicon 'nope'"):
+        Engine.from_rules({"rules": [{"name": "r", "label": "x", "pattern": "@nope"}]})
+    with pytest.raises(TypeError, match="dict or as YAML text"):
+        Engine.from_rules(["not", "rules"])
+
+
+def test_lint_stats_gives_the_raw_regex_share_of_each_file(rules_dir):
+    import subprocess
+    import sys
+
+    folder = rules_dir(a="macros:\n  m: 're\"[0-9]+\" _'\nrules:\n  - {name: r, label: x, pattern: 'قال <m>'}\n")
+    r = subprocess.run([sys.executable, "-m", "arabic_rules", "lint", "--stats", str(folder)], capture_output=True,
+                       text=True)
+    raw, total = len('re"[0-9]+"'), len('re"[0-9]+" _') + len("قال <m>")
+    assert f"a.yaml: raw regex {raw} of {total} pattern characters ({raw / total:.0%})" in r.stdout, r.stdout + r.stderr
