@@ -291,8 +291,8 @@ def _glue_joiners(words: list[str], lexicons) -> list[str]:
 
 
 def _fuse_counted_fractions(readings: list[list[Reading]]) -> list[list[Reading]]:
-    """A unit joined by و and followed by a plural fraction («عشرون وثلاثة أخماس») is one
-    fraction joined to the number: 3 × 1/5."""
+    """A unit joined by و and followed by a word that is only a fraction («عشرون وثلاثة أخماس»)
+    is one fraction joined to the number: 3 × 1/5 (not before عشر, also a teen)."""
     out: list[list[Reading]] = []
     i = 0
     while i < len(readings):
@@ -301,7 +301,7 @@ def _fuse_counted_fractions(readings: list[list[Reading]]) -> list[list[Reading]
         unit = next((r for r in cur if r.role == "value" and r.joined and isinstance(r.value, int)
                      and 1 <= r.value <= 10), None)
         frac = next((r for r in nxt or () if r.role == "frac" and not r.joined), None)
-        if i and unit is not None and frac is not None:
+        if i and unit is not None and frac is not None and all(r.role == "frac" for r in nxt):
             out.append([Reading("frac", unit.value * frac.value, True)])
             i += 2
             continue

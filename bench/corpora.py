@@ -123,15 +123,18 @@ def shapes(texts: list[str]) -> dict:
     }
 
 
-def linear(engine: Engine, texts: list[str], small_mb: float, big_mb: float) -> dict:
+def linear(engine: Engine, texts: list[str], small_mb: float, big_mb: float, repeat: int) -> dict:
+    """Each shape at both sizes, the best of ``repeat`` runs each (interleaved: a busy moment of
+    the machine does not fall on one size only)."""
     out = {}
     for name, make in shapes(texts).items():
-        times = []
-        for mb in (small_mb, big_mb):
-            text = make(int(mb * MB))
-            t = cpu()
-            engine.extract(text)
-            times.append(cpu() - t)
+        sized = [make(int(mb * MB)) for mb in (small_mb, big_mb)]
+        times = [float("inf")] * 2
+        for _ in range(repeat):
+            for i, text in enumerate(sized):
+                t = cpu()
+                engine.extract(text)
+                times[i] = min(times[i], cpu() - t)
         out[name] = {"small_seconds": times[0], "big_seconds": times[1], "ratio": times[1] / times[0],
                      "size_ratio": big_mb / small_mb}
     return out
@@ -174,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("corpus", nargs="?")
     ap.add_argument("--file", default="news-ant-v1.1-00.jsonl.gz", help="the corpus file checked whole")
     ap.add_argument("--linear-mb", default="1,10", help="the two sizes of each shape, in MB of characters")
+    ap.add_argument("--repeat", type=int, default=2, help="runs of each shape and size (the best counts)")
+    ap.add_argument("--skip", default="", help="comma-separated steps to skip: same,linear,string,nobreak")
     ap.add_argument("--string-mb", type=float, default=17.0, help="size of the one big string")
     ap.add_argument("--nobreak-mb", type=float, default=1024.0, help="size of the file without line breaks (0: skip)")
     ap.add_argument("--out", default=str(HERE / "results" / "corpora.json"))
@@ -185,16 +190,20 @@ def main(argv: list[str] | None = None) -> int:
     result = {"machine": {"python": platform.python_version(), "cores": os.cpu_count(),
                           "cpu": platform.processor() or platform.machine()},
               "corpus": str(corpus), "date": time.strftime("%Y-%m-%d")}
-    print("1. corpus file checked whole vs each article alone ...", flush=True)
-    result["same_findings"] = same_findings(engine, corpus, args.file)
-    print(json.dumps(result["same_findings"]), flush=True)
-    print("2. linear time per shape ...", flush=True)
-    result["linear"] = linear(engine, texts, small, big)
-    print(json.dumps(result["linear"]), flush=True)
-    print("3. one big string vs its articles ...", flush=True)
-    result["big_string"] = big_string(engine, texts, args.string_mb)
-    print(json.dumps(result["big_string"]), flush=True)
-    if args.nobreak_mb:
+    skip = set(args.skip.split(","))
+    if "same" not in skip:
+        print("1. corpus file checked whole vs each article alone ...", flush=True)
+        result["same_findings"] = same_findings(engine, corpus, args.file)
+        print(json.dumps(result["same_findings"]), flush=True)
+    if "linear" not in skip:
+        print("2. linear time per shape ...", flush=True)
+        result["linear"] = linear(engine, texts, small, big, args.repeat)
+        print(json.dumps(result["linear"]), flush=True)
+    if "string" not in skip:
+        print("3. one big string vs its articles ...", flush=True)
+        result["big_string"] = big_string(engine, texts, args.string_mb)
+        print(json.dumps(result["big_string"]), flush=True)
+    if args.nobreak_mb and "nobreak" not in skip:
         print(f"4. {args.nobreak_mb:g} MB without line breaks ...", flush=True)
         result["nobreak"] = nobreak_rss(texts, args.nobreak_mb)
         print(json.dumps(result["nobreak"]), flush=True)
