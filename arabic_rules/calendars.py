@@ -12,7 +12,7 @@ month (and day) without a year, and without a word that fixes it (الماضي،
 is the latest on or before the reference, or the next one after it in a future clause (سـ، سوف),
 and a month or a day and month is the one of the reference year.
 
-Relative offsets («قبل 3 أيام»، «بعد عامين»، «منذ شهر») resolve at the grain of their unit: days
+Relative offsets («قبل 3 أيام»، «بعد عامين»، «قبل شهر») resolve at the grain of their unit: days
 and weeks to the day (the reference date minus or plus that many days), months to the month,
 years to the year.
 """
@@ -411,16 +411,26 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
 
 @builder("date_offset")
 def date_offset(ctx: BuildContext, ago: FieldView, n: FieldView | None = None, unit: FieldView | None = None,
-                dual: FieldView | None = None, one: FieldView | None = None, not_before: str | None = None) -> Any:
+                dual: FieldView | None = None, one: FieldView | None = None, not_before: str | None = None,
+                now: FieldView | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
+                future_exceptions: str | None = None) -> Any:
     """A date some days, weeks, months or years before or after the reference date («قبل 3 أيام»،
-    «بعد عامين»، «منذ شهر»). ``ago`` is -1 (before) or +1 (after); the count is ``n`` (digits or
+    «بعد عامين»، «قبل شهر»). ``ago`` is -1 (before) or +1 (after); the count is ``n`` (digits or
     number words, evaluated with the number lexicons) with a ``unit``, or a ``dual`` unit (2), or
     ``one`` unit (1); unit values are day, week, month or year. The value is the date for days and
     weeks, the month or the year for months and years (``attrs.offset``: the signed count,
-    ``attrs.unit``); without a reference date the unknown parts are X."""
+    ``attrs.unit``); without a reference date the unknown parts are X. With ``future_*`` (the
+    lexicons of a future clause, as for weekdays), a count after the reference date («بعد عامين»)
+    must start its clause, be in a future clause («سيعود بعد عامين») or say ``now`` («من الآن»):
+    in a story told in the past it counts from the story's last event («تلاه بعد سنتين فيلم»)."""
     from .numerals import evaluate
 
     _check_after(ctx, not_before)
+    if int(ago.value) > 0 and future_cues and now is None:
+        clause = _CLAUSE_END.split(ctx.before)[-1]
+        if clause.strip(" \t\u060c,:\u061b\"'«»()-") and not _future_context(
+                ctx, future_cues, future_prefixes, future_exceptions):
+            raise Reject
     if dual is not None:
         count, u = 2, dual.value
     elif one is not None:
@@ -456,17 +466,21 @@ def date_offset(ctx: BuildContext, ago: FieldView, n: FieldView | None = None, u
 
 @builder("date_decade")
 def date_decade(ctx: BuildContext, decade: FieldView, century: FieldView | None = None,
-                mod: FieldView | None = None) -> Any:
+                mod: FieldView | None = None, era: FieldView | None = None) -> Any:
     """A decade as an interval of years: ``decade`` is its first year in the century (70 for
     «السبعينيات»), ``century`` a lexicon value: 0 or less counts centuries from the reference's
     (-1: «من القرن الماضي»), more is the century's ordinal (20: «من القرن العشرين»). Without a
     century the value keeps XX (``XX70/XX79``) and ``resolved`` is the latest such decade begun by
-    the reference date (``prefer``: future, the first not yet ended; nearest, the closer)."""
+    the reference date (``prefer``: future, the first not yet ended; nearest, the closer). An
+    ``era`` of hijri («السبعينيات الهجرية») counts in Hijri years (``attrs.calendar``)."""
     d = int(decade.value)
-    attrs: dict[str, Any] = {"calendar": "gregorian"}
+    calendar = "hijri" if _val(era) == "hijri" else "gregorian"
+    attrs: dict[str, Any] = {"calendar": calendar}
     if mod is not None:
         attrs["mod"] = mod.value
     ref = ctx.ref_date
+    if ref is not None and calendar == "hijri":
+        ref = _dt.date(to_hijri(ref)[0], 1, 1)  # (only its year counts below)
     c = None if century is None else int(century.value)
     if c is not None and c > 0:
         start = (c - 1) * 100 + d

@@ -172,13 +172,6 @@ def cmd_check(args) -> int:
     from .stream import Chunk, chunks_of, extract_chunks, text_blocks
 
     engine = _engine(args)
-    if args.prefer:  # (the engines of worker processes know no prefer yet: extract in this one)
-        from functools import partial
-
-        engine.unfinished = partial(engine.unfinished, prefer=args.prefer)
-        if args.jobs != 1:
-            print("arules: --prefer extracts in one process (--jobs ignored)", file=sys.stderr)
-            args.jobs = 1
     labels = None
     if args.labels:
         labels = {x.strip() for x in args.labels.split(",") if x.strip()}
@@ -230,7 +223,7 @@ def cmd_check(args) -> int:
                 yield Chunk((path, e), None)
 
     with _progress(args.files, args.encoding) as advance:
-        for chunk, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs):
+        for chunk, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs, args.prefer):
             (path, doc), block = chunk.tag, chunk.block
             if found is None and block is not None and block.skipped:
                 print(f"arules: {path}:{block.line}: skipped {block.skipped:,} characters without whitespace "

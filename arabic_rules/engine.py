@@ -48,14 +48,23 @@ class Engine:
         if backend not in BACKENDS:
             raise ValueError(f"backend={backend!r}: choose one of {', '.join(BACKENDS)}")
         self.backend = backend
+        self._core = None  # the native core, which takes all the starts of a rule in one call
         self._trying: int | None = None  # the rule being tried (named when time runs out)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
         self._regex = programs.Lazy(pack.programs, [r.source for r in pack.rules])
         if backend == "python":  # the rules' programs run as they are, not as regexes
-            self._regex = [_ProgramRunner(Executor(pack.word_sets), r.program) for r in pack.rules]
-            self._rest_programs = {src: prog for r in pack.rules
-                                   for (*_, src), prog in zip(r.options, r.rest_programs) if src}
+            executor = Executor(pack.word_sets)
+            self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
+            self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
+                                     for (*_, src), prog in zip(r.options, r.rest_programs) if src}
+        elif backend == "native":  # the same programs, run by the Rust core
+            from .native import Core
+
+            core = self._core = Core(pack)
+            self._regex = [core.pattern(r.index) for r in pack.rules]
+            self._rests_by_source = {src: core.pattern(core.rest_index(r.index, oi)) for r in pack.rules
+                                     for oi, (*_, src) in enumerate(r.options) if src}
         self._rests: dict[str, re.Pattern] = {}
         index = pack.anchors or anchor_index(pack.rules)
         self._by_literal = index.by_literal
@@ -164,20 +173,20 @@ class Engine:
         (its id is its 0-based position), an ``(id, text)`` or ``(id, text, ref_date)`` tuple, or a
         mapping with ``text`` and optionally ``id`` and ``ref_date``; ``ref_date`` is the default
         for documents without their own. Each document is extracted alone: nothing carries over
-        from one to the next. ``jobs`` processes share the work (0: one per core; with ``prefer``
-        one process for now). ``prefer`` as for `extract`."""
+        from one to the next. ``jobs`` processes share the work (0: one per core). ``prefer`` as
+        for `extract`."""
         ref_date = arguments.ref_date(ref_date)
         labels = arguments.labels(labels, self.labels)
         jobs = arguments.jobs(jobs)
         prefer = prefer_choice(prefer)
         documents = documents_from(docs)
-        if jobs == 1 or prefer is not None:
+        if jobs == 1:
             for doc in documents:
                 yield doc.id, self.extract(doc.text, doc.ref_date or ref_date, labels, prefer=prefer)
             return
         from .workers import extract_documents
 
-        yield from extract_documents(self, documents, ref_date, labels, jobs)
+        yield from extract_documents(self, documents, ref_date, labels, jobs, prefer)
 
     def unfinished(self, norm: Normalized, ref_date=None, labels: Iterable[str] | None = None,
                    work: Work | None = None, prefer: str | None = None) -> list[Match]:
@@ -249,7 +258,13 @@ class Engine:
         for ri, found in todo:
             rule, rx = self.rules[ri], self._regex[ri]
             self._trying = ri
-            if rule.bounded:
+            if self._core is not None:
+                ends = [len(text)] * len(found) if rule.bounded else [_snap(text, p + rule.max_span) for p in found]
+                tried += sum(min(rule.max_span, len(text) - p) for p in found) if rule.bounded else sum(ends) - sum(found)
+                for pos, m in zip(found, self._core.matches(ri, text, found, ends)):
+                    if m is not None and m.end() > pos:
+                        out.append((pos, ri, candidate(rule, m, text)))
+            elif rule.bounded:
                 for pos in found:
                     m = rx.match(text, pos)
                     if m is not None and m.end() > pos:
@@ -321,7 +336,11 @@ class Engine:
                 ends = [_snap(text, p + r.max_span) for p in found]
                 if work is not None:
                     work.tried += sum(ends) - sum(found)
-                found = [p for p, end in zip(found, ends) if rx.match(text, p, end)]
+                if self._core is not None:  # all the hits in one call
+                    passed = self._core.match_many(self._core.rest_for(rest), text, found, ends)
+                    found = [p for p, ok in zip(found, passed) if ok is not None]
+                else:
+                    found = [p for p, end in zip(found, ends) if rx.match(text, p, end)]
             if found:
                 plan.append((r.index, back, found))
         return plan
@@ -376,8 +395,8 @@ class Engine:
         return self._prefilters[wanted]
 
     def _rest_regex(self, source: str):
-        if self.backend == "python":
-            return _ProgramRunner(Executor(self.pack.word_sets), self._rest_programs[source])
+        if self.backend != "regex":
+            return self._rests_by_source[source]
         rx = self._rests.get(source)
         if rx is None:
             rx = self._rests[source] = programs.load(self.pack.programs, source)
@@ -462,7 +481,9 @@ class Engine:
         return matches
 
 
-BACKENDS = ("regex", "python")  # what runs the rules' programs: their regexes, or the reference executor
+# What runs the rules' programs: their regexes (Python's `re`), the reference executor, or the
+# native core (Rust; when the package was built with it)
+BACKENDS = ("regex", "python", "native")
 
 
 class _ProgramRunner:

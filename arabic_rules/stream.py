@@ -61,12 +61,13 @@ def chunks_of(engine, blocks, tag=None, ref_date=None, margin: int | None = None
         yield Chunk(tag, block, text, lead, cut, ref_date)
 
 
-def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1):
+def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1, prefer: str | None = None):
     """``(chunk, matches)`` for each `Chunk`, in order: matches is None for a chunk without
     text, the `ExtractionTimeout` of a text that ran out of the engine's time, else the matches
     of the chunk with the finishers' pass done, the chunks of one document in a row (its first
     chunk starts at offset 0: nothing carries over from the document before). With ``jobs`` > 1
-    the texts are extracted by that many processes: one pool for the whole run."""
+    the texts are extracted by that many processes: one pool for the whole run. ``prefer`` as
+    for `Engine.extract`."""
     context: dict = {}  # what finishers carry from one chunk of a document to the next
 
     def finish(chunk, norm, found):
@@ -86,7 +87,7 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1):
                 continue
             norm = normalize(chunk.text)
             try:
-                found = engine.unfinished(norm, chunk.ref_date or ref_date, labels)
+                found = engine.unfinished(norm, chunk.ref_date or ref_date, labels, prefer=prefer)
             except ExtractionTimeout as e:
                 yield chunk, e
                 continue
@@ -101,7 +102,7 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1):
         for chunk in chunks:
             order.append(chunk)
             if chunk.text is not None:
-                yield chunk.text, chunk.lead, chunk.cut, chunk.ref_date or ref_date, labels
+                yield chunk.text, chunk.lead, chunk.cut, chunk.ref_date or ref_date, labels, prefer
 
     for found in extract_in_order(engine, jobs_in_order(), jobs):
         passed.append(found)

@@ -31,9 +31,9 @@ def _extract_chunk(job: tuple) -> list | Exception:
     from .normalize import normalize
     from .stream import in_chunk
 
-    text, lead, cut, ref_date, labels = job
+    text, lead, cut, ref_date, labels, prefer = job
     try:
-        found = _ENGINE.unfinished(normalize(text), ref_date, labels)
+        found = _ENGINE.unfinished(normalize(text), ref_date, labels, prefer=prefer)
     except ExtractionTimeout as e:  # handed back in its place: the other texts go on
         return e
     return packed(in_chunk(found, lead, cut))
@@ -44,9 +44,9 @@ def _extract_batch(batch: list[tuple]) -> list:
     from .errors import ExtractionTimeout
 
     out = []
-    for text, ref_date, labels in batch:
+    for text, ref_date, labels, prefer in batch:
         try:
-            out.append(packed(_ENGINE.extract(text, ref_date, labels)))
+            out.append(packed(_ENGINE.extract(text, ref_date, labels, prefer=prefer)))
         except ExtractionTimeout as e:
             out.append(e)
     return out
@@ -87,14 +87,14 @@ def _in_order(fn, jobs: Iterable, engine, n: int) -> Iterator:
 
 
 def extract_in_order(engine, jobs: Iterable[tuple], n: int) -> Iterator[list | Exception]:
-    """For each ``(text, lead, cut, ref_date, labels)`` of ``jobs``, the matches of ``text`` that
+    """For each ``(text, lead, cut, ref_date, labels, prefer)`` of ``jobs``, the matches of ``text`` that
     start in ``[lead, cut)`` (`stream.in_chunk`) before the finishers' pass (`Engine.unfinished`:
     the caller runs the finishers in order), as `packed` rows, or the `ExtractionTimeout` of a
     text that ran out of time, computed by ``n`` processes, in order."""
     return _in_order(_extract_chunk, jobs, engine, n)
 
 
-def extract_documents(engine, documents: Iterable, ref_date, labels, n: int) -> Iterator[tuple]:
+def extract_documents(engine, documents: Iterable, ref_date, labels, n: int, prefer=None) -> Iterator[tuple]:
     """``(id, matches)`` for each `Document`, as `Engine.extract_many` gives them, by ``n``
     processes (an `ExtractionTimeout` is raised for the document that ran out of time)."""
     sent: deque = deque()
@@ -103,7 +103,7 @@ def extract_documents(engine, documents: Iterable, ref_date, labels, n: int) -> 
         batch, size = [], 0
         for doc in documents:
             sent.append(doc)
-            batch.append((doc.text, doc.ref_date or ref_date, labels))
+            batch.append((doc.text, doc.ref_date or ref_date, labels, prefer))
             size += len(doc.text)
             if size >= BATCH_CHARS:
                 yield batch

@@ -333,3 +333,17 @@ def test_progress_shows_on_a_terminal_stderr_and_never_in_the_findings(tmp_path)
     assert p.returncode == 0
     assert all(json.loads(x)["doc"] for x in out.decode().splitlines())
     assert b"checking" in err and b"bytes" in err  # the progress line, not the summary
+
+
+def test_prefer_reaches_the_worker_processes(tmp_path):
+    path = tmp_path / "a.txt"
+    path.write_text(("يصل الوفد الخميس إلى العاصمة.\n" + NAMED + "\n") * 50, encoding="utf-8")
+    runs = {}
+    for jobs in ("1", "2"):
+        for prefer in ("past", "future"):
+            r = arules("check", str(path), "--labels", "date", "--ref-date", "2021-12-13", "--prefer", prefer,
+                       "--jobs", jobs, "--format", "jsonl")
+            assert r.returncode == 0 and "Traceback" not in r.stderr, r.stderr
+            runs[jobs, prefer] = [x["attrs"].get("resolved") for x in jsonl(r.stdout)]
+    assert runs["1", "past"] == runs["2", "past"] and runs["1", "future"] == runs["2", "future"]
+    assert "2021-12-16" in runs["2", "future"] and "2021-12-09" in runs["2", "past"]

@@ -1,6 +1,6 @@
-"""The reference executor of rule programs (`backend="python"`) finds what the regexes rendered
-from the same programs find: on generated rules and texts, on every example written in the
-shipped packs, and on real news."""
+"""The reference executor of rule programs (`backend="python"`) and the native core
+(`backend="native"`) find what the regexes rendered from the same programs find: on generated
+rules and texts, on every example written in the shipped packs, and on real news."""
 from __future__ import annotations
 
 import tempfile
@@ -16,6 +16,7 @@ from arabic_rules import Engine, ir
 from arabic_rules.examples import run_examples
 from arabic_rules.executor import Executor
 from arabic_rules.loader import load
+from arabic_rules.native import available
 from arabic_rules.resources import data_dir
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -25,27 +26,31 @@ def findings(engine: Engine, text: str) -> list[dict]:
     return [m.to_dict() for m in engine.extract(text)]
 
 
+BACKENDS = ["python", pytest.param("native", marks=pytest.mark.skipif(not available(),
+                                                                      reason="the native core is not built"))]
+
+
 @pytest.fixture(scope="module")
-def engines() -> tuple[Engine, Engine]:
-    regex = Engine.default()
-    return regex, Engine(regex.pack, backend="python")
+def regex() -> Engine:
+    return Engine.default()
 
 
-def test_every_example_of_the_shipped_packs(engines):
-    regex, python = engines
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_example_of_the_shipped_packs(regex, backend):
+    other = Engine(regex.pack, backend=backend)
     pack = load([data_dir("patterns")])
     texts = {ex.text for r in run_examples(pack) for ex in [r.example]}
     assert len(texts) > 300
     for text in sorted(texts):
-        assert findings(python, text) == findings(regex, text), text
+        assert findings(other, text) == findings(regex, text), text
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason=f"the shared corpus is not at {CORPUS}")
-def test_real_news(engines):
-    regex, python = engines
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_real_news(regex, backend):
     text = (CORPUS / "sample-1mb.txt").read_text(encoding="utf-8")[:120_000]
     expected = findings(regex, text)
-    assert len(expected) > 500 and findings(python, text) == expected
+    assert len(expected) > 500 and findings(Engine(regex.pack, backend=backend), text) == expected
 
 
 @given(S.reference_rule_files(), st.lists(S.reference_text(), min_size=1, max_size=4))
@@ -54,9 +59,11 @@ def test_generated_rules_and_texts(rule_file, texts):
         path = Path(d) / "gen.yaml"
         path.write_text(yaml.safe_dump(rule_file, allow_unicode=True), encoding="utf-8")
         regex = Engine.from_paths([path], use_cache=False)
-    python = Engine(regex.pack, backend="python")
+    others = [Engine(regex.pack, backend=b) for b in ("python", "native") if b == "python" or available()]
     for text in texts:
-        assert findings(python, text) == findings(regex, text), (text, [r["pattern"] for r in rule_file["rules"]])
+        expected = findings(regex, text)
+        for other in others:
+            assert findings(other, text) == expected, (other.backend, text, [r["pattern"] for r in rule_file["rules"]])
 
 
 def test_each_kind_of_node():

@@ -1,0 +1,581 @@
+"""The native core: rule programs (`ir`) run by Rust (`arabic_rules._core`) exactly as the
+reference executor (`executor.py`) runs them, many starts per call, without the GIL.
+
+    core = Core(engine.pack)              # the pack's programs and lexicons, sent once as JSON
+    t = core.prepare(text)                # the text converted once (UTF-8, offsets, classes)
+    core.match(rule_index, t, pos, endpos)   # None | (end, [(start, end) | (-1, -1) per group])
+    core.match_many(rule_index, t, positions, endposes)   # one call for all the starts
+    core.rest_index(rule_index, option)   # the program index of a rule option's rest program
+
+Program indexes: ``0 .. n_rules - 1`` are the rules' programs (groups reported in the order of
+the rule's ``groups``), then the rest programs (`rest_index`; groups in program order). All
+offsets are code points of the Python string. Raw regexes are translated here from Python's
+syntax (parsed by `re` itself) to the Rust engine's, with `\\w`, `\\d`, `\\s` and `\\b` spelled
+out from this interpreter's Unicode database, so they read characters as `re` does.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+import weakref
+from dataclasses import dataclass
+from re import _constants as C  # type: ignore[attr-defined]
+from re import _parser  # type: ignore[attr-defined]
+from typing import Any, Iterable, Sequence
+
+from . import ir
+from .executor import ProgramMatch
+
+FORMAT = "arabic_rules.native/1"
+
+Found = tuple[int, list[tuple[int, int]]] | None
+
+
+def load_extension():
+    """The compiled module `arabic_rules._core` (ImportError with a hint if it is not built).
+
+    Run from a source checkout (the current directory first on sys.path) after a plain
+    ``pip install .``, the package imported is the checkout's, which has no compiled module:
+    then the one of the installed copy is loaded under the same name."""
+    try:
+        from . import _core  # type: ignore[attr-defined]
+    except ImportError as e:
+        _core = _installed_extension()
+        if _core is None:
+            raise ImportError("arabic_rules._core (the native core) is not built: install the package with "
+                              "`pip install .` or `pip install -e .` (needs a Rust toolchain)") from e
+    if getattr(_core, "FORMAT", None) != FORMAT:  # pragma: no cover
+        raise ImportError(f"arabic_rules._core speaks {getattr(_core, 'FORMAT', '?')!r}, not {FORMAT!r}: rebuild it")
+    return _core
+
+
+def _installed_extension():
+    """`_core` from another ``arabic_rules`` folder on sys.path (an installed copy), or None."""
+    import importlib.machinery
+    import importlib.util
+    import os
+    import sys
+
+    here = os.path.dirname(os.path.abspath(__file__))
+    for entry in sys.path:
+        folder = os.path.join(entry or os.getcwd(), "arabic_rules")
+        if not os.path.isdir(folder) or os.path.abspath(folder) == here:
+            continue
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_core" + suffix)
+            if os.path.isfile(path):
+                spec = importlib.util.spec_from_file_location(f"{__package__}._core", path)
+                if spec is None or spec.loader is None:
+                    continue
+                module = importlib.util.module_from_spec(spec)
+                spec.loader.exec_module(module)
+                sys.modules[spec.name] = module
+                return module
+    return None
+
+
+def available() -> bool:
+    """Whether the native core is built and importable."""
+    try:
+        load_extension()
+    except ImportError:
+        return False
+    return True
+
+
+# --- character classes as `re` reads them --------------------------------------------------------
+
+Ranges = list[tuple[int, int]]
+_MAX = 0x10FFFF
+_SURROGATES = (0xD800, 0xDFFF)
+
+
+@functools.cache
+def python_classes() -> dict[str, Ranges]:
+    """``\\w``, ``\\s`` and ``\\d`` of this interpreter's `re` (Unicode) as code point ranges.
+    `re`'s ``\\w`` is the executor's word character (``isalnum() or "_"``), its ``\\s`` is
+    ``str.isspace()``."""
+    everything = "".join(map(chr, range(_MAX + 1)))
+
+    def runs(rx: str) -> Ranges:
+        return [(m.start(), m.end() - 1) for m in re.finditer(rx, everything)]
+
+    return {"word": runs(r"\w+"), "space": runs(r"\s+"), "digit": runs(r"\d+")}
+
+
+_ASCII = {"word": [(48, 57), (65, 90), (95, 95), (97, 122)], "space": [(9, 13), (32, 32)], "digit": [(48, 57)]}
+
+
+def _union(ranges: Iterable[tuple[int, int]]) -> Ranges:
+    out: Ranges = []
+    for lo, hi in sorted(ranges):
+        if out and lo <= out[-1][1] + 1:
+            if hi > out[-1][1]:
+                out[-1] = (out[-1][0], hi)
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _complement(ranges: Ranges) -> Ranges:
+    out, nxt = [], 0
+    for lo, hi in _union(ranges):
+        if lo > nxt:
+            out.append((nxt, lo - 1))
+        nxt = max(nxt, hi + 1)
+    if nxt <= _MAX:
+        out.append((nxt, _MAX))
+    return out
+
+
+def _no_surrogates(ranges: Ranges) -> Ranges:
+    out = []
+    for lo, hi in ranges:
+        if hi < _SURROGATES[0] or lo > _SURROGATES[1]:
+            out.append((lo, hi))
+            continue
+        if lo < _SURROGATES[0]:
+            out.append((lo, _SURROGATES[0] - 1))
+        if hi > _SURROGATES[1]:
+            out.append((_SURROGATES[1] + 1, hi))
+    return out
+
+
+def _char(c: int) -> str:
+    ch = chr(c)
+    return ch if ch.isascii() and ch.isalnum() else f"\\x{{{c:X}}}"
+
+
+def _class(ranges: Ranges) -> str:
+    ranges = _no_surrogates(_union(ranges))
+    if not ranges:
+        return r"[^\x{0}-\x{10FFFF}]"  # matches nothing
+    return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in ranges) + "]"
+
+
+# --- raw regexes: Python syntax -> fancy-regex syntax --------------------------------------------
+
+class _Translator:
+    """Re-spells a regex `re` has parsed, item by item, so the Rust engine reads it as `re` does:
+    classes as explicit code point ranges (Python's \\w, \\d, \\s), ``.`` without newline, ``$``
+    as end or before a final newline, ``\\b``/``\\B`` through lookarounds on Python's \\w,
+    possessive repeats as atomic groups, backreferences by number."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.classes = python_classes()
+
+    def cat(self, name: str, flags: int) -> Ranges:
+        return _ASCII[name] if flags & re.ASCII else self.classes[name]
+
+    def fail(self, why: str):
+        raise ValueError(f"raw regex {self.source!r} cannot run in the native core: {why}")
+
+    def translate(self) -> str:
+        try:
+            parsed = _parser.parse(self.source, 0)
+        except re.error as e:
+            raise ValueError(f"raw regex {self.source!r} is not a valid Python regex: {e}") from None
+        flags = parsed.state.flags
+        if flags & re.LOCALE:
+            self.fail("the LOCALE flag")
+        return "(?:" + self.seq(parsed, flags) + ")"
+
+    def seq(self, items, flags: int) -> str:
+        return "".join(self.item(op, av, flags) for op, av in items)
+
+    def fold(self, piece: str, flags: int) -> str:
+        return f"(?i:{piece})" if flags & re.IGNORECASE else piece
+
+    def item(self, op, av, flags: int) -> str:
+        if op is C.LITERAL:
+            return self.fold(_class([(av, av)]) if _SURROGATES[0] <= av <= _SURROGATES[1] else _char(av), flags)
+        if op is C.NOT_LITERAL:
+            return self.fold(_class(_complement([(av, av)])), flags)
+        if op is C.IN:
+            return self.fold(_class(self.in_ranges(av, flags)), flags)
+        if op is C.ANY:
+            return _class([(0, _MAX)]) if flags & re.DOTALL else _class(_complement([(10, 10)]))
+        if op is C.BRANCH:
+            return "(?:" + "|".join(self.seq(b, flags) for b in av[1]) + ")"
+        if op is C.SUBPATTERN:
+            group, add, delete, p = av
+            inner = self.seq(p, (flags | add) & ~delete)
+            return f"({inner})" if group else f"(?:{inner})"
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            lo, hi, p = av
+            q = "{%d,}" % lo if hi is C.MAXREPEAT or hi == C.MAXREPEAT else "{%d,%d}" % (lo, hi)
+            body = f"(?:{self.seq(p, flags)}){q}"
+            if op is C.MIN_REPEAT:
+                return body + "?"
+            return f"(?>{body})" if op is C.POSSESSIVE_REPEAT else body
+        if op is C.ATOMIC_GROUP:
+            return f"(?>{self.seq(av, flags)})"
+        if op in (C.ASSERT, C.ASSERT_NOT):
+            direction, p = av
+            kind = ("=" if op is C.ASSERT else "!") if direction == 1 else ("<=" if op is C.ASSERT else "<!")
+            return f"(?{kind}{self.seq(p, flags)})"
+        if op is C.AT:
+            return self.at(av, flags)
+        if op is C.GROUPREF:
+            return self.fold(f"\\k<{av}>", flags)
+        if op is C.GROUPREF_EXISTS:
+            group, yes, no = av
+            return f"(?({group}){self.seq(yes, flags)}" + ("" if no is None else "|" + self.seq(no, flags)) + ")"
+        self.fail(f"{op} is not supported")
+
+    def in_ranges(self, items, flags: int) -> Ranges:
+        negate, ranges = False, []
+        for op, av in items:
+            if op is C.NEGATE:
+                negate = True
+            elif op is C.LITERAL:
+                ranges.append((av, av))
+            elif op is C.RANGE:
+                ranges.append(tuple(av))
+            elif op is C.CATEGORY:
+                ranges += self.category(av, flags)
+            else:
+                self.fail(f"{op} in a character class")
+        return _complement(ranges) if negate else _union(ranges)
+
+    def category(self, code, flags: int) -> Ranges:
+        for name, yes, no in (("word", C.CATEGORY_WORD, C.CATEGORY_NOT_WORD),
+                              ("digit", C.CATEGORY_DIGIT, C.CATEGORY_NOT_DIGIT),
+                              ("space", C.CATEGORY_SPACE, C.CATEGORY_NOT_SPACE)):
+            if code is yes:
+                return self.cat(name, flags)
+            if code is no:
+                return _complement(self.cat(name, flags))
+        self.fail(f"category {code}")
+
+    def at(self, code, flags: int) -> str:
+        multiline = flags & re.MULTILINE
+        if code is C.AT_BEGINNING_STRING or (code is C.AT_BEGINNING and not multiline):
+            return r"\A"
+        if code is C.AT_BEGINNING or code is C.AT_BEGINNING_LINE:
+            return r"(?:\A|(?<=\n))"
+        if code is C.AT_END_STRING:
+            return r"\z"
+        if code is C.AT_END and not multiline:
+            return r"(?=\n?\z)"
+        if code is C.AT_END or code is C.AT_END_LINE:
+            return r"(?=\n|\z)"
+        w = _class(self.cat("word", flags))
+        if code is C.AT_BOUNDARY:
+            return f"(?:(?<={w})(?!{w})|(?<!{w})(?={w}))"
+        if code is C.AT_NON_BOUNDARY:
+            return f"(?:(?<={w})(?={w})|(?<!{w})(?!{w}))"
+        self.fail(f"anchor {code}")
+
+
+    def first(self, items, flags: int) -> tuple[Ranges, bool] | None:
+        """(the characters a match of ``items`` can start with, whether it can match empty), or
+        None when that is not simply known. Sound: a match that reads a character starts with
+        one of these (conditions read nothing and are skipped)."""
+        out: Ranges = []
+        for op, av in items:
+            got = self.first_item(op, av, flags)
+            if got is None:
+                return None
+            ranges, nullable = got
+            out += ranges
+            if not nullable:
+                return _union(out), False
+        return _union(out), True
+
+    def first_item(self, op, av, flags: int):
+        if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
+            return [], True
+        if flags & re.IGNORECASE and op in (C.LITERAL, C.NOT_LITERAL, C.IN):
+            return None
+        if op is C.LITERAL:
+            return [(av, av)], False
+        if op is C.NOT_LITERAL:
+            return _complement([(av, av)]), False
+        if op is C.IN:
+            return self.in_ranges(av, flags), False
+        if op is C.ANY:
+            return ([(0, _MAX)] if flags & re.DOTALL else _complement([(10, 10)])), False
+        if op is C.SUBPATTERN:
+            _, add, delete, p = av
+            return self.first(p, (flags | add) & ~delete)
+        if op is C.ATOMIC_GROUP:
+            return self.first(av, flags)
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.POSSESSIVE_REPEAT):
+            got = self.first(av[2], flags)
+            return None if got is None else (got[0], got[1] or av[0] == 0)
+        if op is C.BRANCH:
+            out, nullable = [], False
+            for b in av[1]:
+                got = self.first(b, flags)
+                if got is None:
+                    return None
+                out += got[0]
+                nullable = nullable or got[1]
+            return out, nullable
+        return None
+
+
+def first_chars(source: str) -> tuple[Ranges, bool] | None:
+    """(the code points a non-empty anchored match of ``source`` can start with, whether it
+    can match empty), or None when that is not simply known."""
+    t = _Translator(source)
+    try:
+        parsed = _parser.parse(source, 0)
+    except re.error:
+        return None
+    got = t.first(parsed, parsed.state.flags)
+    return None if got is None else (_no_surrogates(got[0]), got[1])
+
+
+def translate_regex(source: str) -> str:
+    """``source`` (Python `re` syntax) in the syntax of the Rust engine (fancy-regex), reading
+    characters as `re` does; ValueError naming it if it cannot be translated."""
+    return _Translator(source).translate()
+
+
+# --- programs as JSON ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Layout:
+    """A pack as the native core takes it: the JSON, and how program indexes map to rules."""
+
+    json: str
+    n_rules: int
+    rest: dict[tuple[int, int], int]  # (rule, option) -> program index
+    rest_sources: dict[str, int]  # an option's rest regex source (`CompiledRule.options`) -> program index
+    groups: tuple[tuple[str, ...], ...]  # per program, the reported groups
+    names: tuple[str, ...]  # per program
+    missing: frozenset[int]  # programs the pack lacks (rules compiled without programs)
+
+
+class _Writer:
+    def __init__(self, word_sets: dict[str, ir.WordSet]):
+        self.set_index = {name: i for i, name in enumerate(word_sets)}
+        self.sets = [{"name": n, "forms": list(ws.forms), "suffixes": list(ws.suffixes), "rest": list(ws.rest)}
+                     for n, ws in word_sets.items()]
+        self.raw_index: dict[str, int] = {}
+        self.raws: list[dict] = []
+        self.programs: list[dict] = []
+
+    def program(self, name: str, node: ir.Node | None, report: Sequence[str] | None = None) -> tuple[str, ...]:
+        """Adds a program; returns the groups it reports: ``report`` (in that order), or, if
+        None, every group of the program in program order."""
+        order = list(dict.fromkeys(report or ()))
+        if node is not None:
+            for g in _group_names(node):
+                if g not in order:
+                    order.append(g)
+        shown = tuple(order if report is None else dict.fromkeys(report))
+        index = {g: i for i, g in enumerate(order)}
+        tree = ["alt", [["lit", ["\uffff\uffff\uffff"], []]]] if node is None else self.node(node, index)
+        self.programs.append({"name": name, "groups": len(order), "report": len(shown), "node": tree})
+        return shown
+
+    def node(self, n: ir.Node, groups: dict[str, int]) -> list:
+        if isinstance(n, ir.Lit):
+            return ["lit", list(n.tokens), list(n.gaps)]
+        if isinstance(n, ir.Lex):
+            if n.name not in self.set_index:
+                raise ValueError(f"a program reads lexicon {n.name!r}, which the pack's word sets lack")
+            return ["lex", self.set_index[n.name]]
+        if isinstance(n, ir.AnyWord):
+            return ["word"]
+        if isinstance(n, ir.Raw):
+            i = self.raw_index.get(n.source)
+            if i is None:
+                i = self.raw_index[n.source] = len(self.raws)
+                regex = translate_regex(n.source)  # (a ValueError naming it if it cannot run)
+                first = first_chars(n.source)
+                self.raws.append({"source": n.source, "regex": regex,
+                                  "first": None if first is None else first[0],
+                                  "nullable": True if first is None else first[1]})
+            return ["raw", i]
+        if isinstance(n, ir.Gap):
+            return ["gap", bool(n.required)]
+        if isinstance(n, ir.Assert):
+            return ["assert", n.kind]
+        if isinstance(n, ir.Look):
+            return ["look", self.node(n.node, groups), bool(n.negate)]
+        if isinstance(n, ir.Cat):
+            return ["cat", [self.node(x, groups) for x in n.items]]
+        if isinstance(n, ir.Alt):
+            return ["alt", [self.node(x, groups) for x in n.options]]
+        if isinstance(n, ir.Opt):
+            return ["opt", self.node(n.node, groups), bool(n.possessive)]
+        if isinstance(n, ir.Rep):
+            return ["rep", self.node(n.node, groups), n.min, n.max, bool(n.possessive)]
+        if isinstance(n, ir.Group):
+            return ["group", groups[n.name], self.node(n.node, groups)]
+        raise TypeError(f"not a program node: {n!r}")
+
+    def json(self) -> str:
+        cl = python_classes()
+        return json.dumps({"format": FORMAT, "word": cl["word"], "space": cl["space"], "sets": self.sets,
+                           "raws": self.raws, "programs": self.programs}, ensure_ascii=False,
+                          separators=(",", ":"))
+
+
+def _group_names(node: ir.Node) -> list[str]:
+    out: list[str] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ir.Group):
+            out.append(n.name)
+        if isinstance(n, (ir.Cat, ir.Alt)):
+            stack.extend(reversed(n.items if isinstance(n, ir.Cat) else n.options))
+        elif isinstance(n, (ir.Opt, ir.Rep, ir.Group, ir.Look)):
+            stack.append(n.node)
+    return list(dict.fromkeys(out))
+
+
+def pack_layout(pack) -> Layout:
+    """The `Layout` of a `CompiledPack` (made once per pack object)."""
+    key = id(pack)
+    with _lock:
+        hit = _layouts.get(key)
+        if hit is not None and hit[0]() is pack:
+            return hit[1]
+    w = _Writer(pack.word_sets)
+    groups, names, missing, rest, rest_sources = [], [], set(), {}, {}
+    for r in pack.rules:
+        if r.program is None:
+            missing.add(len(names))
+        groups.append(w.program(r.name, r.program, [g for g, _, _ in r.groups]))
+        names.append(r.name)
+    for r in pack.rules:
+        for oi, prog in enumerate(r.rest_programs):
+            if prog is not None:
+                rest[(r.index, oi)] = len(names)
+                if oi < len(r.options) and r.options[oi][3]:
+                    rest_sources.setdefault(r.options[oi][3], len(names))
+                groups.append(w.program(f"{r.name}#rest{oi}", prog))
+                names.append(f"{r.name}#rest{oi}")
+    layout = Layout(w.json(), len(pack.rules), rest, rest_sources, tuple(groups), tuple(names), frozenset(missing))
+    with _lock:
+        _layouts[key] = (weakref.ref(pack, lambda _, k=key: _layouts.pop(k, None)), layout)
+    return layout
+
+
+def programs_layout(programs: Sequence[ir.Node], word_sets: dict[str, ir.WordSet]) -> Layout:
+    """The `Layout` of hand-built programs (indexes as in the list; every group reported, in
+    program order)."""
+    w = _Writer(word_sets)
+    groups = tuple(w.program(f"program{i}", p) for i, p in enumerate(programs))
+    return Layout(w.json(), len(programs), {}, {}, groups, tuple(f"program{i}" for i in range(len(programs))),
+                  frozenset())
+
+
+_layouts: dict[int, tuple[weakref.ref, Layout]] = {}
+_lock = threading.Lock()
+
+
+# --- the core ------------------------------------------------------------------------------------
+
+class Core:
+    """A pack's programs in the native core. ``text`` arguments take a prepared `Text` (see
+    `prepare`) or a str (prepared on the fly; the last one is kept, so repeated calls with the
+    same str object convert it once)."""
+
+    def __init__(self, pack=None, *, layout: Layout | None = None):
+        if layout is None:
+            if pack is None:
+                raise TypeError("Core(pack) or Core(layout=...)")
+            layout = pack_layout(pack)
+        self.layout = layout
+        self._core = load_extension().Core(layout.json)
+        self._last: tuple[str, Any] | None = None
+
+    @classmethod
+    def from_programs(cls, programs: Sequence[ir.Node], word_sets: dict[str, ir.WordSet] | None = None) -> "Core":
+        """A core for hand-built programs (program i is index i)."""
+        return cls(layout=programs_layout(programs, word_sets or {}))
+
+    @property
+    def n_rules(self) -> int:
+        return self.layout.n_rules
+
+    @property
+    def n_programs(self) -> int:
+        return self._core.n_programs
+
+    def rest_index(self, rule: int, option: int) -> int | None:
+        """The program index of the rest program of ``rule``'s anchor option ``option`` (None if
+        that option has none: its rest is the whole rule)."""
+        return self.layout.rest.get((rule, option))
+
+    def rest_for(self, source: str) -> int | None:
+        """The program index of the rest program whose regex is ``source`` (the ``rest`` of an
+        option in `CompiledRule.options`, what `Engine._rest_regex` is asked for)."""
+        return self.layout.rest_sources.get(source)
+
+    def groups(self, program: int) -> tuple[str, ...]:
+        """The group names program ``program`` reports, in the order of its results."""
+        return self.layout.groups[program]
+
+    def prepare(self, text: str):
+        """``text`` converted once for matching (a `_core.Text`; ``len()`` is its length)."""
+        if not isinstance(text, str):
+            raise TypeError(f"prepare() takes a str, not {type(text).__name__}")
+        return self._core.prepare(text)
+
+    def _text(self, text):
+        if not isinstance(text, str):
+            return text
+        last = self._last
+        if last is not None and last[0] is text:
+            return last[1]
+        prepared = self._core.prepare(text)
+        self._last = (text, prepared)
+        return prepared
+
+    def _check(self, program: int) -> None:
+        if program in self.layout.missing:
+            raise ValueError(f"rule {self.layout.names[program]!r} has no program (a pack compiled before "
+                             f"programs existed): recompile it")
+
+    def match(self, program: int, text, pos: int, endpos: int | None = None) -> Found:
+        """The match of ``program`` at ``pos`` in ``text[:endpos]``: None, or ``(end, spans)``
+        with one ``(start, end)`` per group of `groups` (``(-1, -1)`` if it took no part)."""
+        self._check(program)
+        return self._core.match(program, self._text(text), pos, endpos)
+
+    def match_many(self, program: int, text, positions: Sequence[int],
+                   endposes: Sequence[int] | None = None) -> list[Found]:
+        """`match` at each of ``positions`` (with ``endposes`` beside them; None: the end of the
+        text), in one call."""
+        self._check(program)
+        return self._core.match_many(program, self._text(text), list(positions),
+                                     None if endposes is None else list(endposes))
+
+    def matches(self, program: int, text, positions: Sequence[int],
+                endposes: Sequence[int] | None = None) -> list[ProgramMatch | None]:
+        """`match_many`, each match as an `executor.ProgramMatch` (read like a `re.Match`)."""
+        groups = self.groups(program)
+        return [None if found is None else
+                ProgramMatch(pos, found[0], {g: s for g, s in zip(groups, found[1]) if s[0] >= 0})
+                for pos, found in zip(positions, self.match_many(program, text, positions, endposes))]
+
+    def pattern(self, program: int) -> "NativePattern":
+        """Program ``program`` behind the ``match(text, pos, endpos)`` of a `re.Pattern`."""
+        return NativePattern(self, program)
+
+
+class NativePattern:
+    """A program with the `re.Pattern.match` the engine calls; the match is an
+    `executor.ProgramMatch` (``start()``, ``end()``, ``span(group)``)."""
+
+    def __init__(self, core: Core, program: int):
+        self._core, self._program = core, program
+        self._groups = core.groups(program)
+
+    def match(self, text, pos: int = 0, endpos: int | None = None) -> ProgramMatch | None:
+        found = self._core.match(self._program, text, pos, endpos)
+        if found is None:
+            return None
+        end, spans = found
+        return ProgramMatch(pos, end, {g: s for g, s in zip(self._groups, spans) if s[0] >= 0})

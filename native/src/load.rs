@@ -1,0 +1,152 @@
+//! Reading a core from the JSON the Python side writes (`arabic_rules/native.py`; the schema is
+//! in README.md).
+
+use serde_json::Value;
+
+use crate::program::{AssertKind, LexSet, Node, Program};
+use crate::text::{CharSet, Classes};
+use crate::vm::{Core, RawRegex};
+
+pub const FORMAT: &str = "arabic_rules.native/1";
+
+pub fn core_from_json(json: &str) -> Result<Core, String> {
+    let v: Value = serde_json::from_str(json).map_err(|e| format!("bad core JSON: {e}"))?;
+    let format = v.get("format").and_then(Value::as_str).unwrap_or("");
+    if format != FORMAT {
+        return Err(format!("core JSON of format {format:?}, expected {FORMAT:?}"));
+    }
+    let classes = Classes { word: charset(field(&v, "word")?)?, space: charset(field(&v, "space")?)? };
+    let mut sets = Vec::new();
+    for s in array(field(&v, "sets")?, "sets")? {
+        let name = s.get("name").and_then(Value::as_str).unwrap_or("?");
+        let forms = strings(s.get("forms").unwrap_or(&Value::Null))?;
+        let suffixes = strings(s.get("suffixes").unwrap_or(&Value::Null))?;
+        let rest = strings(s.get("rest").unwrap_or(&Value::Null))?;
+        sets.push(LexSet::new(name, &forms, &suffixes, &rest));
+    }
+    let mut raws = Vec::new();
+    for r in array(field(&v, "raws")?, "raws")? {
+        let source = r.get("source").and_then(Value::as_str).ok_or("a raw regex without its source")?;
+        let pattern = r.get("regex").and_then(Value::as_str).ok_or("a raw regex without its translation")?;
+        let first = match r.get("first") {
+            None | Some(Value::Null) => None,
+            Some(f) => Some(charset(f)?),
+        };
+        let nullable = r.get("nullable").and_then(Value::as_bool).unwrap_or(true);
+        raws.push(RawRegex::new(source, pattern)?.with_first(first, nullable));
+    }
+    let mut programs = Vec::new();
+    for (i, p) in array(field(&v, "programs")?, "programs")?.iter().enumerate() {
+        let name = p.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
+        let n_groups = p.get("groups").and_then(Value::as_u64).ok_or_else(|| format!("program {i}: no group count"))?;
+        let n_report = p.get("report").and_then(Value::as_u64).unwrap_or(n_groups);
+        let n_groups = n_groups as usize;
+        let ctx = Ctx { n_sets: sets.len(), n_raws: raws.len(), n_groups };
+        let tree = node(field(p, "node")?, &ctx).map_err(|e| format!("program {i} ({name}): {e}"))?;
+        programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws)?);
+    }
+    Ok(Core { classes, sets, raws, programs })
+}
+
+struct Ctx {
+    n_sets: usize,
+    n_raws: usize,
+    n_groups: usize,
+}
+
+fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, String> {
+    v.get(name).ok_or_else(|| format!("missing {name:?}"))
+}
+
+fn array<'a>(v: &'a Value, what: &str) -> Result<&'a Vec<Value>, String> {
+    v.as_array().ok_or_else(|| format!("{what}: not a list"))
+}
+
+fn strings(v: &Value) -> Result<Vec<String>, String> {
+    match v {
+        Value::Null => Ok(Vec::new()),
+        Value::Array(a) => {
+            a.iter().map(|x| x.as_str().map(str::to_string).ok_or_else(|| format!("not a string: {x}"))).collect()
+        }
+        _ => Err(format!("not a list of strings: {v}")),
+    }
+}
+
+fn charset(v: &Value) -> Result<CharSet, String> {
+    let mut ranges = Vec::new();
+    for r in array(v, "character class")? {
+        let lo = r.get(0).and_then(Value::as_u64);
+        let hi = r.get(1).and_then(Value::as_u64);
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if hi <= 0x10FFFF => ranges.push((lo as u32, hi as u32)),
+            _ => return Err(format!("bad range in a character class: {r}")),
+        }
+    }
+    Ok(CharSet::from_ranges(&ranges))
+}
+
+fn index(v: Option<&Value>, limit: usize, what: &str) -> Result<usize, String> {
+    match v.and_then(Value::as_u64) {
+        Some(i) if (i as usize) < limit => Ok(i as usize),
+        _ => Err(format!("bad {what} index: {v:?}")),
+    }
+}
+
+fn boolean(v: Option<&Value>) -> Result<bool, String> {
+    v.and_then(Value::as_bool).ok_or_else(|| format!("not a boolean: {v:?}"))
+}
+
+fn node(v: &Value, ctx: &Ctx) -> Result<Node, String> {
+    let a = v.as_array().ok_or_else(|| format!("a node is a list: {v}"))?;
+    let tag = a.first().and_then(Value::as_str).ok_or_else(|| format!("a node starts with its kind: {v}"))?;
+    let kids = |i: usize| -> Result<Vec<Node>, String> {
+        array(a.get(i).unwrap_or(&Value::Null), tag)?.iter().map(|x| node(x, ctx)).collect()
+    };
+    let kid = |i: usize| -> Result<Box<Node>, String> { Ok(Box::new(node(a.get(i).unwrap_or(&Value::Null), ctx)?)) };
+    Ok(match tag {
+        "lit" => {
+            let tokens = strings(a.get(1).unwrap_or(&Value::Null))?;
+            let gaps = array(a.get(2).unwrap_or(&Value::Null), "gaps")?
+                .iter()
+                .map(|g| g.as_bool().ok_or("a gap is a boolean"))
+                .collect::<Result<Vec<bool>, _>>()?;
+            if tokens.is_empty() || gaps.len() + 1 != tokens.len() {
+                return Err(format!("a literal needs one gap between each two tokens: {v}"));
+            }
+            Node::Lit { tokens: tokens.iter().map(|t| t.chars().collect()).collect(), gaps }
+        }
+        "lex" => Node::Lex(index(a.get(1), ctx.n_sets, "lexicon")?),
+        "word" => Node::AnyWord,
+        "raw" => Node::Raw(index(a.get(1), ctx.n_raws, "raw regex")?),
+        "gap" => Node::Gap(boolean(a.get(1))?),
+        "assert" => Node::Assert(match a.get(1).and_then(Value::as_str) {
+            Some("LB") => AssertKind::Lb,
+            Some("RB") => AssertKind::Rb,
+            Some("NOSPLIT") => AssertKind::NoSplit,
+            other => return Err(format!("unknown condition {other:?}")),
+        }),
+        "look" => Node::Look { node: kid(1)?, negate: boolean(a.get(2))? },
+        "cat" => Node::Cat(kids(1)?),
+        "alt" => {
+            let options = kids(1)?;
+            if options.is_empty() {
+                return Err("an alternation with no option".into());
+            }
+            Node::Alt(options)
+        }
+        "opt" => Node::Opt { node: kid(1)?, possessive: boolean(a.get(2))? },
+        "rep" => {
+            let min = a.get(2).and_then(Value::as_u64).ok_or("a repeat needs its min")? as usize;
+            let max = match a.get(3) {
+                None | Some(Value::Null) => None,
+                Some(x) => Some(x.as_u64().ok_or("a repeat's max is a number or null")? as usize),
+            };
+            if max.is_some_and(|m| m < min) {
+                return Err(format!("a repeat with max < min: {v}"));
+            }
+            Node::Rep { node: kid(1)?, min, max, possessive: boolean(a.get(4))? }
+        }
+        "group" => Node::Group(index(a.get(1), ctx.n_groups, "group")?, kid(2)?),
+        other => return Err(format!("unknown node kind {other:?}")),
+    })
+}

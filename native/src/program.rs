@@ -1,0 +1,627 @@
+//! Rule programs: the tree (`Node`, as `arabic_rules/ir.py` defines it), lexicons as character
+//! tries, and the compiled form the VM runs (`Insn`).
+
+use crate::text::{Text, SPACE, WORD};
+use crate::vm::RawRegex;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssertKind {
+    /// no word character before
+    Lb,
+    /// no word character after
+    Rb,
+    /// not inside a word
+    NoSplit,
+}
+
+/// A program tree. Indexes point into the core's lexicons (`Lex`), raw regexes (`Raw`) and the
+/// program's groups (`Group`).
+#[derive(Clone, Debug)]
+pub enum Node {
+    Lit {
+        tokens: Vec<Vec<char>>,
+        gaps: Vec<bool>,
+    },
+    Lex(usize),
+    AnyWord,
+    Raw(usize),
+    Gap(bool),
+    Assert(AssertKind),
+    /// a condition that reads nothing: the node matches here (does not, if negated); a match's
+    /// captures are kept
+    Look {
+        node: Box<Node>,
+        negate: bool,
+    },
+    Cat(Vec<Node>),
+    Alt(Vec<Node>),
+    Opt {
+        node: Box<Node>,
+        possessive: bool,
+    },
+    Rep {
+        node: Box<Node>,
+        min: usize,
+        max: Option<usize>,
+        possessive: bool,
+    },
+    Group(usize, Box<Node>),
+}
+
+// --- lexicons ------------------------------------------------------------------------------------
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Debug, Default)]
+struct TrieNode {
+    terminal: bool,
+    /// the child for a space in a form (reads a whole run of whitespace)
+    space: u32,
+    /// other children, sorted by character
+    children: Vec<(char, u32)>,
+}
+
+/// The forms of a lexicon as a character trie.
+#[derive(Clone, Debug)]
+pub struct Trie {
+    nodes: Vec<TrieNode>,
+}
+
+impl Trie {
+    pub fn build<S: AsRef<str>>(forms: &[S]) -> Trie {
+        let mut nodes = vec![TrieNode { space: NONE, ..Default::default() }];
+        for form in forms {
+            let mut n = 0usize;
+            for ch in form.as_ref().chars() {
+                let next = if ch == ' ' {
+                    nodes[n].space
+                } else {
+                    match nodes[n].children.binary_search_by_key(&ch, |&(c, _)| c) {
+                        Ok(i) => nodes[n].children[i].1,
+                        Err(_) => NONE,
+                    }
+                };
+                n = if next != NONE {
+                    next as usize
+                } else {
+                    let id = nodes.len();
+                    nodes.push(TrieNode { space: NONE, ..Default::default() });
+                    if ch == ' ' {
+                        nodes[n].space = id as u32;
+                    } else {
+                        let at = nodes[n].children.binary_search_by_key(&ch, |&(c, _)| c).unwrap_or_else(|i| i);
+                        nodes[n].children.insert(at, (ch, id as u32));
+                    }
+                    id
+                };
+            }
+            nodes[n].terminal = true;
+        }
+        Trie { nodes }
+    }
+
+    /// The characters forms start with, whether one starts with a space, whether one is empty.
+    fn starts(&self) -> (Vec<char>, bool, bool) {
+        let root = &self.nodes[0];
+        (root.children.iter().map(|&(c, _)| c).collect(), root.space != NONE, root.terminal)
+    }
+
+    /// Appends where forms end when read from `p` (text seen as ending at `end`), the longest
+    /// first; a space in a form reads a whole run of whitespace.
+    pub fn ends(&self, t: &Text, mut p: usize, end: usize, out: &mut Vec<usize>) {
+        let start = out.len();
+        let mut n = 0usize;
+        loop {
+            let node = &self.nodes[n];
+            if node.terminal {
+                out.push(p);
+            }
+            if p >= end {
+                break;
+            }
+            if node.space != NONE && t.is_space(p) {
+                while p < end && t.is_space(p) {
+                    p += 1;
+                }
+                n = node.space as usize;
+                continue;
+            }
+            let ch = t.chars[p];
+            match child(&node.children, ch) {
+                Some(next) => {
+                    n = next as usize;
+                    p += 1;
+                }
+                None => break,
+            }
+        }
+        out[start..].reverse();
+    }
+}
+
+/// The child of a trie node for `ch` (a short list is scanned, a long one searched).
+#[inline]
+fn child(children: &[(char, u32)], ch: char) -> Option<u32> {
+    if children.len() <= 8 {
+        children.iter().find(|&&(c, _)| c == ch).map(|&(_, n)| n)
+    } else {
+        children.binary_search_by_key(&ch, |&(c, _)| c).ok().map(|i| children[i].1)
+    }
+}
+
+/// A lexicon as programs read it (`ir.WordSet`): stems, each with any suffix or none, then the
+/// rest; or plain forms (the stems, with no suffixes).
+#[derive(Clone, Debug)]
+pub struct LexSet {
+    pub name: String,
+    pub stems: Trie,
+    pub suffixes: Option<Trie>,
+    pub rest: Option<Trie>,
+}
+
+impl LexSet {
+    pub fn new<S: AsRef<str>>(name: &str, forms: &[S], suffixes: &[S], rest: &[S]) -> LexSet {
+        LexSet {
+            name: name.to_string(),
+            stems: Trie::build(forms),
+            suffixes: if suffixes.is_empty() { None } else { Some(Trie::build(suffixes)) },
+            rest: if rest.is_empty() { None } else { Some(Trie::build(rest)) },
+        }
+    }
+
+    /// Every end of an entry read from `p`, in the order the executor tries them (stems longest
+    /// first, each with its longest suffix first and then bare; then the rest), each end once
+    /// (trying an end a second time cannot succeed where the first try failed).
+    pub fn ends(&self, t: &Text, p: usize, end: usize, out: &mut Vec<usize>, tmp: &mut Vec<usize>) {
+        out.clear();
+        tmp.clear();
+        self.stems.ends(t, p, end, tmp);
+        for &e in tmp.iter() {
+            if let Some(suf) = &self.suffixes {
+                let before = out.len();
+                suf.ends(t, e, end, out);
+                dedup_tail(out, before);
+            }
+            push_new(out, e);
+        }
+        if let Some(rest) = &self.rest {
+            let before = out.len();
+            rest.ends(t, p, end, out);
+            dedup_tail(out, before);
+        }
+    }
+}
+
+fn push_new(out: &mut Vec<usize>, e: usize) {
+    if !out.contains(&e) {
+        out.push(e);
+    }
+}
+
+/// Drops from out[from..] the ends already in out[..from] (keeping the order).
+fn dedup_tail(out: &mut Vec<usize>, from: usize) {
+    if from == 0 {
+        return;
+    }
+    let mut w = from;
+    for r in from..out.len() {
+        let e = out[r];
+        if !out[..from].contains(&e) {
+            out[w] = e;
+            w += 1;
+        }
+    }
+    out.truncate(w);
+}
+
+// --- first characters ----------------------------------------------------------------------------
+
+/// The characters a match of a node can start with (for a node that cannot match empty): a
+/// bitmap below U+0800 (Latin, Arabic), sorted characters above, the word and space classes,
+/// and the first-character sets of raw regexes. Options that cannot start at the character at
+/// hand are not tried at all.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct First {
+    low: [u64; 32],
+    high: Vec<char>,
+    word: bool,
+    space: bool,
+    any: bool,
+    raws: Vec<u32>,
+}
+
+impl First {
+    fn none() -> First {
+        First { low: [0; 32], high: Vec::new(), word: false, space: false, any: false, raws: Vec::new() }
+    }
+
+    fn any() -> First {
+        First { any: true, ..First::none() }
+    }
+
+    fn add(&mut self, c: char) {
+        let u = c as u32;
+        if u < 2048 {
+            self.low[(u >> 6) as usize] |= 1 << (u & 63);
+        } else if let Err(i) = self.high.binary_search(&c) {
+            self.high.insert(i, c);
+        }
+    }
+
+    fn union(&mut self, o: &First) {
+        for i in 0..32 {
+            self.low[i] |= o.low[i];
+        }
+        for &c in &o.high {
+            self.add(c);
+        }
+        self.word |= o.word;
+        self.space |= o.space;
+        self.any |= o.any;
+        for &r in &o.raws {
+            if !self.raws.contains(&r) {
+                self.raws.push(r);
+            }
+        }
+    }
+
+    /// Whether a match can start at `p` (a character there, and one of these).
+    #[inline]
+    pub fn admits(&self, t: &Text, p: usize, end: usize, raws: &[RawRegex]) -> bool {
+        if p >= end {
+            return false;
+        }
+        if self.any {
+            return true;
+        }
+        let f = t.flags[p];
+        if (self.word && f & WORD != 0) || (self.space && f & SPACE != 0) {
+            return true;
+        }
+        let c = t.chars[p];
+        let u = c as u32;
+        if u < 2048 {
+            if self.low[(u >> 6) as usize] & (1 << (u & 63)) != 0 {
+                return true;
+            }
+        } else if self.high.binary_search(&c).is_ok() {
+            return true;
+        }
+        self.raws.iter().any(|&r| raws.get(r as usize).and_then(|x| x.first.as_ref()).is_none_or(|set| set.contains(c)))
+    }
+}
+
+// --- compiled programs -------------------------------------------------------------------------
+
+/// One VM instruction. Registers hold group slots (two per group: start, end) first, then the
+/// counters, start positions and backtrack marks of repetitions and possessive items.
+#[derive(Clone, Copy, Debug)]
+pub enum Insn {
+    /// literal number .0 of the program
+    Lit(u32),
+    Lex(u32),
+    AnyWord,
+    Raw(u32),
+    Gap(bool),
+    Assert(AssertKind),
+    /// go on at .0; on failure, try .1
+    Split(u32, u32),
+    /// as Split, but straight to .1 when first set .2 does not admit the character at hand
+    SplitIf(u32, u32, u32),
+    Jmp(u32),
+    /// register .0 = the position
+    SavePos(u32),
+    /// register .0 = 0
+    Zero(u32),
+    /// register .0 = how many backtrack points there are
+    Mark(u32),
+    /// drop the backtrack points made since mark .0
+    Cut(u32),
+    /// a repetition's count (register .0) reached .1: go to .2
+    RepMax(u32, u32, u32),
+    /// the end of one try of a greedy repetition's item: fail if it matched empty (start in
+    /// register .1), else count it (register .0)
+    RepNext(u32, u32),
+    /// the end of one try of a possessive repetition's item (count .0, start .1, mark .2): keep
+    /// it, or, if it matched empty, drop it and stop repeating
+    PossNext(u32, u32, u32),
+    /// fail unless the count in register .0 is at least .1
+    RepMin(u32, u32),
+    /// the end of a lookahead's node: drop its backtrack points (mark .0), back to where it
+    /// started (register .1)
+    LookEnd(u32, u32),
+    Fail,
+    Match,
+}
+
+#[derive(Clone, Debug)]
+pub struct Program {
+    pub name: String,
+    pub insns: Vec<Insn>,
+    pub lits: Vec<(Vec<Vec<char>>, Vec<bool>)>,
+    /// groups reported in match results (the first ones of the program's groups)
+    pub n_report: usize,
+    pub n_groups: usize,
+    pub n_regs: usize,
+    /// the first sets of SplitIf
+    pub firsts: Vec<First>,
+    /// where a match can start (None: anywhere, the program can match empty)
+    pub first: Option<u32>,
+}
+
+impl Program {
+    /// Compiles a program that reads lexicons `sets` and raw regexes `raws` (for first sets).
+    pub fn compile(
+        name: &str,
+        node: &Node,
+        n_groups: usize,
+        n_report: usize,
+        sets: &[LexSet],
+        raws: &[RawRegex],
+    ) -> Result<Program, String> {
+        let mut c = Compiler {
+            insns: Vec::new(),
+            lits: Vec::new(),
+            n_regs: 2 * n_groups,
+            n_groups,
+            sets,
+            raws,
+            firsts: Vec::new(),
+        };
+        let first = c.guard(node);
+        c.node(node)?;
+        c.insns.push(Insn::Match);
+        if c.insns.len() >= u32::MAX as usize || c.n_regs >= u32::MAX as usize {
+            return Err(format!("program {name:?} is too big"));
+        }
+        Ok(Program {
+            name: name.to_string(),
+            insns: c.insns,
+            lits: c.lits,
+            n_report: n_report.min(n_groups),
+            n_groups,
+            n_regs: c.n_regs,
+            firsts: c.firsts,
+            first,
+        })
+    }
+}
+
+struct Compiler<'a> {
+    insns: Vec<Insn>,
+    lits: Vec<(Vec<Vec<char>>, Vec<bool>)>,
+    n_regs: usize,
+    n_groups: usize,
+    sets: &'a [LexSet],
+    raws: &'a [RawRegex],
+    firsts: Vec<First>,
+}
+
+impl Compiler<'_> {
+    /// (first set, can match empty) of a node.
+    fn first(&self, n: &Node) -> (First, bool) {
+        match n {
+            Node::Lit { tokens, .. } => match tokens.first().and_then(|t| t.first()) {
+                Some(&c) => {
+                    let mut f = First::none();
+                    f.add(c);
+                    (f, false)
+                }
+                None => (First::any(), true),
+            },
+            Node::Lex(i) => match self.sets.get(*i) {
+                None => (First::any(), true),
+                Some(set) => {
+                    let mut f = First::none();
+                    let mut nullable = false;
+                    for trie in std::iter::once(&set.stems).chain(set.rest.as_ref()) {
+                        let (chars, space, empty) = trie.starts();
+                        chars.into_iter().for_each(|c| f.add(c));
+                        f.space |= space;
+                        nullable |= empty;
+                    }
+                    (f, nullable)
+                }
+            },
+            Node::AnyWord => (First { word: true, ..First::none() }, false),
+            Node::Raw(i) => match self.raws.get(*i) {
+                Some(r) if r.first.is_some() => (First { raws: vec![*i as u32], ..First::none() }, r.nullable),
+                _ => (First::any(), true),
+            },
+            Node::Gap(required) => (First { space: true, ..First::none() }, !required),
+            Node::Assert(_) | Node::Look { .. } => (First::none(), true),
+            Node::Cat(items) => {
+                let mut acc = First::none();
+                for it in items {
+                    let (f, nullable) = self.first(it);
+                    acc.union(&f);
+                    if !nullable {
+                        return (acc, false);
+                    }
+                }
+                (acc, true)
+            }
+            Node::Alt(options) => {
+                let mut acc = First::none();
+                let mut nullable = false;
+                for o in options {
+                    let (f, n) = self.first(o);
+                    acc.union(&f);
+                    nullable |= n;
+                }
+                (acc, nullable)
+            }
+            Node::Opt { node, .. } => (self.first(node).0, true),
+            Node::Rep { node, min, .. } => {
+                let (f, nullable) = self.first(node);
+                (f, nullable || *min == 0)
+            }
+            Node::Group(_, node) => self.first(node),
+        }
+    }
+
+    /// The index of the first set of `n` (interned), or None if `n` can match empty.
+    fn guard(&mut self, n: &Node) -> Option<u32> {
+        let (f, nullable) = self.first(n);
+        if nullable || f.any {
+            return None;
+        }
+        if let Some(i) = self.firsts.iter().position(|x| *x == f) {
+            return Some(i as u32);
+        }
+        self.firsts.push(f);
+        Some((self.firsts.len() - 1) as u32)
+    }
+
+    /// A split to `a` (the start of node `n`), else to `b`.
+    fn split_to(&mut self, n: &Node, a: u32, b: u32) -> Insn {
+        match self.guard(n) {
+            Some(g) => Insn::SplitIf(a, b, g),
+            None => Insn::Split(a, b),
+        }
+    }
+
+    fn reg(&mut self) -> u32 {
+        self.n_regs += 1;
+        (self.n_regs - 1) as u32
+    }
+
+    fn here(&self) -> u32 {
+        self.insns.len() as u32
+    }
+
+    fn emit(&mut self, i: Insn) -> usize {
+        self.insns.push(i);
+        self.insns.len() - 1
+    }
+
+    fn node(&mut self, n: &Node) -> Result<(), String> {
+        match n {
+            Node::Lit { tokens, gaps } => {
+                if tokens.is_empty() || gaps.len() + 1 != tokens.len() {
+                    return Err(format!("a literal needs one gap between each two tokens: {tokens:?} {gaps:?}"));
+                }
+                self.lits.push((tokens.clone(), gaps.clone()));
+                self.emit(Insn::Lit((self.lits.len() - 1) as u32));
+            }
+            Node::Lex(i) => {
+                self.emit(Insn::Lex(*i as u32));
+            }
+            Node::AnyWord => {
+                self.emit(Insn::AnyWord);
+            }
+            Node::Raw(i) => {
+                self.emit(Insn::Raw(*i as u32));
+            }
+            Node::Gap(r) => {
+                self.emit(Insn::Gap(*r));
+            }
+            Node::Assert(k) => {
+                self.emit(Insn::Assert(*k));
+            }
+            Node::Look { node, negate } => {
+                let mark = self.reg();
+                self.emit(Insn::Mark(mark));
+                if *negate {
+                    // node fails: on at `after`, as before it; node matches: cut that way, fail
+                    let split = self.emit(Insn::Split(0, 0));
+                    let body = self.here();
+                    self.node(node)?;
+                    self.emit(Insn::Cut(mark));
+                    self.emit(Insn::Fail);
+                    let after = self.here();
+                    self.insns[split] = Insn::Split(body, after);
+                } else {
+                    let start = self.reg();
+                    self.emit(Insn::SavePos(start));
+                    self.node(node)?;
+                    self.emit(Insn::LookEnd(mark, start));
+                }
+            }
+            Node::Cat(items) => {
+                for it in items {
+                    self.node(it)?;
+                }
+            }
+            Node::Alt(options) => {
+                if options.is_empty() {
+                    return Err("an alternation with no option".into());
+                }
+                let mut jumps = Vec::new();
+                for (i, o) in options.iter().enumerate() {
+                    if i + 1 < options.len() {
+                        let split = self.emit(Insn::Split(0, 0));
+                        let first = self.here();
+                        self.node(o)?;
+                        jumps.push(self.emit(Insn::Jmp(0)));
+                        let next = self.here();
+                        self.insns[split] = self.split_to(o, first, next);
+                    } else {
+                        self.node(o)?;
+                    }
+                }
+                let end = self.here();
+                for j in jumps {
+                    self.insns[j] = Insn::Jmp(end);
+                }
+            }
+            Node::Opt { node, possessive } => {
+                let mark = if *possessive {
+                    let m = self.reg();
+                    self.emit(Insn::Mark(m));
+                    Some(m)
+                } else {
+                    None
+                };
+                let split = self.emit(Insn::Split(0, 0));
+                let body = self.here();
+                self.node(node)?;
+                if let Some(m) = mark {
+                    self.emit(Insn::Cut(m));
+                }
+                let after = self.here();
+                self.insns[split] = self.split_to(node, body, after);
+            }
+            Node::Rep { node, min, max, possessive } => {
+                let (min, max) = (to_u32(*min)?, max.map(to_u32).transpose()?);
+                let count = self.reg();
+                let start = self.reg();
+                let mark = if *possessive { Some(self.reg()) } else { None };
+                self.emit(Insn::Zero(count));
+                let top = self.here();
+                let max_check = max.map(|_| self.emit(Insn::RepMax(count, 0, 0)));
+                if let Some(m) = mark {
+                    self.emit(Insn::Mark(m));
+                }
+                self.emit(Insn::SavePos(start));
+                let split = self.emit(Insn::Split(0, 0));
+                let body = self.here();
+                self.node(node)?;
+                match mark {
+                    Some(m) => self.emit(Insn::PossNext(count, start, m)),
+                    None => self.emit(Insn::RepNext(count, start)),
+                };
+                self.emit(Insn::Jmp(top));
+                let exit = self.here();
+                self.emit(Insn::RepMin(count, min));
+                self.insns[split] = self.split_to(node, body, exit);
+                if let (Some(at), Some(mx)) = (max_check, max) {
+                    self.insns[at] = Insn::RepMax(count, mx, exit);
+                }
+            }
+            Node::Group(g, node) => {
+                if *g >= self.n_groups {
+                    return Err(format!("group {g} out of range"));
+                }
+                self.emit(Insn::SavePos(2 * *g as u32));
+                self.node(node)?;
+                self.emit(Insn::SavePos(2 * *g as u32 + 1));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn to_u32(x: usize) -> Result<u32, String> {
+    u32::try_from(x).map_err(|_| format!("repeat count {x} too big"))
+}

@@ -1,0 +1,282 @@
+//! VM unit tests on hand-built programs (expected results worked out from the reference
+//! executor's rules; `tests/test_native.py` checks the same against the executor itself).
+
+use crate::load::core_from_json;
+use crate::program::{AssertKind, LexSet, Node, Program};
+use crate::text::{Classes, Text};
+use crate::vm::{Core, RawRegex, Scratch};
+
+fn lit(words: &[&str], gaps: &[bool]) -> Node {
+    Node::Lit { tokens: words.iter().map(|w| w.chars().collect()).collect(), gaps: gaps.to_vec() }
+}
+fn w(word: &str) -> Node {
+    lit(&[word], &[])
+}
+fn cat(items: Vec<Node>) -> Node {
+    Node::Cat(items)
+}
+fn alt(items: Vec<Node>) -> Node {
+    Node::Alt(items)
+}
+fn opt(n: Node, possessive: bool) -> Node {
+    Node::Opt { node: Box::new(n), possessive }
+}
+fn rep(n: Node, min: usize, max: Option<usize>, possessive: bool) -> Node {
+    Node::Rep { node: Box::new(n), min, max, possessive }
+}
+fn group(g: usize, n: Node) -> Node {
+    Node::Group(g, Box::new(n))
+}
+fn gap(required: bool) -> Node {
+    Node::Gap(required)
+}
+const LB: Node = Node::Assert(AssertKind::Lb);
+const RB: Node = Node::Assert(AssertKind::Rb);
+
+struct Fixture {
+    core: Core,
+}
+
+impl Fixture {
+    fn new(programs: Vec<(Node, usize)>, sets: Vec<LexSet>, raws: Vec<(&str, &str)>) -> Fixture {
+        let raws: Vec<RawRegex> = raws.into_iter().map(|(s, p)| RawRegex::new(s, p).unwrap()).collect();
+        let programs = programs
+            .into_iter()
+            .enumerate()
+            .map(|(i, (n, groups))| Program::compile(&format!("p{i}"), &n, groups, groups, &sets, &raws).unwrap())
+            .collect();
+        Fixture { core: Core { classes: Classes::approximate(), sets, raws, programs } }
+    }
+
+    fn run(&self, prog: usize, text: &str, pos: usize, end: Option<usize>) -> Option<(usize, Vec<(i64, i64)>)> {
+        let t = Text::from_str(text, &self.core.classes);
+        let end = end.unwrap_or(t.len());
+        self.core.run(prog, &t, pos, end, &mut Scratch::default()).unwrap()
+    }
+
+    fn end(&self, prog: usize, text: &str, pos: usize) -> Option<usize> {
+        // (the end alone)
+        self.run(prog, text, pos, None).map(|m| m.0)
+    }
+}
+
+fn one(n: Node) -> Fixture {
+    Fixture::new(vec![(n, 1)], vec![], vec![])
+}
+
+#[test]
+fn literal_with_gaps() {
+    let f = one(lit(&["قال", "ان", ":"], &[true, false]));
+    assert_eq!(f.end(0, "قال  ان:x", 0), Some(8));
+    assert_eq!(f.end(0, "قال ان \n :", 0), Some(10)); // whitespace taken whole
+    assert_eq!(f.end(0, "قالان:", 0), None); // a required gap
+    assert_eq!(f.end(0, "x قال ان:", 2), Some(9));
+}
+
+#[test]
+fn endpos_cuts() {
+    let f = one(cat(vec![w("قال"), RB]));
+    assert_eq!(f.run(0, "قالت", 0, Some(3)).map(|m| m.0), Some(3)); // the text ends at endpos
+    assert_eq!(f.run(0, "قالت", 0, None), None);
+    assert_eq!(f.run(0, "قالت", 0, Some(2)), None);
+}
+
+#[test]
+fn conditions_see_before_pos() {
+    let f = one(cat(vec![LB, Node::AnyWord]));
+    assert_eq!(f.end(0, "ab cd", 3), Some(5));
+    assert_eq!(f.end(0, "ab cd", 4), None); // a word character before
+    let f = one(cat(vec![Node::Assert(AssertKind::NoSplit), w("b")]));
+    assert_eq!(f.end(0, "ab", 1), None);
+    assert_eq!(f.end(0, "a b", 2), Some(3));
+}
+
+#[test]
+fn anyword_and_gap() {
+    let f = one(cat(vec![Node::AnyWord, gap(true), Node::AnyWord]));
+    assert_eq!(f.end(0, "كلمة_1   اخري،", 0), Some(13));
+    assert_eq!(f.end(0, "كلمة،اخري", 0), None);
+    let f = one(cat(vec![w("a"), gap(false), w(",")]));
+    assert_eq!(f.end(0, "a,", 0), Some(2));
+    assert_eq!(f.end(0, "a \t,", 0), Some(4));
+}
+
+#[test]
+fn alternation_first_that_leads_to_a_match() {
+    let f = one(cat(vec![alt(vec![w("ab"), w("a")]), w("bc")]));
+    assert_eq!(f.end(0, "abc", 0), Some(3)); // "ab" then "bc" fails: "a" then "bc"
+    let f = one(alt(vec![w("a"), w("ab")]));
+    assert_eq!(f.end(0, "ab", 0), Some(1)); // first option wins, not the longest
+}
+
+#[test]
+fn optional_greedy_and_possessive() {
+    let body = cat(vec![w("a"), w("b")]);
+    let f = Fixture::new(
+        vec![
+            (cat(vec![opt(body.clone(), false), w("b")]), 0),
+            (cat(vec![opt(alt(vec![w("ab"), w("a")]), true), w("bc")]), 0),
+            (cat(vec![opt(alt(vec![w("ab"), w("a")]), false), w("bc")]), 0),
+        ],
+        vec![],
+        vec![],
+    );
+    assert_eq!(f.end(0, "abb", 0), Some(3));
+    assert_eq!(f.end(0, "b", 0), Some(1));
+    assert_eq!(f.end(1, "abc", 0), None); // possessive: "ab" kept, "bc" fails, no giving back
+    assert_eq!(f.end(2, "abc", 0), Some(3)); // greedy: backs off to "a"
+}
+
+#[test]
+fn repetition_greedy_backtracks() {
+    // (a){0,}a : gives back one
+    let f = one(cat(vec![rep(w("a"), 0, None, false), w("a")]));
+    assert_eq!(f.end(0, "aaaa", 0), Some(4));
+    // possessive never gives back
+    let f = one(cat(vec![rep(w("a"), 0, None, true), w("a")]));
+    assert_eq!(f.end(0, "aaaa", 0), None);
+    // bounds
+    let f = one(rep(w("a"), 2, Some(3), false));
+    assert_eq!(f.end(0, "a", 0), None);
+    assert_eq!(f.end(0, "aa", 0), Some(2));
+    assert_eq!(f.end(0, "aaaaa", 0), Some(3));
+    let f = one(rep(w("a"), 2, Some(3), true));
+    assert_eq!(f.end(0, "aaaaa", 0), Some(3));
+    assert_eq!(f.end(0, "a", 0), None);
+}
+
+#[test]
+fn repetition_of_empty_items_stops() {
+    // (gap?)* : an item that matches empty ends the repetition instead of looping
+    let f = one(cat(vec![rep(gap(false), 0, None, false), w("x")]));
+    assert_eq!(f.end(0, "  x", 0), Some(3));
+    let f = one(cat(vec![rep(gap(false), 1, None, true), w("x")]));
+    assert_eq!(f.end(0, "x", 0), None); // the empty try is dropped: 0 < min
+    assert_eq!(f.end(0, " x", 0), Some(2));
+}
+
+#[test]
+fn captures_in_repetitions_keep_the_last() {
+    // (?:(word) gap?)+ then "!"
+    let f = one(cat(vec![rep(cat(vec![group(0, Node::AnyWord), gap(false)]), 1, None, false), w("!")]));
+    assert_eq!(f.run(0, "aa bb cc!", 0, None), Some((9, vec![(6, 8)])));
+    // a group backed out of keeps its earlier span
+    let f = one(cat(vec![rep(group(0, alt(vec![w("ab"), w("a")])), 0, None, false), w("b")]));
+    assert_eq!(f.run(0, "abab", 0, None), Some((4, vec![(2, 3)])));
+    // a group not taken part in
+    let f = Fixture::new(vec![(cat(vec![opt(group(0, w("x")), false), group(1, w("y"))]), 2)], vec![], vec![]);
+    assert_eq!(f.run(0, "y", 0, None), Some((1, vec![(-1, -1), (0, 1)])));
+}
+
+#[test]
+fn possessive_repetition_discards_empty_iteration_captures() {
+    // (?:(gap?))*+ x : the empty try's capture is dropped with it
+    let f = one(cat(vec![rep(group(0, gap(false)), 0, None, true), w("x")]));
+    assert_eq!(f.run(0, "x", 0, None), Some((1, vec![(-1, -1)])));
+    assert_eq!(f.run(0, "  x", 0, None), Some((3, vec![(0, 2)])));
+}
+
+#[test]
+fn lexicon_longest_first_with_multiword_entries() {
+    let set = LexSet::new("l", &["قال", "قال ان", "ق"], &[], &[]);
+    let f =
+        Fixture::new(vec![(cat(vec![Node::Lex(0), RB]), 0), (cat(vec![Node::Lex(0), w("ال")]), 0)], vec![set], vec![]);
+    assert_eq!(f.end(0, "قال \n ان x", 0), Some(8)); // a space in an entry reads the whole run
+    assert_eq!(f.end(0, "قال انه", 0), Some(3)); // longest fails RB: backs off to قال
+    assert_eq!(f.end(1, "قال", 0), Some(3)); // ق then ال
+}
+
+#[test]
+fn lexicon_stems_and_suffixes_order() {
+    // stems with suffixes: stem+longest suffix, ..., bare stem; then the rest
+    let set = LexSet::new("v", &["قال", "قا"], &["ت", "وا"], &["قالتا"]);
+    let t = Text::from_str("قالتا", &Classes::approximate());
+    let (mut out, mut tmp) = (Vec::new(), Vec::new());
+    set.ends(&t, 0, t.len(), &mut out, &mut tmp);
+    // قال+ت (4), قال (3), قا (2), rest قالتا (5)
+    assert_eq!(out, vec![4, 3, 2, 5]);
+    let f = Fixture::new(vec![(cat(vec![Node::Lex(0), RB]), 0)], vec![set], vec![]);
+    assert_eq!(f.end(0, "قالتا", 0), Some(5)); // only the rest ends at a word end
+    assert_eq!(f.end(0, "قالوا", 0), Some(5));
+}
+
+#[test]
+fn raw_regex_atomic_with_lookbehind_before_pos() {
+    let f = Fixture::new(
+        vec![(cat(vec![Node::Raw(0), w("x")]), 0), (Node::Raw(1), 0), (cat(vec![Node::Raw(2), RB]), 0)],
+        vec![],
+        vec![("(?<=ab)c+", "(?<=ab)c+"), (r"\d+(?=%)", r"\d+(?=%)"), ("a|ab", "a|ab")],
+    );
+    assert_eq!(f.end(0, "abccx", 2), Some(5));
+    assert_eq!(f.end(0, "xbccx", 2), None);
+    assert_eq!(f.run(1, "12%", 0, Some(2)), None); // the lookahead does not see past endpos
+    assert_eq!(f.run(1, "12%", 0, None).map(|m| m.0), Some(2));
+    assert_eq!(f.end(2, "ab", 0), None); // atomic: its first match "a" only, never "ab"
+}
+
+#[test]
+fn raw_regex_compile_error_is_an_error() {
+    let err = RawRegex::new("(?<=a+", "(?<=a+").err().unwrap();
+    assert!(err.contains("(?<=a+"), "{err}");
+}
+
+#[test]
+fn long_repetition_has_no_recursion() {
+    let f = one(cat(vec![rep(cat(vec![Node::AnyWord, gap(false)]), 0, None, false), w(".")]));
+    let text = "كلمة ".repeat(20000) + ".";
+    assert_eq!(f.end(0, &text, 0), Some(text.chars().count()));
+    let text = "كلمة ".repeat(20000);
+    assert_eq!(f.end(0, &text, 0), None);
+}
+
+#[test]
+fn json_round_trip_and_errors() {
+    let json = r#"{"format": "arabic_rules.native/1", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
+      "space": [[9, 13], [32, 32]],
+      "sets": [{"name": "l", "forms": ["ab", "a b"], "suffixes": [], "rest": []}],
+      "raws": [{"source": "c", "regex": "c"}],
+      "programs": [{"name": "r", "groups": 1, "report": 1,
+        "node": ["cat", [["assert", "LB"], ["group", 0, ["lex", 0]], ["opt", ["raw", 0], true],
+                         ["rep", ["gap", false], 0, null, false], ["alt", [["lit", ["x", "y"], [true]], ["word"]]]]]}]}"#;
+    let core = core_from_json(json).unwrap();
+    let t = Text::from_str("a  b c x y", &core.classes);
+    assert_eq!(core.run(0, &t, 0, t.len(), &mut Scratch::default()).unwrap(), Some((6, vec![(0, 4)])));
+    let t = Text::from_str("abc x  y", &core.classes);
+    assert_eq!(core.run(0, &t, 0, t.len(), &mut Scratch::default()).unwrap(), Some((8, vec![(0, 2)])));
+    let bad = json.replace(r#""regex": "c""#, r#""regex": "(c""#);
+    assert!(core_from_json(&bad).err().unwrap().contains("raw regex `c`"));
+    let bad = json.replace(r#"["lex", 0]"#, r#"["lex", 3]"#);
+    assert!(core_from_json(&bad).is_err());
+    assert!(core_from_json("{").is_err());
+}
+
+#[test]
+fn positions_past_endpos() {
+    // as the executor: an empty match is still possible when pos > endpos
+    let f = one(gap(false));
+    assert_eq!(f.run(0, "ab", 2, Some(1)).map(|m| m.0), Some(2));
+    let f = one(w("b"));
+    assert_eq!(f.run(0, "ab", 1, Some(0)), None);
+}
+
+#[test]
+fn lookahead_reads_nothing_and_keeps_captures() {
+    let look = |n: Node, negate: bool| Node::Look { node: Box::new(n), negate };
+    // &(word) then the word again: the condition's capture is kept, its reading is not
+    let f = one(cat(vec![look(group(0, Node::AnyWord), false), Node::AnyWord]));
+    assert_eq!(f.run(0, "abc d", 0, None), Some((3, vec![(0, 3)])));
+    // !x: one word where "ال" does not start
+    let f = one(cat(vec![look(w("ال"), true), Node::AnyWord]));
+    assert_eq!(f.end(0, "الكتاب", 0), None);
+    assert_eq!(f.end(0, "كتاب", 0), Some(4));
+    // a negative condition's captures are never kept; an atomic positive one: first outcome only
+    let f = one(cat(vec![opt(look(group(0, w("a")), true), false), w("b")]));
+    assert_eq!(f.run(0, "b", 0, None), Some((1, vec![(-1, -1)])));
+    let f = one(cat(vec![look(alt(vec![w("a"), w("ab")]), false), w("ab")]));
+    assert_eq!(f.end(0, "ab", 0), Some(2));
+    let f = one(cat(vec![look(cat(vec![alt(vec![w("a"), w("ab")]), w("c")]), false), w("ab")]));
+    assert_eq!(f.end(0, "abc", 0), Some(2)); // the condition itself backtracks inside
+                                             // backtracking past a condition into earlier choices
+    let f = one(cat(vec![alt(vec![w("a"), w("ab")]), look(w("c"), false), w("c")]));
+    assert_eq!(f.end(0, "abc", 0), Some(3));
+}

@@ -1,0 +1,357 @@
+//! The backtracking VM: runs a compiled program at a position of a prepared text the way the
+//! reference executor (`arabic_rules/executor.py`) does: options in order, repetitions and
+//! optional items greedy, possessive ones and raw regexes atomic; the first way that reaches
+//! the end of the program is the match.
+//!
+//! State: the position, registers (group slots, repetition counters, marks), a stack of
+//! backtrack points and a trail of register writes to undo when backtracking to one of them.
+//! Atomic items cut the backtrack points they made; their register writes stay on the trail,
+//! so backtracking past them still undoes those.
+
+use fancy_regex::{Regex, RegexInput};
+
+use crate::program::{AssertKind, Insn, LexSet, Program};
+use crate::text::{CharSet, Classes, Text};
+
+/// A raw regex: its Python source (for messages) and the compiled translation.
+pub struct RawRegex {
+    pub source: String,
+    pub regex: Regex,
+    /// the characters a non-empty match can start with (None: not known)
+    pub first: Option<CharSet>,
+    /// whether it can match empty (if not, it is not run where `first` rules a match out)
+    pub nullable: bool,
+}
+
+impl RawRegex {
+    /// Compiles `pattern` (fancy-regex syntax: the Python side translates Python's).
+    pub fn new(source: &str, pattern: &str) -> Result<RawRegex, String> {
+        let regex = fancy_regex::RegexBuilder::new(pattern)
+            .backtrack_limit(100_000_000)
+            .delegate_size_limit(64 << 20)
+            .delegate_dfa_size_limit(64 << 20)
+            .build()
+            .map_err(|e| format!("raw regex `{source}` cannot be compiled by the native core: {e}"))?;
+        Ok(RawRegex { source: source.to_string(), regex, first: None, nullable: true })
+    }
+
+    /// With what its matches start with (see `first`, `nullable`).
+    pub fn with_first(mut self, first: Option<CharSet>, nullable: bool) -> RawRegex {
+        self.first = first;
+        self.nullable = nullable || self.first.is_none();
+        self
+    }
+
+    /// The end of the first match starting exactly at `p` in `t[..end]` (Python's
+    /// `rx.match(text, p, end)`): lookbehinds see the text before `p`, nothing after `end` is
+    /// seen, and only the window is read (an anchored search over a haystack cut at `end`).
+    pub fn match_at(&self, t: &Text, p: usize, end: usize) -> Result<Option<usize>, String> {
+        if p > end || end > t.len() {
+            return Ok(None);
+        }
+        if let (Some(first), false) = (&self.first, self.nullable) {
+            if p == end || !first.contains(t.chars[p]) {
+                return Ok(None);
+            }
+        }
+        let (pb, eb) = (t.cp2b[p], t.cp2b[end]);
+        let hay = t.utf8.get(..eb).ok_or("internal: bad text window")?;
+        let input = RegexInput::new(hay).from_pos(pb).anchored(true);
+        match self.regex.find_input(input) {
+            // (the end in code points: counted over the match, which the regex read anyway)
+            Ok(Some(m)) if m.start() == pb => Ok(Some(p + hay[pb..m.end()].chars().count())),
+            Ok(_) => Ok(None),
+            Err(e) => Err(format!("raw regex `{}` failed at {p}: {e}", self.source)),
+        }
+    }
+}
+
+/// Everything programs read: lexicons, raw regexes, the character classes, and the programs.
+pub struct Core {
+    pub classes: Classes,
+    pub sets: Vec<LexSet>,
+    pub raws: Vec<RawRegex>,
+    pub programs: Vec<Program>,
+}
+
+/// A match: its end and the (start, end) of each reported group, (-1, -1) for a group that did
+/// not take part.
+pub type Found = (usize, Vec<(i64, i64)>);
+
+#[derive(Clone, Copy)]
+struct Branch {
+    pc: u32,
+    pos: usize,
+    trail: usize,
+}
+
+/// Reusable buffers for runs (one per call or batch).
+#[derive(Default)]
+pub struct Scratch {
+    regs: Vec<usize>,
+    branches: Vec<Branch>,
+    trail: Vec<(u32, usize)>,
+    ends: Vec<usize>,
+    tmp: Vec<usize>,
+}
+
+const UNSET: usize = usize::MAX;
+
+impl Core {
+    /// The match of program `prog` at `pos` of `t[..endpos]`, or None.
+    pub fn run(
+        &self,
+        prog: usize,
+        t: &Text,
+        pos: usize,
+        endpos: usize,
+        s: &mut Scratch,
+    ) -> Result<Option<Found>, String> {
+        let program = self.programs.get(prog).ok_or_else(|| format!("no program {prog}"))?;
+        if pos > t.len() {
+            return Err(format!("position {pos} is past the end of the text ({})", t.len()));
+        }
+        let end = endpos.min(t.len());
+        if let Some(f) = program.first {
+            if !program.firsts[f as usize].admits(t, pos, end, &self.raws) {
+                return Ok(None);
+            }
+        }
+        let insns = &program.insns[..];
+        s.regs.clear();
+        s.regs.resize(program.n_regs, UNSET);
+        s.branches.clear();
+        s.trail.clear();
+        let mut pc = 0usize;
+        let mut p = pos;
+        loop {
+            let insn = *insns.get(pc).ok_or("internal: program counter out of range")?;
+            let ok = match insn {
+                Insn::Lit(i) => {
+                    let (tokens, gaps) = &program.lits[i as usize];
+                    match lit(t, tokens, gaps, p, end) {
+                        Some(q) => {
+                            p = q;
+                            pc += 1;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Insn::Lex(i) => {
+                    let set = self.sets.get(i as usize).ok_or("internal: no such lexicon")?;
+                    set.ends(t, p, end, &mut s.ends, &mut s.tmp);
+                    match s.ends.first() {
+                        None => false,
+                        Some(&first) => {
+                            let trail = s.trail.len();
+                            for &e in s.ends[1..].iter().rev() {
+                                s.branches.push(Branch { pc: (pc + 1) as u32, pos: e, trail });
+                            }
+                            p = first;
+                            pc += 1;
+                            true
+                        }
+                    }
+                }
+                Insn::AnyWord => {
+                    let mut q = p;
+                    while q < end && t.is_word(q) {
+                        q += 1;
+                    }
+                    if q > p {
+                        p = q;
+                        pc += 1;
+                        true
+                    } else {
+                        false
+                    }
+                }
+                Insn::Raw(i) => {
+                    let rx = self.raws.get(i as usize).ok_or("internal: no such raw regex")?;
+                    match rx.match_at(t, p, end)? {
+                        Some(q) => {
+                            p = q;
+                            pc += 1;
+                            true
+                        }
+                        None => false,
+                    }
+                }
+                Insn::Gap(required) => {
+                    let q = spaces(t, p, end);
+                    if required && q == p {
+                        false
+                    } else {
+                        p = q;
+                        pc += 1;
+                        true
+                    }
+                }
+                Insn::Assert(kind) => {
+                    let before = p > 0 && t.is_word(p - 1);
+                    let after = p < end && t.is_word(p);
+                    let ok = match kind {
+                        AssertKind::Lb => !before,
+                        AssertKind::Rb => !after,
+                        AssertKind::NoSplit => !before || !after,
+                    };
+                    pc += 1;
+                    ok
+                }
+                Insn::Split(a, b) => {
+                    s.branches.push(Branch { pc: b, pos: p, trail: s.trail.len() });
+                    pc = a as usize;
+                    true
+                }
+                Insn::SplitIf(a, b, f) => {
+                    if program.firsts[f as usize].admits(t, p, end, &self.raws) {
+                        s.branches.push(Branch { pc: b, pos: p, trail: s.trail.len() });
+                        pc = a as usize;
+                    } else {
+                        pc = b as usize;
+                    }
+                    true
+                }
+                Insn::Jmp(a) => {
+                    pc = a as usize;
+                    true
+                }
+                Insn::SavePos(r) => {
+                    set_reg(s, r, p);
+                    pc += 1;
+                    true
+                }
+                Insn::Zero(r) => {
+                    set_reg(s, r, 0);
+                    pc += 1;
+                    true
+                }
+                Insn::Mark(r) => {
+                    let n = s.branches.len();
+                    set_reg(s, r, n);
+                    pc += 1;
+                    true
+                }
+                Insn::Cut(r) => {
+                    cut(s, s.regs[r as usize]);
+                    pc += 1;
+                    true
+                }
+                Insn::RepMax(c, max, exit) => {
+                    pc = if s.regs[c as usize] >= max as usize { exit as usize } else { pc + 1 };
+                    true
+                }
+                Insn::RepNext(c, start) => {
+                    if p == s.regs[start as usize] {
+                        false
+                    } else {
+                        let n = s.regs[c as usize] + 1;
+                        set_reg(s, c, n);
+                        pc += 1;
+                        true
+                    }
+                }
+                Insn::PossNext(c, start, m) => {
+                    let mark = s.regs[m as usize];
+                    if p == s.regs[start as usize] {
+                        // an empty try ends the repetition, as if the item had failed: back to the
+                        // exit point made before it (the only point kept), its writes undone
+                        cut(s, mark + 1);
+                        false
+                    } else {
+                        cut(s, mark);
+                        let n = s.regs[c as usize] + 1;
+                        set_reg(s, c, n);
+                        pc += 1;
+                        true
+                    }
+                }
+                Insn::RepMin(c, min) => {
+                    pc += 1;
+                    s.regs[c as usize] >= min as usize
+                }
+                Insn::LookEnd(m, start) => {
+                    cut(s, s.regs[m as usize]);
+                    p = s.regs[start as usize];
+                    pc += 1;
+                    true
+                }
+                Insn::Fail => false,
+                Insn::Match => {
+                    let mut groups = Vec::with_capacity(program.n_report);
+                    for g in 0..program.n_report {
+                        let (a, b) = (s.regs[2 * g], s.regs[2 * g + 1]);
+                        groups.push(if a == UNSET || b == UNSET { (-1, -1) } else { (a as i64, b as i64) });
+                    }
+                    return Ok(Some((p, groups)));
+                }
+            };
+            if !ok {
+                match s.branches.pop() {
+                    None => return Ok(None),
+                    Some(b) => {
+                        while s.trail.len() > b.trail {
+                            if let Some((r, v)) = s.trail.pop() {
+                                s.regs[r as usize] = v;
+                            }
+                        }
+                        pc = b.pc as usize;
+                        p = b.pos;
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[inline]
+fn set_reg(s: &mut Scratch, r: u32, v: usize) {
+    if !s.branches.is_empty() {
+        // (with no backtrack point left nothing can undo it)
+        s.trail.push((r, s.regs[r as usize]));
+    }
+    s.regs[r as usize] = v;
+}
+
+#[inline]
+fn cut(s: &mut Scratch, to: usize) {
+    if to < s.branches.len() {
+        s.branches.truncate(to);
+    }
+    if s.branches.is_empty() {
+        s.trail.clear();
+    }
+}
+
+#[inline]
+fn spaces(t: &Text, mut p: usize, end: usize) -> usize {
+    while p < end && t.is_space(p) {
+        p += 1;
+    }
+    p
+}
+
+/// A literal at `p`: its tokens with whitespace between them, taken whole (at least one
+/// character where `gaps` says so).
+fn lit(t: &Text, tokens: &[Vec<char>], gaps: &[bool], mut p: usize, end: usize) -> Option<usize> {
+    for (i, tok) in tokens.iter().enumerate() {
+        if i > 0 {
+            let q = spaces(t, p, end);
+            if gaps[i - 1] && q == p {
+                return None;
+            }
+            p = q;
+        }
+        if p + tok.len() > end {
+            return None;
+        }
+        for (a, b) in t.chars[p..p + tok.len()].iter().zip(tok) {
+            if a != b {
+                return None;
+            }
+        }
+        p += tok.len();
+    }
+    Some(p)
+}
