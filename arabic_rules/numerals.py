@@ -37,9 +37,12 @@ from .values import BuildContext, Built, FieldView, Reject, builder
 
 # separators: , and ٬ (U+066C) and the Arabic comma ، (U+060C) group thousands or, before 1-2 or
 # 4+ final digits, mark decimals; spaces (also no-break and narrow no-break) group thousands.
-_DIGIT_TOKEN = re.compile(r"[+-]?[.\u066b]\d+|[+-]?\d+(?:[ \u00a0\u202f,\u066c\u060c]\d{3}(?!\d))*(?:[.,\u066b\u060c]\d+)?|\S+")
+_DIGIT_TOKEN = re.compile(r"[+-]?[.\u066b]\d+"
+                          r"|[+-]?\d+(?:[ \u00a0\u202f,\u066c\u060c]\d{3}(?!\d))*(?:[.,\u066b\u060c]\d+)?|\S+")
 _COMMA_DECIMAL = re.compile(r"[+-]?\d+[,\u060c](?:\d{1,2}|\d{4,})")
 _ARABIC_COMMA_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:\u060c\d{3})+(?:[.,]\d+)?")
+# one ، group: thousands, or (before a scale word, as in «117،901 مليون») three decimals
+_ARABIC_COMMA_GROUP = re.compile(r"[+-]?\d{1,3}\u060c\d{3}")
 _THOUSANDS = re.compile(r"(?<=\d)[,\u066c \u00a0\u202f](?=\d{3}(?!\d))")
 
 
@@ -225,6 +228,8 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
         return whole
     roles = _roles(lexicons)
     words = _glue_joiners(_DIGIT_TOKEN.findall(text), lexicons)
+    if len(words) > 1 and _ARABIC_COMMA_GROUP.fullmatch(words[0]):
+        words[0] = words[0].replace("\u060c", ".")  # «117،901 مليون»: a decimal before a scale
     readings: list[list[Reading]] = []
     for w in words:
         d = parse_number_digits(w)
@@ -372,7 +377,7 @@ def _word_after(ctx: BuildContext) -> str | None:
 
 @builder("number")
 def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal", mark: str | None = None,
-           not_after: str | None = None, not_before: str | None = None, minus: FieldView | None = None,
+           not_after: str | None = None, not_before: str | None = None, *, minus: FieldView | None = None,
            decimals: FieldView | None = None, times: FieldView | None = None, over: FieldView | None = None,
            plus: FieldView | None = None, prev: FieldView | None = None) -> Any:
     """The number in field ``n`` (or the whole match): digits, digits with a scale word, or words.
@@ -382,12 +387,13 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
     ``n`` carries this diacritic (ثُمن, a fraction, against ثمن, a price). ``not_after`` /
     ``not_before`` name lexicons (one or more, separated by commas): no number right after one of
     their words (لم تسعَ is a verb) or right before one (نصف نهائي is "semi-final"); with
-    ``prev``, the word checked by ``not_after`` is that field (the noun an ordinal qualifies).
+    ``prev``, the word checked by ``not_after`` is that field (the noun an ordinal qualifies),
+    with or without a glued joiner.
 
-    Composite numbers, each part a field: ``minus`` (a sign word: the value is negated),
-    ``decimals`` (the part after a spoken decimal point) and ``times`` (a scale after it), ``over``
-    (the denominator of a division: 1, or a numerator below it), ``plus`` (the round number an
-    ordinal counts on from: «الثاني بعد المئة», only above the ordinal).
+    Composite numbers, each part a field (keyword arguments only): ``minus`` (a sign word: the
+    value is negated), ``decimals`` (the part after a spoken decimal point) and ``times`` (a scale
+    after it), ``over`` (the denominator of a division: 1, or a numerator below it), ``plus`` (the
+    round number an ordinal counts on from: «الثاني بعد المئة», only above the ordinal).
     """
     view = n
     text = view.text if view is not None else ctx.text
@@ -395,7 +401,9 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
         raise Reject
     if not_after:
         before = prev.text if prev is not None else ctx.word_before()
-        if before in _lexicon_words(ctx, not_after):
+        stop = _lexicon_words(ctx, not_after)
+        if before in stop or (prev is not None and any(
+                before.startswith(j) and before[len(j):] in stop for j in ctx.lexicons.get("joiner", {}))):
             raise Reject
     if not_before and _word_after(ctx) in _lexicon_words(ctx, not_before):
         raise Reject
