@@ -88,6 +88,17 @@ def from_hijri(y: int, m: int, d: int) -> _dt.date | None:
     return _dt.date(g.year, g.month, g.day)
 
 
+def hijri_month_range(y: int, m: int) -> str | None:
+    """The Gregorian days of Hijri month ``m`` of year ``y`` (Umm al-Qura) as an ISO interval
+    ``first/last``; None out of the table's range."""
+    first = from_hijri(y, m, 1)
+    ny, nm = (y + 1, 1) if m == 12 else (y, m + 1)
+    nxt = from_hijri(ny, nm, 1)
+    if first is None or nxt is None:
+        return None
+    return f"{first.isoformat()}/{(nxt - _dt.timedelta(days=1)).isoformat()}"
+
+
 def _valid(calendar: str, y: int | None, m: int, d: int) -> bool:
     if calendar == "hijri":
         return 1 <= d <= 30 and (y is None or from_hijri(y, m, d) is not None)
@@ -169,6 +180,21 @@ def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, e
         if w in cue_words:
             return True
         if len(w) >= 4 and any(w.startswith(p) for p in pre) and not any(w.startswith(b) for b in bad):
+            return True
+    return False
+
+
+_CLITICS = "\u0648\u0641\u0644\u0628"  # the letters waw, fa, lam, ba: proclitics before a verbal noun
+
+
+def _moved_to(ctx: BuildContext, after: str | None, clause: str | None) -> bool:
+    """Is the match right after a word of lexicon ``after`` in a clause with a word of lexicon
+    ``clause`` (bare or behind one or two proclitics)?"""
+    if not after or not clause or not _in_lexicon(ctx, after, ctx.word_before()):
+        return False
+    words = ctx.lexicons.get(clause, {})
+    for w in _TOKEN.findall(_CLAUSE_END.split(ctx.before)[-1]):
+        if w in words or (w[:1] in _CLITICS and (w[1:] in words or (w[1:2] in _CLITICS and w[2:] in words))):
             return True
     return False
 
@@ -304,7 +330,14 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
             raise Reject
         resolved = when.isoformat() if when else None
     elif m is not None and y is None and resolved_y is not None and calendar == "gregorian":
-        resolved = iso(resolved_y, m, None)  # «مطلع آذار»: the month of that year (a Hijri month has no one month)
+        resolved = iso(resolved_y, m, None)  # «مطلع آذار»: the month of that year
+    elif m is not None and d is None and calendar == "hijri":
+        hy = resolved_y
+        if y is None and r is None and ref is not None and in_year is None:
+            # no year, no deictic word: nearest to the reference (ties to the past); the first
+            # not yet ended in a future clause; ``prefer`` when the caller gives one
+            hy = resolve_year(m, None, None, to_hijri(ref), prefer or ("future" if future else "nearest"))
+        resolved = hijri_month_range(hy, m) if hy is not None else None
     if calendar == "hijri":
         attrs["hijri"] = value
     if when is not None and wd is not None and when.weekday() != wd and (y is not None or ref is not None):
@@ -322,7 +355,8 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          sep2: FieldView | None = None, calendar: str = "gregorian", not_after: str | None = None,
          only_after: str | None = None, offset: int | None = None, year_rel: FieldView | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
          future_exceptions: str | None = None, feast: FieldView | None = None,
-         feast_day: FieldView | None = None, this: FieldView | None = None, not_before: str | None = None) -> Any:
+         feast_day: FieldView | None = None, this: FieldView | None = None, not_before: str | None = None,
+         forward_after: str | None = None, forward_clause: str | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
@@ -334,6 +368,16 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     ``feast_day`` which of its days («ثالث أيام عيد الفطر»: a time whatever comes before it).
     ``this`` («هذا الخميس») sends a bare weekday to the one on or after the reference date;
     ``not_before`` names lexicons (comma-separated) whose words may not come right after the match.
+    ``forward_after`` / ``forward_clause``: a bare weekday right after a word of the first lexicon
+    («إلى») in a clause with a word of the second (a verb of moving a date, clitics و ف ل ب allowed:
+    «لتأجيل التصويت إلى الثلاثاء») is the coming one, as in a future clause.
+
+    A Hijri month without a day or year («شهر رمضان») resolves to the Gregorian days of that month
+    (``first/last``): the one nearest the reference date (a tie to the past), the first not yet
+    ended in a future clause, the one a deictic word names (الماضي، المقبل), or as ``prefer`` says.
+    «نهاية الأسبوع» (``unit`` week, ``mod`` end, no deictic word) said on a Monday or Tuesday outside
+    a future clause is the weekend just past, the previous ISO week (news: «هطلت الأمطار خلال نهاية
+    الأسبوع» in Monday's paper); otherwise the reference's week.
     """
     if feast_day is None:
         _check_context(ctx, not_after, only_after)
@@ -344,7 +388,15 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
         month, day = FieldView("month", feast.text, fm), FieldView("day", feast.text, fd)
     if sep1 is not None and sep2 is not None and sep1.text.strip() != sep2.text.strip():
         raise Reject
-    future = _future_context(ctx, future_cues, future_prefixes, future_exceptions) if weekday else False
+    hijri_month = calendar == "hijri" and month is not None and day is None
+    weekend = (_val(unit) == "week" and rel is None and mod is not None and mod.value == "end"
+               and ctx.ref_date is not None and ctx.prefer in (None, "past"))
+    future = (_future_context(ctx, future_cues, future_prefixes, future_exceptions)
+              if weekday or hijri_month or weekend else False)
+    if weekday is not None and not future and _moved_to(ctx, forward_after, forward_clause):
+        future = True
+    if weekend and not future and ctx.ref_date.weekday() <= 1:  # Monday, Tuesday: the weekend just past
+        rel = FieldView("rel", "", -1)
     p = _date_parts(ctx, day=day, month=month, year=year, alt_month=alt_month, weekday=weekday, rel=rel,
                     unit=unit, deictic=deictic, calendar=calendar, era=era, future=future, offset=offset,
                     year_rel=year_rel, this=this is not None)
@@ -368,7 +420,9 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
     not come after the end. ``not_in_clause`` names a lexicon of words (verbs of moving a date)
     whose presence earlier in the clause makes «من A إلى B» two dates instead of a range.
     ``rel2``, a deictic word after the end («من 12 إلى 16 أكتوبر المقبل»), places both ends;
-    with ``unit2`` both days are of that deictic month («من 4 إلى 22 من الشهر الجاري»)."""
+    with ``unit2`` both days are of that deictic month («من 4 إلى 22 من الشهر الجاري»). An end
+    without a year after a start with one («بين حزيران 2014 وكانون الثاني») is in the start's year,
+    or in the next one when it comes earlier in the year."""
     _check_context(ctx, not_after, only_after)
     if not_in_clause:
         words = ctx.lexicons.get(not_in_clause, {})
@@ -386,6 +440,10 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
             raise Reject
         return Built(f"{a.value}/{b.value}", {"calendar": "gregorian", **(
             {"resolved": f"{a.resolved}/{b.resolved}"} if a.resolved and b.resolved else {})})
+    if year2 is None and rel2 is None and year1 is not None and month1 is not None and month2 is not None:
+        # «بين حزيران 2014 وكانون الثاني»: the end in the start's year, or the next when it comes earlier
+        later = (_int(month2), _int(day2) or 0) < (_int(month1), _int(day1) or 0)
+        year2 = FieldView("year2", str(_int(year1) + later), _int(year1) + later)
     b = _date_parts(ctx, day=day2, month=month2, year=year2, alt_month=alt_month2, rel=rel2)
     if rel2 is not None and y1 is None and ctx.ref_date is not None and b.day is not None:
         y1 = FieldView("year1", str(b.day.year))  # the start is in the end's year
