@@ -26,8 +26,9 @@ def findings(engine: Engine, text: str) -> list[dict]:
     return [m.to_dict() for m in engine.extract(text)]
 
 
-BACKENDS = ["python", pytest.param("native", marks=pytest.mark.skipif(not available(),
-                                                                      reason="the native core is not built"))]
+# the reference executor is slow on a whole pack's examples: in the thorough run only
+BACKENDS = [pytest.param("python", marks=pytest.mark.slow),
+            pytest.param("native", marks=pytest.mark.skipif(not available(), reason="the native core is not built"))]
 
 
 @pytest.fixture(scope="module")

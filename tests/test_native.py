@@ -82,7 +82,7 @@ def test_every_try_on_200kb_of_news_agrees_with_the_executor(engine, capsys):
     with capsys.disabled():
         print(f"\nnative core on {len(text)} chars of news: {tries} tries of {len(jobs)} rules, {matched} matches, "
               f"{len(diffs)} disagreements; native {t_native:.3f}s, executor {t_python:.2f}s, re {t_re:.3f}s")
-    assert tries > 100_000 and matched > 1_000
+    assert tries > 10_000 and matched > 1_000
     assert diffs == []
 
 
