@@ -19,7 +19,7 @@ from . import syntax
 from . import morphology
 from .errors import PatternSyntaxError, Problem, RuleError, caret
 from .normalize import normalize
-from .resources import data_dir
+from .resources import data_dir, yaml_files
 from .syntax import Call, FieldArg, Node
 from .values import builder_names, call_problem, get_builder
 
@@ -163,6 +163,7 @@ class _Loader:
         self.lines: dict[Path, list[str]] = {}
         self.measures: morphology.Measures | None = None
         self.measures_file: Path | None = None
+        self.roots: list[Path] = []  # the folders given to `load`: imports look up to them
 
     # problems
     def at(self, path: Path, node) -> Loc:
@@ -231,15 +232,28 @@ class _Loader:
             self.read(target, (*via, path), iloc)
         self.order.append(path)
 
-    @staticmethod
-    def find_import(path: Path, name: str) -> Path | None:
+    def find_import(self, path: Path, name: str) -> Path | None:
+        """The file an import names: next to ``path``, then in the folders above it up to the
+        folder given to `load` (the files of one pack folder see each other, and the pack sees
+        the files beside its folder), then among the shipped packs. ``name`` may hold a folder
+        (``attribution/words``)."""
         stem = name[:-5] if name.endswith(".yaml") else name
-        bases = (data_dir("patterns"),) if str(path).startswith("<") else (path.parent, data_dir("patterns"))
-        for base in bases:
+        for base in self.import_bases(path):
             candidate = base / f"{stem}.yaml"
             if candidate.is_file():
                 return candidate
         return None
+
+    def import_bases(self, path: Path) -> list[Path]:
+        shipped = data_dir("patterns").resolve()
+        if str(path).startswith("<"):
+            return [shipped]
+        bases = [path.parent]
+        roots = [r for r in (*self.roots, shipped) if r == path.parent or r in path.parent.parents]
+        if roots:
+            top = min(roots, key=lambda r: len(r.parts))  # the outermost folder that holds the file
+            bases += [d for d in path.parent.parents if d == top or top in d.parents]
+        return list(dict.fromkeys([*bases, shipped]))
 
     # generic shape checks
     def check_keys(self, path: Path, m: _Map, allowed: tuple[str, ...], what: str) -> None:
@@ -660,9 +674,10 @@ def _brackets(raw: str) -> tuple[str, tuple[int, int] | None, str]:
 
 
 def _yaml_paths(paths) -> list[Path]:
+    """The rule files of ``paths``: a file as given, a folder with its sub-folders (pack folders)."""
     out: list[Path] = []
     for p in map(Path, paths):
-        out.extend(sorted(p.glob("*.yaml")) if p.is_dir() else [p])
+        out.extend(yaml_files(p) if p.is_dir() else [p])
     return out
 
 
@@ -670,6 +685,7 @@ def load(paths, texts: dict[str, str] | None = None) -> Pack:
     """Load and validate rule files (or directories of them), and rule files given as ``texts``
     (made-up name -> YAML text); raise `RuleError` listing all problems."""
     ld = _Loader()
+    ld.roots = [Path(p).resolve() for p in paths if Path(p).is_dir()]
     for p in _yaml_paths(paths):
         ld.read(Path(p))
     for name, text in (texts or {}).items():

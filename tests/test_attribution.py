@@ -1,6 +1,8 @@
 """Attribution pack: builder attrs, speaker carry-over, negation, passives, headlines."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from arabic_rules import Engine
@@ -132,19 +134,102 @@ def test_the_addressee_is_not_the_speaker(engine):
     assert (m.value["lemma"], m.value["speaker"], m.value["content"]) == ("أبلغ", "المدرب", "أن التمرين ألغي")
 
 
-def test_masdar_and_its_lookahead_hold_the_same_list():
-    import re as _re
+PACK_DIR = "attribution"  # patterns/attribution/: a pack folder
 
+
+def _pack():
+    from arabic_rules.loader import load
     from arabic_rules.resources import data_dir
 
-    text = (data_dir("patterns") / "attribution.yaml").read_text(encoding="utf-8")
-    body = _re.search(r"^  masdar: 're\"(.*)\"'$", text, _re.M).group(1)
-    look = _re.search(r"^  not_masdar: 're\"\(\?!(.*)\)\(\?=\\S\)\"'$", text, _re.M).group(1)
-    assert body == look
+    return load([data_dir("patterns") / PACK_DIR])
+
+
+def test_verbal_nouns_are_one_list_read_both_ways():
+    """<masdar> (a complement's head) and `&!<masdar>` (not a speaker) read the same lexicons."""
+    import re as _re
+
+    from arabic_rules.compiler import node_regex
+    from arabic_rules.syntax import parse_pattern
+
+    pack = _pack()
+    assert "not_masdar" not in pack.macros
+    head = _re.compile(node_regex(pack, parse_pattern("<masdar>")))
+    speaker = _re.compile(node_regex(pack, parse_pattern("<npstrict_np>")))
+    words = [w for f, _ in pack.lexicons["verbal_noun"].entries for w in (f, "ال" + f, f + "ها")]
+    words += [w for f, _ in pack.lexicons["verbal_noun_t"].entries for w in (f + "ة", "ال" + f + "ة", f + "تها")]
+    for w in words:
+        assert head.fullmatch(w), w
+        assert not speaker.match(w + " الوزير"), w
+
+
+def test_the_pack_is_a_folder_loaded_in_a_stable_order():
+    from arabic_rules.resources import data_dir, default_pattern_files
+
+    files = [p.relative_to(data_dir("patterns")).as_posix() for p in default_pattern_files()]
+    assert [f for f in files if f.startswith(PACK_DIR + "/")] == [
+        f"{PACK_DIR}/{n}.yaml" for n in ("characters", "phrases", "rules", "verbs", "words")]
+    assert files == sorted(files, key=lambda f: f.split("/"))
+    assert "morphology.yaml" in files and "attribution.yaml" not in files
+
+
+def test_a_pack_folder_imports_its_own_files(tmp_path):
+    """Files of a pack folder import each other by name, a sub-folder sees the folder above it (up
+    to the folder given), and the shipped morphology is still found."""
+    from arabic_rules.errors import RuleError
+    from arabic_rules.loader import load
+
+    root = tmp_path / "mine"
+    pack = root / "speech"
+    pack.mkdir(parents=True)
+    (root / "shared.yaml").write_text("lexicons:\n  month: [آذار]\n", encoding="utf-8")
+    (pack / "words.yaml").write_text("lexicons:\n  cue: [قال]\n", encoding="utf-8")
+    (pack / "verbs.yaml").write_text("imports: [morphology]\nverbs:\n  say:\n"
+                                     "    - {root: ق و ل, measure: I-hollow, lemma: قال}\n", encoding="utf-8")
+    (pack / "rules.yaml").write_text(
+        "imports: [words, verbs, shared]\nrules:\n"
+        "  - {name: m.cue, label: x, pattern: '@cue @month', examples: ['[قال آذار]', {not: 'آذار'}]}\n"
+        "  - {name: m.say, label: y, pattern: '@say.perfect', examples: ['[قالت]', {not: 'مقال'}]}\n",
+        encoding="utf-8")
+    loaded = load([root])
+    assert [r.name for r in loaded.rules] == ["m.cue", "m.say"]
+    assert [Path(f).name for f in loaded.files][-1] == "rules.yaml"
+    engine = Engine.from_paths([root], use_cache=False)
+    assert sorted(m.rule for m in engine.extract("قال آذار")) == ["m.cue", "m.say"]
+    (pack / "broken.yaml").write_text("imports: [nowhere]\n", encoding="utf-8")
+    with pytest.raises(RuleError) as err:
+        load([root])
+    assert any(p.code == "E109" for p in err.value.problems)
+
+
+def test_no_cue_list_is_written_out_twice():
+    """The participle and finite cue forms are listed in words.yaml only: no pattern of the pack
+    spells one out (the fail-fast lookaheads of characters.yaml excepted, raw regexes that copy
+    the lists), and the relative source cues (بحسب ما ...) are written once, in <source_rel>."""
+    import re as _re
+
+    from arabic_rules.normalize import normalize
+
+    pack = _pack()
+    sources = [m.source for m in pack.macros.values() if not m.loc.path.endswith("characters.yaml")]
+    sources += [r.source for r in pack.rules]
+    words = set(_re.findall(r"\w+", normalize(" ".join(sources)).text))
+    for name in ("participle", "participle_np", "participle_more", "said", "said_pointed", "said_went_on",
+                 "said_more"):
+        for form, _ in pack.lexicons[name].entries:
+            assert not words & {form, "و" + form, "ف" + form}, (name, form)
+    assert sum(s.count("(بحسب | حسب | وفق) ما") for s in sources) == 1
+
+
+@pytest.mark.parametrize("text", [
+    "وأشاد الرئيس بحفل الافتتاح.",            # a particle glued to the complement: the check sees it
+    "ودعا رئيس البلدية الضيوف إلى مأدبة عشاء.",
+])
+def test_no_speech_after_a_glued_or_separate_particle(engine, text):
+    assert [m for m in found(engine, text) if m.rule == "attribution.verb_speaker_prep_np"] == []
 
 
 # ---------------------------------------------------------------- the fail-fast lookaheads
-# The <name>_ahead macros of attribution.yaml only save time: the rules with them must find what the
+# The <name>_ahead macros of attribution/characters.yaml only save time: the rules with them must find what the
 # same rules find without them, on tricky texts (quoted names with punctuation, commas before
 # participles, قائلاً after a comma, particles out of reach) and on random sentences of news words.
 
@@ -188,14 +273,14 @@ def _engine_pair(tmp_path_factory):
 
     from arabic_rules.resources import data_dir
 
-    src = data_dir("patterns")
-    text = (src / "attribution.yaml").read_text(encoding="utf-8")
-    assert "_ahead>" in text
+    src = data_dir("patterns") / PACK_DIR
+    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(src.glob("*.yaml"))}
+    assert any("_ahead>" in t for t in files.values())
     pair = []
-    for name, body in (("with", text), ("without", _re.sub(r" <\w+_ahead>", "", text))):
+    for name in ("with", "without"):
         d = pathlib.Path(tmp_path_factory.mktemp(f"ahead_{name}"))
-        (d / "attribution.yaml").write_text(body, encoding="utf-8")
-        (d / "morphology.yaml").write_text((src / "morphology.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+        for fname, text in files.items():  # (imports: [morphology] finds the shipped file)
+            (d / fname).write_text(text if name == "with" else _re.sub(r" <\w+_ahead>", "", text), encoding="utf-8")
         pair.append(Engine.from_paths([d]))
     return pair
 
