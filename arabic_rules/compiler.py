@@ -603,7 +603,9 @@ class _Emitter:
             # an item that can match empty is optional, with its gap; but not a raw regex that
             # can: a zero-width one is a condition (re"(?!...)"), which an optional group would skip
             optional = optional or (self.an.nullable(item) and not isinstance(self.an.resolve(item), Raw))
-            if i < k:  # before the first required item: the gap follows the item
+            if i < k and isinstance(self.an.resolve(item), Raw) and self.an.nullable(item):
+                out.append(body)  # a zero-width raw regex is a condition, here as anywhere
+            elif i < k:  # before the first required item: the gap follows the item
                 g = self.gap(self.an.edge(item, True), self.right_kinds(items, i))
                 out.append(ir.Opt(ir.cat(body, g), self.possessive(item, follow)))
             elif i == k:

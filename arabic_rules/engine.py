@@ -17,7 +17,7 @@ from .errors import ExtractionTimeout, Problem, RuleError
 from .executor import Executor
 from .match import Match, Span, maker
 from .normalize import Normalized, normalize
-from .resources import data_dir, default_pattern_files
+from .resources import data_dir, default_pattern_files, yaml_files as resource_files
 from .structure import TextStructure
 from .syntax import FieldArg
 from .work import Work
@@ -654,14 +654,14 @@ def _snap(text: str, pos: int, reach: int = DEFAULT_MAX_SPAN) -> int:
 def compile_files(files: list[Path], use_cache: bool = True, text: str | None = None) -> CompiledPack:
     """Load, validate and compile rule files (and the rule file ``text``, named ``<rules>``),
     through the on-disk cache."""
-    yaml_files: list[Path] = []
+    yaml_files: list[Path] = []  # every file the pack may read (imports included): the cache key
     for p in files:
         if p.is_dir():
-            yaml_files.extend(sorted(p.glob("*.yaml")))
+            yaml_files.extend(resource_files(p))
         else:
             yaml_files.append(p)
             if p.parent.is_dir():
-                yaml_files.extend(sorted(p.parent.glob("*.yaml")))
+                yaml_files.extend(resource_files(p.parent))
     yaml_files.extend(default_pattern_files())
     key = None
     if use_cache:

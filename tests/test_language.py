@@ -94,3 +94,8 @@ def test_lint_stats_gives_the_raw_regex_share_of_each_file(rules_dir):
                        text=True)
     raw, total = len('re"[0-9]+"'), len('re"[0-9]+" _') + len("قال <m>")
     assert f"a.yaml: raw regex {raw} of {total} pattern characters ({raw / total:.0%})" in r.stdout, r.stdout + r.stderr
+
+
+def test_a_zero_width_raw_regex_before_the_first_required_item_is_a_condition(rules_dir):
+    # it used to be optional there (skipped whenever it failed), as it once was everywhere
+    assert spans(rules_dir, 're"(?!اكد)" _ _', "أكد الوزير اليوم") == ["الوزير اليوم"]
