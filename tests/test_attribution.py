@@ -295,11 +295,13 @@ def _same(pair, text):
     assert a == b, text
 
 
+@pytest.mark.slow  # (compiles the attribution pack twice without a cache)
 @pytest.mark.parametrize("text", AHEAD_TEXTS)
 def test_fail_fast_lookaheads_change_no_match(ahead_pair, text):
     _same(ahead_pair, text)
 
 
+@pytest.mark.slow
 def test_fail_fast_lookaheads_change_no_match_on_random_sentences(ahead_pair):
     import random
 

@@ -2,6 +2,8 @@
 import gzip
 import json
 
+import pytest
+
 from arabic_rules import Engine, benchmark
 
 
@@ -24,6 +26,7 @@ def test_corpus_reading_mixes_files_and_cycles_a_small_corpus(tmp_path):
     assert benchmark.nbytes(sample) >= 1000  # cycled past the corpus size
 
 
+@pytest.mark.slow  # (runs every pass of the bench on a small corpus)
 def test_passes_count_what_the_engine_finds(tmp_path):
     _corpus(tmp_path)
     docs = list(benchmark.iter_docs(tmp_path))

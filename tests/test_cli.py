@@ -144,6 +144,7 @@ def test_lint_checks_the_rules_that_load_beside_one_that_does_not(tmp_path):
     assert "rule 'c'" not in r.stderr
 
 
+@pytest.mark.slow  # (waits for the probe's time limit)
 def test_lint_rejects_a_runaway_rule(tmp_path):
     rules = tmp_path / "r.yaml"
     rules.write_text("rules:\n  - {name: r, label: l, pattern: 'قال (_+ _?)* \"!\"'}\n", encoding="utf-8")

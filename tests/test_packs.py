@@ -25,6 +25,7 @@ def test_every_rule_has_positive_and_negative_examples():
         assert kinds == {True, False}, f"{rule.loc}: rule {rule.name} needs positive and `not:` examples"
 
 
+@pytest.mark.slow  # (lint probes every rule with adversarial texts)
 def test_shipped_packs_lint_clean():
     errors = [p for p in lint(PACK) if p.code.startswith("E")]
     assert errors == []
