@@ -366,6 +366,20 @@ def _lexicon_words(ctx: BuildContext, names: str) -> set:
     return words
 
 
+_YEAR = re.compile(r"1\d{3}|20\d{2}")  # after a month name or a competition
+_RECENT_YEAR = re.compile(r"(?:19|20)\d{2}")  # digits glued to a word
+_LAST_WORD = re.compile(r"(\w+)[\s)]*$")
+
+
+def _word_before_bracket(ctx: BuildContext) -> str | None:
+    """The word before the match, also across a closing bracket («آذار (مارس) 2014»)."""
+    tail = ctx.before[-40:]
+    m = _LAST_WORD.search(tail)
+    if m is None or m.end(1) == len(tail):  # nothing before, or glued to the number
+        return None
+    return m.group(1)
+
+
 _WORD_AFTER = re.compile(r"\s+(\w+)")
 
 
@@ -379,7 +393,8 @@ def _word_after(ctx: BuildContext) -> str | None:
 def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal", mark: str | None = None,
            not_after: str | None = None, not_before: str | None = None, *, minus: FieldView | None = None,
            decimals: FieldView | None = None, times: FieldView | None = None, over: FieldView | None = None,
-           plus: FieldView | None = None, prev: FieldView | None = None) -> Any:
+           plus: FieldView | None = None, prev: FieldView | None = None, year_not_after: str | None = None,
+           year: str = "keep") -> Any:
     """The number in field ``n`` (or the whole match): digits, digits with a scale word, or words.
 
     ``kind`` goes to ``attrs.kind``; with ``kind="fraction"`` an ambiguous word is read as a
@@ -394,6 +409,11 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
     value is negated), ``decimals`` (the part after a spoken decimal point) and ``times`` (a scale
     after it), ``over`` (the denominator of a division: 1, or a numerator below it), ``plus`` (the
     round number an ordinal counts on from: «الثاني بعد المئة», only above the ordinal).
+
+    ``year_not_after`` names lexicons of words after which four digits 1xxx/20xx are the year of
+    a competition or a law («كأس العالم 2006», «قانون المالية 2017»), not a number; the word may
+    carry a glued joiner («وآسيا 2019»). ``year="reject"``: four digits 19xx/20xx are never this
+    rule's number (digits glued to a word: «فيفري 2016وصدم» is a date's year).
     """
     view = n
     text = view.text if view is not None else ctx.text
@@ -404,6 +424,14 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
         stop = _lexicon_words(ctx, not_after)
         if before in stop or (prev is not None and any(
                 before.startswith(j) and before[len(j):] in stop for j in ctx.lexicons.get("joiner", {}))):
+            raise Reject
+    if year == "reject" and _RECENT_YEAR.fullmatch(text.strip()):
+        raise Reject
+    if year_not_after and _YEAR.fullmatch(text.strip()):
+        before = _word_before_bracket(ctx)
+        names = _lexicon_words(ctx, year_not_after)
+        if before is not None and (before in names or any(
+                before.startswith(j) and before[len(j):] in names for j in ctx.lexicons.get("joiner", {}))):
             raise Reject
     if not_before and _word_after(ctx) in _lexicon_words(ctx, not_before):
         raise Reject
