@@ -116,13 +116,7 @@ def literal_regex(text: str) -> str:
 
 def trie_regex(forms) -> str:
     """One regex matching any of ``forms`` (a space in a form matches any whitespace run)."""
-    root: dict = {}
-    for form in forms:
-        node = root
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return _trie(root)
+    return _trie(ir.char_trie(forms))
 
 
 def _trie(node: dict) -> str:

@@ -66,8 +66,8 @@ class Executor:
         got = self._tries.get(name)
         if got is None:
             ws = self._sets[name]
-            got = self._tries[name] = (_trie(ws.forms), _trie(ws.suffixes) if ws.suffixes else None,
-                                       _trie(ws.rest) if ws.rest else None)
+            got = self._tries[name] = (ir.char_trie(ws.forms), ir.char_trie(ws.suffixes) if ws.suffixes else None,
+                                       ir.char_trie(ws.rest) if ws.rest else None)
         return got
 
     def raw(self, source: str) -> re.Pattern:
@@ -75,16 +75,6 @@ class Executor:
         if rx is None:
             rx = self._raws[source] = re.compile(source)
         return rx
-
-
-def _trie(forms) -> dict:
-    root: dict = {}
-    for form in forms:
-        node = root
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-    return root
 
 
 class _Run:

@@ -126,6 +126,17 @@ class WordSet:
     rest: tuple[str, ...] = ()
 
 
+def char_trie(forms) -> dict:
+    """``forms`` as a character trie: nested dicts, ``""`` marking where a form ends."""
+    root: dict = {}
+    for form in forms:
+        node = root
+        for ch in form:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return root
+
+
 def cat(*items: "Node | None") -> "Node":
     """The concatenation of ``items`` (None items left out), flat."""
     flat: list[Node] = []
