@@ -169,7 +169,8 @@ def cmd_check(args) -> int:
     from .corpus import BadRecord, detect_format, expand_paths, read_documents
     from .inputs import blocks
     from .stats import Stats
-    from .stream import Chunk, chunks_of, extract_chunks, text_blocks
+    from .chunks import text_blocks
+    from .stream import Chunk, chunks_of, extract_chunks
 
     engine = _engine(args)
     labels = None

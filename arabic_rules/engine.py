@@ -12,6 +12,7 @@ from . import alarm, arguments, cache, programs
 from .calendars import prefer_choice
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
+from .chunks import BLOCK, in_chunk, settled_chunks, text_blocks
 from .documents import documents_from
 from .errors import ExtractionTimeout, Problem, RuleError
 from .executor import Executor
@@ -161,10 +162,31 @@ class Engine:
         ref_date = arguments.ref_date(ref_date)
         labels = arguments.labels(labels, self.labels)
         prefer = prefer_choice(prefer)
+        if len(text) > LONG_TEXT and context is None:
+            return self._extract_long(text, ref_date, labels, work, prefer)
         norm = normalize(text)
         if work is not None:
             work.normalized += len(text)
         return self.finish(self.unfinished(norm, ref_date, labels, work, prefer), norm, ref_date, context, work)
+
+    def _extract_long(self, text: str, ref_date, labels, work, prefer) -> list[Match]:
+        """`extract` of a long text, in settled chunks (`chunks`): the same matches (but where a
+        line longer than a block is cut at a sentence end), with the work per chunk bounded, so
+        that time and memory grow with the text's length only."""
+        context: dict = {}
+        out: list[Match] = []
+        for block, chunk, lead, cut in settled_chunks(self, text_blocks(text)):
+            if chunk is None:  # (a skipped block: only files have them)
+                continue
+            norm = normalize(chunk)
+            if work is not None:
+                work.normalized += len(chunk)
+            found = in_chunk(self.unfinished(norm, ref_date, labels, work, prefer), lead, cut)
+            context["offset"] = block.offset
+            shift = block.offset
+            out.extend(m if not shift else _shifted(m, shift)
+                       for m in self.finish(found, norm, ref_date, context, work))
+        return out
 
     def extract_many(self, docs: Iterable, ref_date: _dt.date | None = None,
                      labels: Iterable[str] | None = None, *, jobs: int = 1,
@@ -494,6 +516,15 @@ class _ProgramRunner:
 
     def match(self, text: str, pos: int, endpos: int | None = None):
         return self._executor.match(self._program, text, pos, endpos)
+
+
+LONG_TEXT = 2 * BLOCK  # longer texts are extracted in settled chunks (`Engine._extract_long`)
+
+
+def _shifted(m: Match, by: int) -> Match:
+    """``m`` found in a chunk, with offsets in the whole text (the chunk starts at ``by``)."""
+    fields = {k: _SPAN(f.start + by, f.end + by, f.text, f.value) for k, f in m.fields.items()}
+    return _MATCH(m.label, m.rule, m.start + by, m.end + by, m.text, m.value, m.attrs, fields)
 
 
 def _check_builder_calls(rules) -> None:

@@ -14,13 +14,12 @@ import lzma
 import re
 import sys
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
+from .chunks import BLOCK, Block, cut_point
 from .errors import InputError
 
-BLOCK = 1 << 20  # characters per block when a file is streamed
 LONG_RUN = 1 << 20  # a run of this many characters without whitespace is skipped, not read as words
 _LONG_RUN = re.compile(r"(?<!\S)\S{%d}" % LONG_RUN)  # tried at run starts only: linear
 _WHITESPACE = re.compile(r"\s")
@@ -44,17 +43,6 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-
-
-@dataclass(frozen=True)
-class Block:
-    """A piece of an input that ends at a paragraph (or line) break."""
-
-    text: str
-    offset: int  # character offset of the block in the whole input
-    line: int  # 1-based line number of its first line
-    lead: int = 0  # characters at the start that belong to the block before (left context only)
-    skipped: int = 0  # for a block without text: characters skipped here (a run without whitespace)
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -304,24 +292,6 @@ def _buffered(decoder) -> int:
 
 def _newlines(data: bytes, encoding: str) -> int:
     return data.decode(encoding, "replace").count("\n")
-
-
-def cut_point(text: str, block: int) -> int:
-    """Where to end a block: after the last blank line in the block's last quarter, else after
-    the last line break, else (a line of two blocks or more) at the last space of the first
-    block, else nowhere yet (the block grows)."""
-    cut = text.rfind("\n\n", block * 3 // 4, block + block // 2)
-    if cut >= 0:
-        return cut + 2
-    cut = text.rfind("\n", 0, block * 2)
-    if cut >= 0:
-        return cut + 1
-    if len(text) >= block * 2:  # a line longer than two blocks: cut at whitespace to bound memory
-        space = max(text.rfind(" ", 0, block), text.rfind("\t", 0, block))
-        if space <= 0:
-            space = text.rfind(" ", 0, block * 2)
-        return space + 1 if space > 0 else block * 2
-    return 0
 
 
 def read_text(name: str, encoding: str = "utf-8", *, encoding_errors: str = "strict") -> str:

@@ -29,7 +29,7 @@ def _init(pack, timeout: float | None) -> None:
 def _extract_chunk(job: tuple) -> list | Exception:
     from .errors import ExtractionTimeout
     from .normalize import normalize
-    from .stream import in_chunk
+    from .chunks import in_chunk
 
     text, lead, cut, ref_date, labels, prefer = job
     try:
@@ -88,7 +88,7 @@ def _in_order(fn, jobs: Iterable, engine, n: int) -> Iterator:
 
 def extract_in_order(engine, jobs: Iterable[tuple], n: int) -> Iterator[list | Exception]:
     """For each ``(text, lead, cut, ref_date, labels, prefer)`` of ``jobs``, the matches of ``text`` that
-    start in ``[lead, cut)`` (`stream.in_chunk`) before the finishers' pass (`Engine.unfinished`:
+    start in ``[lead, cut)`` (`chunks.in_chunk`) before the finishers' pass (`Engine.unfinished`:
     the caller runs the finishers in order), as `packed` rows, or the `ExtractionTimeout` of a
     text that ran out of time, computed by ``n`` processes, in order."""
     return _in_order(_extract_chunk, jobs, engine, n)
