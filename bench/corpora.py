@@ -124,11 +124,14 @@ def shapes(texts: list[str]) -> dict:
 
 
 def linear(engine: Engine, texts: list[str], small_mb: float, big_mb: float, repeat: int) -> dict:
-    """Each shape at both sizes, the best of ``repeat`` runs each (interleaved: a busy moment of
-    the machine does not fall on one size only)."""
+    """Each shape at both sizes (the big text is the small one repeated, so that only the length
+    changes, not what the text holds), the best of ``repeat`` runs each, interleaved (a busy
+    moment of the machine does not fall on one size only)."""
     out = {}
     for name, make in shapes(texts).items():
-        sized = [make(int(mb * MB)) for mb in (small_mb, big_mb)]
+        small = make(int(small_mb * MB))  # the big text is the small one repeated: the same density
+        joiner = " " if name in ("one huge line", "no whitespace", "cue words only") else "\n"
+        sized = [small, joiner.join([small] * round(big_mb / small_mb))]
         times = [float("inf")] * 2
         for _ in range(repeat):
             for i, text in enumerate(sized):
