@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import gc
 import re
 import time
 from bisect import bisect_left, bisect_right
@@ -172,7 +173,18 @@ class Engine:
     def _extract_long(self, text: str, ref_date, labels, work, prefer) -> list[Match]:
         """`extract` of a long text, in settled chunks (`chunks`): the same matches (but where a
         line longer than a block is cut at a sentence end), with the work per chunk bounded, so
-        that time and memory grow with the text's length only."""
+        that time and memory grow with the text's length only. The cyclic garbage collector is
+        paused meanwhile: the findings pile up as long-lived objects without cycles, and its
+        passes over them (more and longer the longer the text) would find nothing to free."""
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            return self._chunked(text, ref_date, labels, work, prefer)
+        finally:
+            if paused:
+                gc.enable()
+
+    def _chunked(self, text: str, ref_date, labels, work, prefer) -> list[Match]:
         context: dict = {}
         out: list[Match] = []
         for block, chunk, lead, cut in settled_chunks(self, text_blocks(text)):
