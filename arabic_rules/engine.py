@@ -157,7 +157,8 @@ class Engine:
         starts in the whole text; finishers keep in it what they carry from part to part (the
         last speaker), so the parts give the matches of the whole. ``work``, if given, counts what
         each stage visited (see `Work`). ``prefer`` (past, future, nearest; None: the news default)
-        is how a weekday or a month without a year resolves (see `calendars`)."""
+        is how a weekday or a month without a year resolves (see `calendars`). A text of more
+        than two blocks (2 M characters) is extracted in settled chunks (`_extract_long`)."""
         if not isinstance(text, str):
             raise TypeError(f"extract() takes a str, not {type(text).__name__}; decode bytes first")
         ref_date = arguments.ref_date(ref_date)
@@ -176,12 +177,12 @@ class Engine:
         that time and memory grow with the text's length only. The cyclic garbage collector is
         paused meanwhile: the findings pile up as long-lived objects without cycles, and its
         passes over them (more and longer the longer the text) would find nothing to free."""
-        paused = gc.isenabled()
+        was_enabled = gc.isenabled()
         gc.disable()
         try:
             return self._chunked(text, ref_date, labels, work, prefer)
         finally:
-            if paused:
+            if was_enabled:
                 gc.enable()
 
     def _chunked(self, text: str, ref_date, labels, work, prefer) -> list[Match]:
