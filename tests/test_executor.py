@@ -36,6 +36,7 @@ def regex() -> Engine:
     return Engine.default()
 
 
+@pytest.mark.slow  # (every example of the packs, twice: the news below is the default run's check)
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_every_example_of_the_shipped_packs(regex, backend):
     other = Engine(regex.pack, backend=backend)
