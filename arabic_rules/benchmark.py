@@ -23,7 +23,8 @@ from itertools import cycle
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-DEFAULT_CORPUS = Path("/work/shared/corpus")
+from .corpus import default_corpus
+
 _MB = 1_000_000
 _FLOOR = re.compile(r"\w+")
 
@@ -45,7 +46,7 @@ _LOWER_IS_BETTER = {"rules_x10_cost", "stream_rss_mb", "stream_1gb_rss_mb", "col
 class Options:
     """What to run. The defaults are the full suite on the real corpus (several minutes)."""
 
-    corpus: Path = DEFAULT_CORPUS
+    corpus: Path = field(default_factory=default_corpus)
     out_dir: Path = Path("bench/results")
     sample_mb: float = 20.0  # text for the side-by-side comparisons
     sizes_mb: tuple[float, ...] = (1.0, 10.0, 100.0)
@@ -762,8 +763,9 @@ def print_report(res: Result) -> None:
 
 def add_arguments(p) -> None:
     """The options of `arules bench` and `python -m bench`."""
-    p.add_argument("path", nargs="?", default=str(DEFAULT_CORPUS),
-                   help="corpus: .jsonl(.gz) with a text field, .txt, or a directory of them")
+    p.add_argument("path", nargs="?", default=str(default_corpus()),
+                   help="corpus: .jsonl(.gz) with a text field, .txt, or a directory of them "
+                        "(default: $ARULES_CORPUS, else ../shared/corpus)")
     p.add_argument("--out", default="bench/results", help="directory for bench.json and scaling.png")
     p.add_argument("--sample-mb", type=float, default=20.0, help="MB of text for the side-by-side runs")
     p.add_argument("--sizes", default="1,10,100", help="input sizes in MB for the size scaling")

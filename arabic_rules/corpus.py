@@ -15,6 +15,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Callable
 
 from . import inputs
@@ -47,6 +48,12 @@ def _strip_compression(name: str) -> str:
 
 def _is_corpus_file(name: str) -> bool:
     return os.path.splitext(_strip_compression(name))[1].lower() in _FORMAT_OF_SUFFIX
+
+
+def default_corpus() -> Path:
+    """The corpus folder tools look in when none is given: $ARULES_CORPUS, else ../shared/corpus
+    (relative to the current directory)."""
+    return Path(os.environ.get("ARULES_CORPUS") or Path("..") / "shared" / "corpus")
 
 
 def expand_paths(paths: Iterable[str]) -> list[str]:

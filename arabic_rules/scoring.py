@@ -26,7 +26,6 @@ import datetime as _dt
 import gzip
 import json
 import math
-import os
 import re
 import zlib
 from collections import Counter
@@ -35,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .corpus import default_corpus
 from .errors import ArabicRulesError, ExtractionTimeout
 from .normalize import normalize
 
@@ -114,11 +114,6 @@ class GoldSet:
 def crc_of(text: str) -> str:
     """The stored form's check of a span's text: zlib.crc32 of its UTF-8, 8 lowercase hex digits."""
     return f"{zlib.crc32(text.encode('utf-8')) & 0xFFFFFFFF:08x}"
-
-
-def default_corpus() -> Path:
-    """Where `load_gold` looks for corpus files: $ARULES_CORPUS, else ../shared/corpus."""
-    return Path(os.environ.get("ARULES_CORPUS") or Path("..") / "shared" / "corpus")
 
 
 def _is_int(x) -> bool:

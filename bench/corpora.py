@@ -11,7 +11,7 @@
 
 CPU time of this process (or of the child, for `arules check`), so another program's load does
 not change the ratios. The corpus is read at run time from CORPUS_DIR (default: the environment
-variable ARULES_CORPUS, else ../shared/corpus beside the checkout) and never copied.
+variable ARULES_CORPUS, else ../shared/corpus from the current directory) and never copied.
 """
 from __future__ import annotations
 
@@ -27,13 +27,14 @@ import time
 from pathlib import Path
 
 from arabic_rules import Engine, parse_ref_date
+from arabic_rules.corpus import default_corpus
 
 HERE = Path(__file__).resolve().parent
 MB = 1 << 20
 
 
 def corpus_dir(arg: str | None) -> Path:
-    path = Path(arg or os.environ.get("ARULES_CORPUS") or HERE.parent.parent / "shared" / "corpus")
+    path = Path(arg) if arg else default_corpus()
     if not path.is_dir():
         sys.exit(f"bench.corpora: no corpus folder at {path}; pass one or set ARULES_CORPUS")
     return path
