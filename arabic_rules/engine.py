@@ -60,13 +60,10 @@ class Engine:
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs) if src}
-        elif backend == "native":  # the same programs, run by the Rust core
+        elif backend == "native":  # the same programs, run by the Rust core (see _raw_matches, _work)
             from .native import Core
 
-            core = self._core = Core(pack)
-            self._regex = [core.pattern(r.index) for r in pack.rules]
-            self._rests_by_source = {src: core.pattern(core.rest_index(r.index, oi)) for r in pack.rules
-                                     for oi, (*_, src) in enumerate(r.options) if src}
+            self._core = Core(pack)
         self._rests: dict[str, re.Pattern] = {}
         index = pack.anchors or anchor_index(pack.rules)
         self._by_literal = index.by_literal
@@ -295,7 +292,8 @@ class Engine:
             self._trying = ri
             if self._core is not None:
                 ends = [len(text)] * len(found) if rule.bounded else [_snap(text, p + rule.max_span) for p in found]
-                tried += sum(min(rule.max_span, len(text) - p) for p in found) if rule.bounded else sum(ends) - sum(found)
+                if work is not None:
+                    tried += len(found) * rule.max_span if rule.bounded else sum(ends) - sum(found)
                 for pos, m in zip(found, self._core.matches(ri, text, found, ends)):
                     if m is not None and m.end() > pos:
                         out.append((pos, ri, candidate(rule, m, text)))
@@ -367,7 +365,6 @@ class Engine:
             found = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
             if rest and back:
                 # the rule from the anchor on must match at the hit, or no start before it can
-                rx = self._rest_regex(rest)
                 ends = [_snap(text, p + r.max_span) for p in found]
                 if work is not None:
                     work.tried += sum(ends) - sum(found)
@@ -375,6 +372,7 @@ class Engine:
                     passed = self._core.match_many(self._core.rest_for(rest), text, found, ends)
                     found = [p for p, ok in zip(found, passed) if ok is not None]
                 else:
+                    rx = self._rest_regex(rest)
                     found = [p for p, end in zip(found, ends) if rx.match(text, p, end)]
             if found:
                 plan.append((r.index, back, found))
@@ -430,7 +428,7 @@ class Engine:
         return self._prefilters[wanted]
 
     def _rest_regex(self, source: str):
-        if self.backend != "regex":
+        if self.backend == "python":
             return self._rests_by_source[source]
         rx = self._rests.get(source)
         if rx is None:
