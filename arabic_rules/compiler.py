@@ -468,9 +468,10 @@ class _Emitter:
         if isinstance(node, AnyWord):
             return self.bound(ir.AnyWord(), lb, rb)
         if isinstance(node, Not):  # one word, at whose start the node does not match
-            return self.bound(ir.cat(ir.Look(self.emit(node.node), negate=True), ir.AnyWord()), lb, rb)
+            # glued (lb False: right after a clitic), the node is tried there, not at a word start
+            return self.bound(ir.cat(ir.Look(self.emit(node.node, lb), negate=True), ir.AnyWord()), lb, rb)
         if isinstance(node, Cond):
-            return ir.Look(self.emit(node.node), node.negate)
+            return ir.Look(self.emit(node.node, lb), node.negate)
         if isinstance(node, Raw):
             return ir.cat(ir.Assert(ir.NOSPLIT) if lb else None, ir.Raw(node.source),
                           ir.Assert(ir.NOSPLIT) if rb else None)

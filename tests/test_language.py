@@ -39,6 +39,12 @@ def spans(rules_dir, pattern: str, text: str) -> list[str]:
     ("@say _? &!اليوم", "قال الوزير اليوم", ["قال"]),  # the word is given back to meet the condition
     ("@say _ &\"،\"", "قال الوزير، ثم", ["قال الوزير"]),
     ("@say _ &\"،\"", "قال الوزير ثم", []),
+    # glued after a clitic, the negated or tested item is tried right after the clitic
+    ("@say ب ~ !@weekday", "قال بالأحد", []),
+    ("@say ب ~ !@weekday", "قال بالوزير", ["قال بالوزير"]),
+    ("@say ب ~ &!@weekday ~ _", "قال بالأحد", []),
+    ("@say ب ~ &!@weekday ~ _", "قال بالوزير", ["قال بالوزير"]),
+    ("@say ب ~ &@weekday ~ _", "قال بالأحد", ["قال بالأحد"]),
 ])
 def test_negation_and_conditions(rules_dir, pattern, text, expected):
     assert spans(rules_dir, pattern, text) == expected
