@@ -315,21 +315,30 @@ def test_progress_shows_on_a_terminal_stderr_and_never_in_the_findings(tmp_path)
     path = tmp_path / "c.jsonl"
     path.write_text("".join(json.dumps({"id": str(i), "text": (NAMED + "\n" + FOLLOW + "\n") * 20},
                                        ensure_ascii=False) + "\n" for i in range(800)), encoding="utf-8")
+    import threading
+
     leader, follower = pty.openpty()
     p = subprocess.Popen([sys.executable, "-m", "arabic_rules", "check", str(path), "--id-field", "id",
                           "--format", "jsonl"], stdout=subprocess.PIPE, stderr=follower)
     os.close(follower)
+    pieces: list[bytes] = []
+
+    def drain():  # read the terminal while the run goes on: a full terminal buffer blocks the writer
+        while True:
+            try:
+                piece = os.read(leader, 1 << 16)
+            except OSError:
+                return
+            if not piece:
+                return
+            pieces.append(piece)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
     out, _ = p.communicate(timeout=300)
-    err = b""
-    while True:
-        try:
-            piece = os.read(leader, 1 << 16)
-        except OSError:
-            break
-        if not piece:
-            break
-        err += piece
+    reader.join(timeout=10)
     os.close(leader)
+    err = b"".join(pieces)
     assert p.returncode == 0
     assert all(json.loads(x)["doc"] for x in out.decode().splitlines())
     assert b"checking" in err and b"bytes" in err  # the progress line, not the summary
