@@ -228,13 +228,14 @@ class ArabicRules:
 
 
 def _annotate_ents(doc: Doc, spans: List[Span]) -> None:
-    """Add to ``doc.ents`` the findings that fit: where findings overlap, the longest wins (the
-    earliest among equals: `spacy.util.filter_spans`); entities already set are kept, and a finding
-    that overlaps one is left out of ``doc.ents`` (it stays in the span group)."""
+    """Add to ``doc.ents`` the findings that fit. Entities already set are kept, and a finding that
+    overlaps one is left out; among the other findings, where they overlap, the longest wins (in
+    tokens; the earliest among equals: `spacy.util.filter_spans`). A finding left out of
+    ``doc.ents`` stays in the span group."""
     taken = set()
     for ent in doc.ents:
         taken.update(range(ent.start, ent.end))
-    chosen = [s for s in filter_spans(spans) if taken.isdisjoint(range(s.start, s.end))]
+    chosen = filter_spans([s for s in spans if taken.isdisjoint(range(s.start, s.end))])
     if chosen:
         doc.set_ents(chosen, default="unmodified")
 
