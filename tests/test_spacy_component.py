@@ -298,3 +298,12 @@ def test_spacy_finds_the_factory_through_the_entry_point_alone(tmp_path):
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == "[7]"
+
+
+def test_a_saved_pipeline_loads_with_its_options(tmp_path):
+    nlp = spacy.blank("ar")
+    nlp.add_pipe("arabic_rules", config={"labels": ["number"], "alignment_mode": "contract"})
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    doc = loaded(ALIGN_TEXT)
+    assert [s.text for s in doc.spans[KEY]] == ["30"] and sc.alignment(doc).dropped == 1
