@@ -37,6 +37,12 @@ def write_json(records, out: TextIO) -> None:
     out.write("\n")
 
 
+def json_text(record: Any) -> str:
+    """``record`` as one line of `write_jsonl` writes it (without the line break): the JSON text
+    of a finding wherever one is stored as text (spaCy's user data)."""
+    return _ENCODE(record)
+
+
 def value_text(value: Any) -> str:
     """A generic one-line form of a value (a dict as ``key=value`` pairs, nulls and the
     content left out): the view of labels that have no view of their own."""
