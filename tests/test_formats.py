@@ -272,6 +272,22 @@ def test_labelstudio_offsets_count_code_points(texts, expected):
     assert all((r["start"], r["end"]) in spans and odd[r["start"]:r["end"]] == r["text"] for r in after)
 
 
+def test_labelstudio_sdk_accepts_the_predictions(corpus, tmp_path):
+    """Label Studio's own reader (its SDK's LabelInterface, not installed by any extra: it is
+    large) validates every prediction against the labeling config, and rejects a wrong one."""
+    sdk = pytest.importorskip("label_studio_sdk.label_interface",
+                              reason="label-studio-sdk not installed (pip install label-studio-sdk)")
+    path = tmp_path / "tasks.json"
+    code, _, err = run(*args_of(corpus), "--format", "labelstudio", "--out", str(path))
+    assert code == 0, err
+    interface = sdk.LabelInterface(labeling_config({"attribution", "date", "number"}))
+    tasks = json.loads(path.read_text(encoding="utf-8"))
+    assert all(interface.validate_prediction(t["predictions"][0], return_errors=True) == [] for t in tasks)
+    wrong = tasks[0]["predictions"][0]
+    wrong["result"][0]["value"]["labels"] = ["not-a-label"]
+    assert interface.validate_prediction(wrong, return_errors=True)
+
+
 @pytest.mark.skipif(not (ROOT / "docs").is_dir(), reason="docs are not shipped in the wheel; run from a checkout")
 def test_labelstudio_config_in_the_docs_is_the_one_written():
     doc = (ROOT / "docs" / "formats.md").read_text(encoding="utf-8")
