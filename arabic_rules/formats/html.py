@@ -69,9 +69,10 @@ def _spans(doc: AnnotatedDocument, first: int) -> list[tuple[int, int, int, str]
                       f'data-rule="{escape(f["rule"])}" style="--c:{color_of(label)}" title="{escape(title)}">'))
         for part, span in parts_of(f):
             if f["start"] <= span["start"] < span["end"] <= f["end"]:
+                hover = escape(f"{part}: {span['text']}\n{title}")
                 spans.append((span["start"], span["end"], 1,
                               f'<span class="p" data-part="{part}" data-f="{first + i}" style="--c:{color_of(part)}" '
-                              f'title="{escape(part + ": " + span["text"] + chr(10) + title)}">'))
+                              f'title="{hover}">'))
     return spans
 
 
