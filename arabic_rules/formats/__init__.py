@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import os
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from ..errors import ArabicRulesError
 from .annotated import AnnotatedDocument, FileNames, color_of, parts_of
@@ -71,7 +71,7 @@ def open_writer(name: str, out: str | None = None, *, ref_date: _dt.date | None 
     return writer
 
 
-def _stream_writer(name: str, target: TextIO, ref_date) -> Writer:
+def _stream_writer(name: str, target: TextIO, ref_date: _dt.date | None) -> Writer:
     if name == "csv":
         from .tabular import CsvWriter
 
@@ -101,7 +101,7 @@ class _Closing(Writer):
         self.inner, self.file = inner, file
         self.needs_text = inner.needs_text
 
-    def add(self, doc, records) -> None:
+    def add(self, doc: Any, records: list[dict[str, Any]]) -> None:
         self.inner.add(doc, records)
 
     def close(self) -> None:

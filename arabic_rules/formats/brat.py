@@ -13,9 +13,10 @@ as in brat.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
-from typing import Any, TextIO
+from typing import TextIO
 
 from .annotated import PARTS, AnnotatedDocument, color_of, parts_of
 from .writers import DocumentWriter, Folder
@@ -93,10 +94,10 @@ def ann(doc: AnnotatedDocument, seen: dict[str, set[str]] | None = None) -> str:
                 attribute(name, tid, v)
                 seen.setdefault(f"on {name}", set()).add(label)
         for part, span in parts_of(f):
-            key = (part, span["start"], span["end"])
-            if key not in parts:
-                parts[key] = bound(part, span["start"], span["end"])
-            lines.append(f"{new('R')}\t{RELATIONS[part]} Arg1:{tid} Arg2:{parts[key]}")
+            where = (part, span["start"], span["end"])
+            if where not in parts:
+                parts[where] = bound(part, span["start"], span["end"])
+            lines.append(f"{new('R')}\t{RELATIONS[part]} Arg1:{tid} Arg2:{parts[where]}")
             seen.setdefault(f"relation {RELATIONS[part]}", set()).add(label)
     return "".join(line + "\n" for line in lines)
 
@@ -133,7 +134,7 @@ class BratWriter(DocumentWriter):
     folder's ``annotation.conf`` and ``visual.conf``; without, the ``.ann`` of the run's one
     document on stdout (its text is the input itself)."""
 
-    def __init__(self, out: str | None, stream: TextIO, ref_date=None) -> None:
+    def __init__(self, out: str | None, stream: TextIO, ref_date: _dt.date | None = None) -> None:
         super().__init__(ref_date)
         self.folder = Folder(out, stream, "brat")
         self.seen: dict[str, set[str]] = {}

@@ -12,6 +12,7 @@ title only).
 """
 from __future__ import annotations
 
+import datetime as _dt
 from html import escape
 from typing import Any, TextIO
 
@@ -80,7 +81,7 @@ def marked_text(doc: AnnotatedDocument, first: int = 1) -> str:
     """The HTML of a document's text with its findings marked (see the module's description)."""
     text = doc.text
     spans = sorted(_spans(doc, first), key=lambda s: (s[0], -s[1], s[2]))
-    opens: dict[int, list] = {}
+    opens: dict[int, list[tuple[int, int, int, str]]] = {}
     for s in spans:
         opens.setdefault(s[0], []).append(s)
     bounds = sorted({0, len(text), *(s[0] for s in spans), *(s[1] for s in spans)})
@@ -139,7 +140,7 @@ def summary(stats: Stats, documents: int) -> str:
 class HtmlWriter(DocumentWriter):
     """``--format html``: the page, a document written as it ends and the summary at the end."""
 
-    def __init__(self, out: TextIO, ref_date=None, title: str = "arules") -> None:
+    def __init__(self, out: TextIO, ref_date: _dt.date | None = None, title: str = "arules") -> None:
         super().__init__(ref_date)
         self.out = out
         self.stats = Stats()

@@ -11,6 +11,7 @@ labeling interface must name these controls: `labeling_config` writes it.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import json
 from typing import Any, Iterable, TextIO
 from xml.sax.saxutils import quoteattr
@@ -83,7 +84,7 @@ def task(doc: AnnotatedDocument) -> dict[str, Any]:
 class LabelStudioWriter(DocumentWriter):
     """``--format labelstudio``: the JSON list of tasks, a task written as its document ends."""
 
-    def __init__(self, out: TextIO, ref_date=None) -> None:
+    def __init__(self, out: TextIO, ref_date: _dt.date | None = None) -> None:
         super().__init__(ref_date)
         self.out = out
         self.first = True

@@ -47,7 +47,7 @@ class CsvWriter(Writer):
 ROW_GROUP = 65536  # rows gathered before they are written: memory stays bounded on any corpus
 
 
-def parquet_schema():
+def parquet_schema() -> Any:
     import pyarrow as pa
 
     return pa.schema([(c, pa.int64() if c in INT_COLUMNS else pa.string()) for c in COLUMNS])
@@ -66,7 +66,7 @@ class ParquetWriter(Writer):
             self.file = pq.ParquetWriter(path, self.schema)
         except OSError as e:
             raise ArabicRulesError(f"--out {path}: cannot write it ({e})") from None
-        self.rows: dict[str, list] = {c: [] for c in COLUMNS}
+        self.rows: dict[str, list[Any]] = {c: [] for c in COLUMNS}
         self.pending = 0
 
     def add(self, doc: Any, records: list[dict[str, Any]]) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as _dt
 import itertools
 import re
-from typing import Any, TextIO
+from typing import Any, Iterator, TextIO
 
 from ..report import hijri_to_gregorian
 from .annotated import AnnotatedDocument
@@ -87,7 +87,8 @@ def relative(finding: dict[str, Any]) -> bool:
     return not any(name.startswith("year") or name == "century" for name in (finding.get("fields") or {}))
 
 
-def timex_attrs(finding: dict[str, Any], tids, anchor: str | None) -> tuple[list[tuple[str, str]], list]:
+def timex_attrs(finding: dict[str, Any], tids: Iterator[str],
+                anchor: str | None) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """The attributes of a date's TIMEX3 and the (tid, value) of the begin and end points of an
     interval (none for a date); ``tids`` gives the next free ids (t1, t2, ...)."""
     attrs = finding.get("attrs") or {}
@@ -151,7 +152,7 @@ class TimeMLWriter(DocumentWriter):
     """``--format timeml``: with ``--out DIR``, ``NAME.tml`` per document; without, the TimeML
     document of the run's one document on stdout."""
 
-    def __init__(self, out: str | None, stream: TextIO, ref_date=None) -> None:
+    def __init__(self, out: str | None, stream: TextIO, ref_date: _dt.date | None = None) -> None:
         super().__init__(ref_date)
         self.folder = Folder(out, stream, "timeml")
 
