@@ -11,6 +11,7 @@ from . import calendars, numerals, speech  # noqa: F401  (register the value bui
 from .corpus import read_corpus, read_documents
 from .documents import BadRecord, Document
 from .engine import Engine
+from .formats import AnnotatedDocument
 from .errors import ArabicRulesError, ExtractionTimeout, InputError, PatternSyntaxError, Problem, RuleError
 from .match import Match, Span
 from .normalize import Normalized, normalize
@@ -22,6 +23,7 @@ from .work import Work
 __version__ = "0.1.0"
 
 __all__ = [
+    "AnnotatedDocument",
     "ArabicRulesError",
     "BadRecord",
     "BuildContext",

@@ -13,6 +13,7 @@ from pathlib import Path
 from . import __version__, arguments
 from .corpus import DOC_SEPARATORS, FORMATS
 from .errors import ArabicRulesError, ExtractionTimeout, InputError, RuleError
+from .formats import FORMATS as EXPORTS
 from .inputs import ENCODING_ERRORS, compression_of
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
@@ -56,7 +57,10 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="find matches in text files and corpora (or - for stdin)")
     c.add_argument("files", nargs="+", metavar="FILE",
                    help="text files, corpora (.jsonl, .csv, .tsv, .parquet; .gz, .bz2, .xz, .zst), folders or globs")
-    c.add_argument("--format", choices=("text", "jsonl", "json"), default="text")
+    c.add_argument("--format", choices=("text", "jsonl", "json", *EXPORTS), default="text",
+                   help="text, jsonl, json, or a format for other tools (docs/formats.md)")
+    c.add_argument("--out", metavar="PATH", help="write the findings to this file (brat, timeml: this folder, "
+                                                 "a file per document) instead of stdout")
     c.add_argument("--input-format", choices=FORMATS, metavar="FORMAT",
                    help=f"how to read the inputs ({', '.join(FORMATS)}; default: from the file name)")
     c.add_argument("--text-field", default="text", metavar="NAME", help="the field holding a record's text")
@@ -182,6 +186,14 @@ def cmd_check(args) -> int:
                                    f"known: {', '.join(sorted(engine.labels))}")
     console = None
     out = sys.stdout
+    writer = None
+    if args.format in EXPORTS:
+        from .formats import may_hold_several, open_writer
+
+        writer = open_writer(args.format, args.out, ref_date=args.ref_date,
+                             several=may_hold_several(args.files, args.input_format, args.doc_sep))
+    elif args.out:
+        out = _open_out(args.out)
     if args.format == "text" and (out.isatty() or os.environ.get("FORCE_COLOR")):
         from rich.console import Console  # styles for a terminal; a file or a pipe gets plain lines
 
@@ -207,7 +219,8 @@ def cmd_check(args) -> int:
             n_files[0] += 1
             try:
                 fmt = detect_format(path, args.input_format)
-                if fmt == "text" and args.doc_sep == "none":  # one document, streamed
+                if fmt == "text" and args.doc_sep == "none" and not (writer and writer.needs_text):
+                    # one document, streamed (a writer of whole documents reads it as one below)
                     stats.add_document()
                     yield from chunks_of(engine, blocks(path, args.encoding, encoding_errors=args.encoding_errors),
                                          tag=(path, None))
@@ -242,7 +255,9 @@ def cmd_check(args) -> int:
             advance(block.text[block.lead:], doc is not None and block.offset + block.lead == 0)
             records = _records(block, found, path, args.format == "text", doc)
             stats.update(r for r, _ in records)
-            if args.format == "jsonl":
+            if writer is not None:
+                writer.add(doc, [r for r, _ in records])
+            elif args.format == "jsonl":
                 report.write_jsonl((r for r, _ in records), out)
             elif args.format == "json":
                 collected.extend(r for r, _ in records)
@@ -253,9 +268,20 @@ def cmd_check(args) -> int:
                 out.write("".join(report.plain_line(r, line_text) + "\n" for r, line_text in records))
     if args.format == "json":
         report.write_json(collected, out)
+    if writer is not None:
+        writer.close()
     out.flush()
+    if out is not sys.stdout:
+        out.close()
     _summary(stats, n_files[0], problems, args.stats)
     return EXIT_USAGE if problems["bad"] or problems["failed"] else EXIT_OK
+
+
+def _open_out(path: str):
+    try:
+        return open(path, "w", encoding="utf-8")
+    except OSError as e:
+        raise ArabicRulesError(f"--out {path}: cannot write it ({e.strerror})") from None
 
 
 def _summary(stats, n_files: int, problems: dict, full: bool) -> None:
