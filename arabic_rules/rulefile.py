@@ -25,7 +25,8 @@ NAME = r"[A-Za-z][A-Za-z0-9_.]*"
 def brackets(raw: str) -> tuple[str, tuple[int, int] | None, str]:
     """Remove one ``[...]`` pair (``\\[`` escapes a bracket); return text, span, error."""
     out: list[str] = []
-    span_start = span_end = None
+    span_start: int | None = None
+    span_end: int | None = None
     i = 0
     while i < len(raw):
         c = raw[i]
@@ -46,7 +47,7 @@ def brackets(raw: str) -> tuple[str, tuple[int, int] | None, str]:
         i += 1
     if span_start is not None and span_end is None:
         return "", None, "unbalanced [ in example; close it with ]"
-    span = (span_start, span_end) if span_start is not None else None
+    span = (span_start, span_end) if span_start is not None and span_end is not None else None
     return "".join(out), span, ""
 
 
@@ -206,7 +207,7 @@ RULE_FILE = Record(what="rule file", message="a rule file is a mapping with keys
         regex=NAME, message="bad macro name {value!r}: use letters, digits, _ and . starting with a letter")),
         nullable=True, doc="named sub-patterns (<name> in a pattern)"),
     Field("rules", ListOf(item=RULE), nullable=True, doc="the rules"),
-    Field("measures", TableOf(value=MEASURE), checked_by="morphology",
+    Field("measures", TableOf(value=MEASURE, min_items=1), checked_by="morphology",
           doc="verb measures, in one morphology file (docs/morphology.md)"),
     Field("clitics", CLITICS, checked_by="morphology", doc="the clitics of each form class (morphology file)"),
     Field("verbs", TableOf(value=ListOf(item=VERB), what="verb group", names=Text(
