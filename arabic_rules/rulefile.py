@@ -101,7 +101,7 @@ LEXICON = Either(
              TableOf(value=Either(options=(FORM, ListOf(item=FORM)), code="E111", message=_FORM_MESSAGE),
                      min_items=1, empty_code="E111", empty_message=_EMPTY_LEXICON)),
     message="{subject} must be a list of forms or a mapping value -> [forms]", name="lexicon",
-    doc="a word list [forms], or a mapping value -> forms (one form or a list), e.g. 12: [كانون الأول, ديسمبر]")
+    doc="a word list [forms], or a mapping value -> forms (one form or a list), e.g. 12: [the names of December]")
 
 _EXAMPLE_MAPPING_FIELDS = (
     Field("value", Anything(code="E110"), at_record=True,
@@ -156,9 +156,9 @@ RULE = Record(what="rule", name="rule", doc="a rule: a pattern that finds one ki
 ))
 
 VERB = Record(what="verb", name="verb", doc="a cue verb, by root and measure (docs/morphology.md)", fields=(
-    Field("root", Text(), required=True, doc="three radicals separated by spaces, e.g. ق و ل"),
+    Field("root", Text(), required=True, doc="three radicals separated by spaces (docs/morphology.md)"),
     Field("measure", Text(), required=True, doc="a measure of morphology.yaml: I-hollow, II, IV, ..."),
-    Field("lemma", Text(), required=True, doc="the citation form, checked against the measure: قال"),
+    Field("lemma", Text(), required=True, doc="the citation form, checked against the measure"),
     Field("extra", Either(options=(Text(), ListOf(item=Text()))), nullable=True,
           doc="forms to add: 'form' or 'class:form'"),
     Field("exclude", Either(options=(Text(), ListOf(item=Text()))), nullable=True,
@@ -169,18 +169,18 @@ VERB = Record(what="verb", name="verb", doc="a cue verb, by root and measure (do
 # path); the description below is for editors.
 _LETTERS = Either(options=(Text(), ListOf(item=Text())))
 _TEMPLATES = ListOf(item=Text(min_len=1), min_items=1,
-                    doc="templates with ف ع ل as the radical slots, (a|b) for alternatives")
+                    doc="templates: the letters fa, ain, lam stand for the radicals; (a|b) for alternatives")
 MEASURE = Record(what="measure", name="measure", other=_TEMPLATES,
-                 doc="a measure (وزن): form classes (perfect, imperfect, ...) -> templates, and:", fields=(
+                 doc="a measure (wazn): form classes (perfect, imperfect, ...) -> templates, and:", fields=(
     Field("doc", Text(), doc="one line for people"),
     Field("example", Record(what="example", fields=(Field("root", Text(), required=True),
                                                     Field("lemma", Text(), required=True))),
           doc="{root, lemma}: checked whenever the file loads"),
     Field("like", Text(), doc="start from another measure and override only the classes written here"),
-    Field("radicals", TableOf(value=_LETTERS), doc="letters a slot accepts, e.g. {ع: [و, ي]}"),
-    Field("same", ListOf(item=Text(), min_items=2), doc="slots holding the same letter, e.g. [ع, ل]"),
+    Field("radicals", TableOf(value=_LETTERS), doc="slot (fa, ain, lam) -> the letters it accepts"),
+    Field("same", ListOf(item=Text(), min_items=2), doc="slots holding the same letter (doubled verbs)"),
     Field("rules", ListOf(item=Record(what="rule", fields=(
-        Field("when", TableOf(value=_LETTERS), required=True, doc="slot -> letters, e.g. {ف: [ص, ض]}"),
+        Field("when", TableOf(value=_LETTERS), required=True, doc="slot -> the letters the rewrite applies to"),
         Field("replace", TableOf(value=_LETTERS), required=True, doc="template text -> rewrite(s)"),
     ))), doc="template rewrites for some radicals"),
 ))
@@ -192,7 +192,7 @@ CLITICS = Record(what="clitics", name="clitics", doc="which clitics attach to th
           doc="form class -> {proclitics: [...], enclitics: [...]}"),
     Field("joins", ListOf(item=Record(what="join", fields=(Field("end", Text(min_len=1), required=True),
                                                            Field("becomes", Text(), required=True)))),
-          doc="spelling at the seam: {end: وا, becomes: و}"),
+          doc="the spelling where a form meets an enclitic pronoun: {end, becomes}"),
 ))
 
 _TOP = ("imports", "ref_date", "lexicons", "macros", "rules", "measures", "clitics", "verbs")
