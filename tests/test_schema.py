@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from arabic_rules import rulefile
 from arabic_rules.cli import main
@@ -200,8 +200,14 @@ FORMS = [  # a Text shape's authority (explain) and the regex it gives the schem
 
 
 @pytest.mark.parametrize("form,explain,regex", FORMS, ids=[f[0] for f in FORMS])
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(raw=TEXTS)
+@example(raw="a [b] -> [c]").via("a value after the arrow may hold brackets")
+@example(raw="[a -> b] c").via("an arrow inside the match")
+@example(raw="[a] -> -> b").via("overlapping arrows: the last one counts")
+@example(raw="\\[a] [b]").via("an escaped bracket")
+@example(raw="\\\\[a]").via("a backslash before an escaped bracket")
+@example(raw="[a]\n").via("a line break at the end")
 def test_the_example_regexes_say_what_the_loader_says(form, explain, regex, raw):
     loader_ok = explain(raw) == ""
     schema_ok = re.search(f"^(?:{regex})$", raw) is not None  # as jsonschema reads a "pattern"
