@@ -9,8 +9,8 @@ import pytest
 
 import arabic_rules
 
-PACKAGE = Path(arabic_rules.__file__).resolve().parent
-ROOT = PACKAGE.parent
+PACKAGE = Path(arabic_rules.__file__).resolve().parent  # the package imported (in CI: the installed wheel)
+ROOT = Path(__file__).resolve().parent.parent  # the checkout whose sources mypy reads
 PYPROJECT = ROOT / "pyproject.toml"
 
 
