@@ -18,7 +18,8 @@ import _sre  # type: ignore[import-not-found]
 
 from .resources import grammar_path
 
-_CODE = ("compiler.py", "ir.py", "loader.py", "syntax.py", "normalize.py", "morphology.py", "programs.py")
+_CODE = ("compiler.py", "ir.py", "loader.py", "syntax.py", "normalize.py", "morphology.py", "programs.py",
+         "rulefile.py", "shapes.py", "yamltree.py")
 FORMAT = 2
 
 

@@ -119,6 +119,9 @@ def parser() -> argparse.ArgumentParser:
     sc.add_argument("--format", choices=("text", "json"), default="text")
     _patterns_args(sc)
 
+    sub.add_parser("schema", help="print the JSON Schema of rule files (for editors; the packs ship it as "
+                                   "patterns/rules.schema.json)")
+
     # listed here for --help; its options live in arabic_rules.benchmark (imported only when run)
     sub.add_parser("bench", help="measure throughput side by side (arules bench --help; takes minutes)")
     return ap
@@ -137,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         commands = {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain,
-                    "forms": cmd_forms, "score": cmd_score}
+                    "forms": cmd_forms, "score": cmd_score, "schema": cmd_schema}
         return commands[args.command](args)
     except RuleError as e:
         _print_problems(e.problems)
@@ -474,6 +477,15 @@ def cmd_forms(args) -> int:
             print(f"arules: {message}", file=sys.stderr)
         return EXIT_USAGE
     print(morphology.format_forms(forms))
+    return EXIT_OK
+
+
+def cmd_schema(args) -> int:
+    import json
+
+    from .rulefile import json_schema
+
+    print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
     return EXIT_OK
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, BinaryIO, Callable
 
 from . import inputs
 from .documents import BadRecord, Document
@@ -90,7 +90,7 @@ def _expand_one(p: str) -> list[str]:
 
 
 def _walk(folder: str) -> list[str]:
-    files = []
+    files: list[str] = []
     for root, dirs, names in os.walk(folder):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         files.extend(os.path.join(root, n) for n in names if not n.startswith(".") and _is_corpus_file(n))
@@ -128,7 +128,7 @@ class _Fields:
 _MISSING = object()
 
 
-def read_corpus(paths: Iterable[str], **options) -> Iterator[Document | BadRecord]:
+def read_corpus(paths: Iterable[str], **options: Any) -> Iterator[Document | BadRecord]:
     """`read_documents` for every file `expand_paths` finds in ``paths``, one file after another.
     Stops at the first `InputError`; a caller that wants to go on past a bad file (like
     `arules check`) loops over `expand_paths` itself."""
@@ -199,7 +199,7 @@ def _record(get: Callable[[str], Any], fields: _Fields, path: str, record: int,
     return Document(doc_id, text, ref_date, path, record)
 
 
-def _kind(value) -> str:
+def _kind(value: object) -> str:
     if value is None:
         return "null"
     names = {bool: "a boolean", int: "a number", float: "a number", dict: "an object", list: "an array"}
@@ -219,7 +219,7 @@ class _Lines:
         self.number = 0  # 1-based number of the last line read
         self._problem: str | None = None
 
-    def open(self):
+    def open(self) -> BinaryIO:
         """The file opened for bytes (a context manager), read past its byte order mark."""
         f = open_binary(self.path)
         try:
@@ -262,7 +262,8 @@ class _Lines:
 
 # --- JSON Lines ----------------------------------------------------------------------------------
 
-def _jsonl(path: str, fields: _Fields, *, encoding: str, encoding_errors: str, **_) -> Iterator:
+def _jsonl(path: str, fields: _Fields, *, encoding: str, encoding_errors: str,
+           **_: Any) -> Iterator[Document | BadRecord]:
     lines = _Lines(path, encoding, encoding_errors)
     with lines.open():
         for line in lines:
@@ -288,7 +289,7 @@ def _json_record(line: str, fields: _Fields, path: str, number: int) -> Document
     return _record(lambda name: _field(obj, name), fields, path, number)
 
 
-def _field(obj: dict, name: str):
+def _field(obj: dict[str, Any], name: str) -> Any:
     """The value of ``name`` in ``obj``, or of the dotted path ``a.b`` in nested objects."""
     if name in obj:
         return obj[name]
@@ -313,7 +314,8 @@ def _raise_field_limit() -> None:
             limit //= 2
 
 
-def _delimited(path: str, fields: _Fields, *, fmt: str, encoding: str, encoding_errors: str) -> Iterator:
+def _delimited(path: str, fields: _Fields, *, fmt: str, encoding: str,
+               encoding_errors: str) -> Iterator[Document | BadRecord]:
     _raise_field_limit()
     lines = _Lines(path, encoding, encoding_errors)
     with lines.open():
@@ -324,7 +326,7 @@ def _delimited(path: str, fields: _Fields, *, fmt: str, encoding: str, encoding_
             raise InputError(f"{path}:{lines.number}: cannot read this {fmt.upper()} ({e})") from None
 
 
-def _rows(rows, lines: _Lines, fields: _Fields, path: str) -> Iterator[Document | BadRecord]:
+def _rows(rows: Iterator[list[str]], lines: _Lines, fields: _Fields, path: str) -> Iterator[Document | BadRecord]:
     header = next(rows, None)
     if header is None:
         return
@@ -359,7 +361,7 @@ def _check_columns(path: str, fields: _Fields, names: list[str]) -> None:
 
 # --- Parquet -------------------------------------------------------------------------------------
 
-def _parquet(path: str, fields: _Fields, **_) -> Iterator:
+def _parquet(path: str, fields: _Fields, **_: Any) -> Iterator[Document | BadRecord]:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq

@@ -53,7 +53,7 @@ _ACCEPTED = ("a str, an (id, text) or (id, text, ref_date) tuple, a mapping with
              "'id' and 'ref_date' (or 'date'), or a Document")
 
 
-def documents_from(items: Iterable) -> Iterator[Document]:
+def documents_from(items: Iterable[Any]) -> Iterator[Document]:
     """`Document` values for what `Engine.extract_many` accepts, one per item, lazily.
 
     Each item is a str (its id is its 0-based position as a string: "0", "1", ...), a tuple or
@@ -65,7 +65,7 @@ def documents_from(items: Iterable) -> Iterator[Document]:
         yield _document_of(i, item)
 
 
-def _document_of(i: int, item) -> Document:
+def _document_of(i: int, item: Any) -> Document:
     if isinstance(item, Document):
         return item
     if isinstance(item, BadRecord):
@@ -80,14 +80,14 @@ def _document_of(i: int, item) -> Document:
     raise TypeError(f"item {i}: cannot use {_describe(item)}; pass {_ACCEPTED}")
 
 
-def _date_of(i: int, value) -> date | None:
+def _date_of(i: int, value: object) -> date | None:
     try:
         return parse_ref_date(value)
     except ValueError as e:
         raise ValueError(f"item {i}: {e}") from None
 
 
-def _describe(item) -> str:
+def _describe(item: object) -> str:
     if isinstance(item, bytes):
         return "bytes (decode them to str first)"
     if isinstance(item, (tuple, list)):

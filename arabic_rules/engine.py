@@ -7,7 +7,7 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from . import alarm, arguments, cache, programs
 from .calendars import prefer_choice
@@ -16,7 +16,7 @@ from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, a
 from .chunks import BLOCK, in_chunk, settled_chunks, text_blocks
 from .documents import documents_from
 from .errors import ExtractionTimeout, Problem, RuleError
-from .executor import Executor
+from .executor import Executor, ProgramMatch
 from .match import Match, Span, maker
 from .normalize import Normalized, normalize
 from .resources import data_dir, default_pattern_files, yaml_files as resource_files
@@ -54,7 +54,7 @@ class Engine:
         self._trying: int | None = None  # the rule being tried (named when time runs out)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
-        self._regex = programs.Lazy(pack.programs, [r.source for r in pack.rules])
+        self._regex: Any = programs.Lazy(pack.programs, [r.source for r in pack.rules])  # or _ProgramRunners
         if backend == "python":  # the rules' programs run as they are, not as regexes
             executor = Executor(pack.word_sets)
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
@@ -64,7 +64,7 @@ class Engine:
             from .native import Core
 
             self._core = Core(pack)
-        self._rests: dict[str, re.Pattern] = {}
+        self._rests: dict[str, re.Pattern[str]] = {}
         index = pack.anchors or anchor_index(pack.rules)
         self._by_literal = index.by_literal
         self._unanchored = index.unanchored
@@ -77,7 +77,7 @@ class Engine:
                 self._scans_of.setdefault((ri, oi), []).append(si)
         # per rule, its anchor options: those the prefilter alone counts, and those with a scan
         # ((rule, option), cost of one hit: 1 with a rest check or no back, back, rest[, scans])
-        self._plans: list[tuple[list, list]] = []
+        self._plans: list[tuple[list[Any], list[Any]]] = []
         for r in pack.rules:
             exact, scanned = [], []
             for oi, (_, _, back, rest) in enumerate(r.options):
@@ -95,20 +95,20 @@ class Engine:
         self._scanned_only = [r.index for r in pack.rules
                               if r.index not in self._unanchored and not self._literal_options[r.index]]
         self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
-        self._prefilters: dict[frozenset, re.Pattern | None] = {}  # per set of labels asked for
-        self._runs: dict[frozenset, frozenset] = {}
+        self._prefilters: dict[frozenset[str], re.Pattern[str] | None] = {}  # per set of labels asked for
+        self._runs: dict[frozenset[str] | None, frozenset[str] | None] = {}
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         _check_builder_calls(self.rules)
 
     # construction -----------------------------------------------------------------------------
     @classmethod
-    def default(cls, **kwargs) -> "Engine":
+    def default(cls, **kwargs: Any) -> "Engine":
         """The engine with the shipped rule packs (compiled once, then cached on disk)."""
         return cls.from_paths([], include_default=True, **kwargs)
 
     @classmethod
     def from_paths(cls, paths: Iterable[str | Path], *, include_default: bool = False,
-                   use_cache: bool = True, **kwargs) -> "Engine":
+                   use_cache: bool = True, **kwargs: Any) -> "Engine":
         """An engine for rule files or directories of them, optionally plus the shipped packs."""
         files = arguments.paths(paths)
         if include_default:
@@ -118,7 +118,7 @@ class Engine:
 
     @classmethod
     def from_rules(cls, rules: Mapping[str, Any] | str, *, include_default: bool = False,
-                   use_cache: bool = True, **kwargs) -> "Engine":
+                   use_cache: bool = True, **kwargs: Any) -> "Engine":
         """An engine for rules written in code: a rule file as a mapping (what `yaml.safe_load`
         gives for one) or as YAML text, validated exactly as a file is; problems are reported
         at ``<rules>:line:col`` in that text (a mapping is written out as YAML first)."""
@@ -146,7 +146,8 @@ class Engine:
 
     # extraction -------------------------------------------------------------------------------
     def extract(self, text: str, ref_date: _dt.date | None = None, labels: Iterable[str] | None = None, *,
-                context: dict | None = None, work: Work | None = None, prefer: str | None = None) -> list[Match]:
+                context: dict[str, Any] | None = None, work: Work | None = None,
+                prefer: str | None = None) -> list[Match]:
         """Every match in ``text``, sorted by position. ``labels`` limits the labels looked for.
 
         ``context`` is for a text extracted in consecutive parts (how `arules check` streams big
@@ -168,7 +169,8 @@ class Engine:
             work.normalized += len(text)
         return self.finish(self.unfinished(norm, ref_date, labels, work, prefer), norm, ref_date, context, work)
 
-    def _extract_long(self, text: str, ref_date, labels, work, prefer) -> list[Match]:
+    def _extract_long(self, text: str, ref_date: _dt.date | None, labels: frozenset[str] | None, work: Work | None,
+                      prefer: str | None) -> list[Match]:
         """`extract` of a long text, in settled chunks (`chunks`): the same matches (but where a
         line longer than a block is cut at a sentence end), with the work per chunk bounded, so
         that time and memory grow with the text's length only. The cyclic garbage collector is
@@ -182,8 +184,9 @@ class Engine:
             if was_enabled:
                 gc.enable()
 
-    def _chunked(self, text: str, ref_date, labels, work, prefer) -> list[Match]:
-        context: dict = {}
+    def _chunked(self, text: str, ref_date: _dt.date | None, labels: frozenset[str] | None, work: Work | None,
+                 prefer: str | None) -> list[Match]:
+        context: dict[str, Any] = {}
         out: list[Match] = []
         for block, chunk, lead, cut in settled_chunks(self, text_blocks(text)):
             if chunk is None:  # (a skipped block: only files have them)
@@ -198,7 +201,7 @@ class Engine:
                        for m in self.finish(found, norm, ref_date, context, work))
         return out
 
-    def extract_many(self, docs: Iterable, ref_date: _dt.date | None = None,
+    def extract_many(self, docs: Iterable[Any], ref_date: _dt.date | None = None,
                      labels: Iterable[str] | None = None, *, jobs: int = 1,
                      prefer: str | None = None) -> Iterator[tuple[Any, list[Match]]]:
         """``(id, matches)`` for each document of ``docs``, in input order. A document is a text
@@ -220,7 +223,7 @@ class Engine:
 
         yield from extract_documents(self, documents, ref_date, labels, jobs, prefer)
 
-    def unfinished(self, norm: Normalized, ref_date=None, labels: Iterable[str] | None = None,
+    def unfinished(self, norm: Normalized, ref_date: _dt.date | None = None, labels: Iterable[str] | None = None,
                    work: Work | None = None, prefer: str | None = None) -> list[Match]:
         """The matches of a normalized text before the finishers' pass (see `finish`)."""
         wanted = None if labels is None else frozenset(labels)
@@ -233,11 +236,11 @@ class Engine:
             chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date, structure, prefer))
         if work is not None and "quotations" in structure.__dict__:  # (found only if a builder asked)
             work.quotation_marks += structure.quotations.visited
-        if run != wanted:
+        if run != wanted and wanted is not None:
             chosen = [c for c in chosen if c.rule.label in wanted]
         return [self._to_match(norm, c) for c in chosen]
 
-    def _run_for(self, wanted: frozenset | None) -> frozenset | None:
+    def _run_for(self, wanted: frozenset[str] | None) -> frozenset[str] | None:
         """The labels to run for ``wanted``: also those of rules that absorb a wanted label (a
         day is not a number)."""
         run = self._runs.get(wanted)
@@ -245,7 +248,7 @@ class Engine:
             run = self._runs[wanted] = wanted | {r.label for r in self.rules if wanted & set(r.absorbs)}
         return run
 
-    def _time_guard(self):
+    def _time_guard(self) -> Any:
         """With a ``timeout``, stop an extraction that runs longer, even in the middle of one
         runaway match (main thread only; elsewhere the time is checked between rules)."""
         def late() -> ExtractionTimeout:
@@ -255,7 +258,7 @@ class Engine:
 
         return alarm.limit(self.timeout, late)
 
-    def candidates(self, norm: Normalized, ref_date=None, wanted: frozenset | None = None,
+    def candidates(self, norm: Normalized, ref_date: _dt.date | None = None, wanted: frozenset[str] | None = None,
                    build: bool = True, work: Work | None = None) -> list[Candidate]:
         """Every rule match at every position where its rule matches, in text order, before
         overlaps are resolved; with values built (and the matches builders reject dropped)
@@ -266,7 +269,7 @@ class Engine:
         structure = TextStructure(norm.text)
         return [b for b in (self.build(c, norm, ref_date, structure) for c in cands) if b is not None]
 
-    def _raw_matches(self, text: str, wanted, work: Work | None = None) -> list[Candidate]:
+    def _raw_matches(self, text: str, wanted: frozenset[str] | None, work: Work | None = None) -> list[Candidate]:
         """A candidate for every position where a rule matches, sorted by position, then rule (each
         regex match becomes a candidate at once: a match object holds every group of its rule).
 
@@ -322,7 +325,8 @@ class Engine:
             work.tokens_back += back_tokens
         return [c for _, _, c in out]
 
-    def _work(self, text: str, wanted, work: Work | None = None) -> list[tuple[int, int, list[int]]]:
+    def _work(self, text: str, wanted: frozenset[str] | None,
+              work: Work | None = None) -> list[tuple[int, int, list[int]]]:
         """(rule, back, anchor hits) for every rule worth trying, from one pass over the anchors.
 
         Each rule has several anchor options (its required items). The rule is tried only
@@ -369,7 +373,8 @@ class Engine:
                 if work is not None:
                     work.tried += sum(ends) - sum(found)
                 if self._core is not None:  # all the hits in one call
-                    passed = self._core.match_many(self._core.rest_for(rest), text, found, ends)
+                    passed = self._core.match_many(self._core.rest_for(rest),  # type: ignore[arg-type]
+                                                   text, found, ends)
                     found = [p for p, ok in zip(found, passed) if ok is not None]
                 else:
                     rx = self._rest_regex(rest)
@@ -378,7 +383,8 @@ class Engine:
                 plan.append((r.index, back, found))
         return plan
 
-    def _best_option(self, r: CompiledRule, hits, scans: dict, text: str, work: Work | None = None):
+    def _best_option(self, r: CompiledRule, hits: dict[Any, Any], scans: dict[int, _Scan], text: str,
+                     work: Work | None = None) -> Any:
         """(hit lists, back, rest) of the cheapest anchor option of ``r`` in this text, or None
         when one of its options has no hit (a required item is missing: the rule cannot match).
         Options the prefilter alone counts come first; those that need a raw scan then scan
@@ -411,7 +417,7 @@ class Engine:
                 best = (cost, lists, back, rest)
         return None if best is None else best[1:]
 
-    def _prefilter_for(self, wanted: frozenset | None) -> re.Pattern | None:
+    def _prefilter_for(self, wanted: frozenset[str] | None) -> re.Pattern[str] | None:
         """The prefilter over the literal anchors of the rules of ``wanted`` labels only (a
         smaller trie runs faster: dates alone need a tenth of the literals), built on first use."""
         if wanted is None or wanted >= self.labels:
@@ -427,7 +433,7 @@ class Engine:
             self._prefilters[wanted] = rx
         return self._prefilters[wanted]
 
-    def _rest_regex(self, source: str):
+    def _rest_regex(self, source: str) -> Any:
         if self.backend == "python":
             return self._rests_by_source[source]
         rx = self._rests.get(source)
@@ -435,7 +441,7 @@ class Engine:
             rx = self._rests[source] = programs.load(self.pack.programs, source)
         return rx
 
-    def _starts(self, text: str, wanted) -> set[tuple[int, int]]:
+    def _starts(self, text: str, wanted: frozenset[str] | None) -> set[tuple[int, int]]:
         """(rule, token start) pairs a rule is tried at (for `explain` and tests)."""
         starts: set[tuple[int, int]] = set()
         for ri, back, found in self._work(text, wanted):
@@ -446,7 +452,7 @@ class Engine:
                 starts.update((ri, s) for s in token_starts)
         return starts
 
-    def _candidate(self, rule: CompiledRule, m: re.Match, text: str) -> Candidate:
+    def _candidate(self, rule: CompiledRule, m: re.Match[str] | ProgramMatch, text: str) -> Candidate:
         """A regex match as a candidate: trimmed spans, fields with their lexicon values."""
         start, end = _trim(text, m.start(), m.end())
         fields: dict[str, tuple[int, int, Any]] = {}
@@ -467,7 +473,7 @@ class Engine:
             start, end, _ = fields.pop(rule.span)
         return Candidate(rule, start, end, fields, None, {})
 
-    def build(self, c: Candidate, norm: Normalized, ref_date, structure: TextStructure | None = None,
+    def build(self, c: Candidate, norm: Normalized, ref_date: _dt.date | None, structure: TextStructure | None = None,
               prefer: str | None = None) -> Candidate | None:
         """``c`` with its value and attrs from the rule's builder; None if the builder rejects it.
         ``structure`` is the text's (one per text: its quotations are found once)."""
@@ -485,7 +491,7 @@ class Engine:
         args = [views.get(a.name) if isinstance(a, FieldArg) else a for a in call.args]
         kwargs = {k: (views.get(a.name) if isinstance(a, FieldArg) else a) for k, a in call.kwargs}
         try:
-            result = get_builder(call.name)(ctx, *args, **kwargs)
+            result = get_builder(call.name)(ctx, *args, **kwargs)  # type: ignore[misc]  # (it exists: loaded)
         except Reject:
             return None
         if isinstance(result, Built):  # (the constructor: dataclasses.replace costs 3x more)
@@ -500,7 +506,8 @@ class Engine:
             fields[name] = _SPAN(os_, oe, norm.original[os_:oe], value)
         return _MATCH(c.rule.label, c.rule.name, s, e, norm.original[s:e], c.value, c.attrs, fields)
 
-    def finish(self, matches: list[Match], norm: Normalized, ref_date=None, context: dict | None = None,
+    def finish(self, matches: list[Match], norm: Normalized, ref_date: _dt.date | None = None,
+               context: dict[str, Any] | None = None,
                work: Work | None = None) -> list[Match]:
         """``matches`` after the finishers of the pack's builders (in text order), sorted."""
         context = {} if context is None else context
@@ -522,10 +529,10 @@ BACKENDS = ("regex", "python", "native")
 class _ProgramRunner:
     """A rule's program behind the `re.Pattern.match` the engine calls (the reference executor)."""
 
-    def __init__(self, executor: Executor, program):
+    def __init__(self, executor: Executor, program: Any):
         self._executor, self._program = executor, program
 
-    def match(self, text: str, pos: int, endpos: int | None = None):
+    def match(self, text: str, pos: int, endpos: int | None = None) -> ProgramMatch | None:
         return self._executor.match(self._program, text, pos, endpos)
 
 
@@ -538,7 +545,7 @@ def _shifted(m: Match, by: int) -> Match:
     return _MATCH(m.label, m.rule, m.start + by, m.end + by, m.text, m.value, m.attrs, fields)
 
 
-def _check_builder_calls(rules) -> None:
+def _check_builder_calls(rules: Iterable[CompiledRule]) -> None:
     """A compiled pack (perhaps from the cache, made before a builder changed) whose rules call
     a builder in a way its signature refuses is a clean `RuleError` here, never a TypeError in
     the middle of an extraction."""
@@ -560,7 +567,7 @@ class _Scan:
     otherwise read to the end of the text from every unclosed «, which is quadratic. A hit is
     kept only with a whole window after it (a match that needs more could not be used anyway)."""
 
-    def __init__(self, rx: re.Pattern, text: str, bounded: bool, window: int = DEFAULT_MAX_SPAN,
+    def __init__(self, rx: re.Pattern[str], text: str, bounded: bool, window: int = DEFAULT_MAX_SPAN,
                  work: Work | None = None):
         self._rx, self._text, self._window, self._work = rx, text, window, work
         self._pos = 0
@@ -572,6 +579,7 @@ class _Scan:
     def count(self, cap: int | None) -> int:
         """How many hits there are, counting no further than past ``cap`` (None: all)."""
         found = self.found
+        m: re.Match[str] | None
         if self._hits is not None:
             if cap is None:
                 found.extend([m.start() for m in self._hits])
@@ -602,11 +610,13 @@ class _Scan:
         return self.found
 
 
-def resolve_overlaps(cands: list[Candidate], build=None) -> list[Candidate]:
+def resolve_overlaps(cands: list[Candidate],
+                     build: Callable[[Candidate], Candidate | None] | None = None) -> list[Candidate]:
     """Within a label keep the longest match, then the higher priority, then the leftmost;
     different labels may overlap. Then a rule's ``absorbs`` drops matches of the labels it
     names that lie inside it (a year inside a date is not a separate number). ``build``, if given,
     builds (or rejects: None) each candidate as it would be kept."""
+    c: Candidate | None
     by_label: dict[str, list[Candidate]] = {}
     for c in cands:
         by_label.setdefault(c.rule.label, []).append(c)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class ArabicRulesError(Exception):
 class RuleError(ArabicRulesError):
     """Rule files did not load; ``problems`` lists every problem found, not only the first."""
 
-    def __init__(self, problems: list[Problem], partial=None):
+    def __init__(self, problems: list[Problem], partial: Any = None):
         self.problems = list(problems)
         self.partial = partial  # a loader.Pack of the rules that loaded without a problem, or None
         super().__init__("\n".join(str(p) for p in self.problems))

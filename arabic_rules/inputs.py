@@ -15,7 +15,7 @@ import re
 import sys
 import zlib
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import Iterator
 
 from .chunks import BLOCK, Block, cut_point
 from .errors import InputError
@@ -52,7 +52,7 @@ def compression_of(name: str) -> str | None:
     return COMPRESSION_SUFFIXES.get(Path(name).suffix.lower())
 
 
-def open_binary(name: str) -> BinaryIO:
+def open_binary(name: str) -> io.BufferedReader:
     """File ``name`` ("-" for stdin) opened for reading bytes, decompressed on the fly.
 
     The suffix decides for .gz, .bz2, .xz and .zst; any other file (and stdin) is decompressed
@@ -75,7 +75,7 @@ def open_binary(name: str) -> BinaryIO:
     return io.BufferedReader(_Stream(inner, name, kind, close_inner=True, also_close=raw), 1 << 16)
 
 
-def _open_file(name: str) -> BinaryIO:
+def _open_file(name: str) -> io.BufferedReader:
     p = Path(name)
     if p.is_dir():
         raise InputError(f"{name}: is a directory; pass the files inside it (for example {name}/*.txt)")

@@ -1,7 +1,10 @@
 """Rule files (YAML) -> a validated `Pack`, with every problem reported at once as file:line:col.
 
-YAML is read with the safe loader's node tree, so that every key and value keeps its position;
-nothing in a rule file is ever executed. See docs/patterns.md for the file format.
+YAML is read with the safe loader's node tree, so that every key and value keeps its position
+(`yamltree`); nothing in a rule file is ever executed. Each file's shape is checked first, against
+the one description in `rulefile` (which also gives the JSON Schema editors use); what follows
+here reads files of the right shape and checks what a shape cannot say: names and references,
+pattern syntax, value builders, morphology. See docs/patterns.md for the file format.
 """
 from __future__ import annotations
 
@@ -17,17 +20,17 @@ import yaml
 
 from . import syntax
 from . import morphology
+from . import rulefile, shapes
 from .errors import PatternSyntaxError, Problem, RuleError, caret
 from .normalize import normalize
 from .resources import data_dir, yaml_files
+from .rulefile import brackets as _brackets
 from .syntax import Call, FieldArg, Node
 from .values import builder_names, call_problem, get_builder
+from .yamltree import NodeList as _Seq, NodeMap as _Map, convert as _convert, new_map as _empty_map
 
-TOP_KEYS = ("imports", "ref_date", "lexicons", "macros", "rules", "measures", "clitics", "verbs")
-VERB_KEYS = ("root", "measure", "lemma", "extra", "exclude")
-RULE_KEYS = ("name", "label", "pattern", "priority", "value", "examples", "absorbs", "span", "doc")
-EXAMPLE_KEYS = ("text", "not", "value", "ref_date", "attrs")
-NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_.]*\Z")
+VERB_KEYS = rulefile.VERB.keys
+NAME_RE = re.compile(rf"{rulefile.NAME}\Z")  # (verb groups' lexicons per form class: group.class)
 
 
 @dataclass(frozen=True)
@@ -98,46 +101,6 @@ class Pack:
     macros: dict[str, Macro]
     rules: tuple[Rule, ...]
     files: tuple[str, ...]
-
-
-# --- YAML with positions ----------------------------------------------------------------------
-
-class _Map(dict):
-    """A mapping that remembers the YAML nodes of its keys and values."""
-
-    node: Any
-    key_nodes: dict
-    value_nodes: dict
-
-
-class _Seq(list):
-    node: Any
-    item_nodes: list
-
-
-def _convert(loader, node):
-    if isinstance(node, yaml.MappingNode):
-        out = _Map()
-        out.node, out.key_nodes, out.value_nodes = node, {}, {}
-        for k_node, v_node in node.value:
-            key = _convert(loader, k_node)
-            if isinstance(key, (list, dict)):
-                key = str(key)
-            if key in out:
-                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}; keep only one",
-                                                        k_node.start_mark)
-            out[key] = _convert(loader, v_node)
-            out.key_nodes[key], out.value_nodes[key] = k_node, v_node
-        return out
-    if isinstance(node, yaml.SequenceNode):
-        seq = _Seq(_convert(loader, n) for n in node.value)
-        seq.node, seq.item_nodes = node, list(node.value)
-        return seq
-    return loader.construct_object(node, deep=True)
-
-
-
-
 
 
 # --- the loader -------------------------------------------------------------------------------
@@ -217,12 +180,14 @@ class _Loader:
             loader.dispose()
         if f.data is None:
             return
-        if not isinstance(f.data, _Map):
-            self.report(Loc(str(path), 1, 1), "E003", "a rule file is a mapping with keys " + ", ".join(TOP_KEYS))
+        # the shape of the file (rulefile.RULE_FILE): what does not fit is reported and left out
+        f.data, found = shapes.check(rulefile.RULE_FILE, f.data)
+        for problem in found:
+            self.report(self.at(path, problem.node), problem.code, problem.message)
+        if f.data is shapes.INVALID:
             f.data = None
             return
-        self.check_keys(path, f.data, TOP_KEYS, "rule file")
-        for name, node in self.items_of(path, f.data, "imports", str):
+        for name, node in self.items_of(f.data, "imports"):
             target = self.find_import(path, name)
             iloc = self.at(path, node)
             if target is None:
@@ -255,37 +220,17 @@ class _Loader:
             bases += [d for d in path.parent.parents if d == top or top in d.parents]
         return list(dict.fromkeys([*bases, shipped]))
 
-    # generic shape checks
-    def check_keys(self, path: Path, m: _Map, allowed: tuple[str, ...], what: str) -> None:
-        for key in m:
-            if key not in allowed:
-                close = difflib.get_close_matches(str(key), allowed, n=1)
-                hint = f"did you mean {close[0]!r}?" if close else "allowed: " + ", ".join(allowed)
-                self.report(self.at(path, m.key_nodes[key]), "E004", f"unknown key {key!r} in {what}; {hint}")
+    # the sections of a file whose shape is checked (rulefile.RULE_FILE): lists and mappings
+    @staticmethod
+    def items_of(m: _Map, key: str) -> list[tuple[Any, Any]]:
+        """The items of list ``m[key]`` (none if absent or empty), with their nodes."""
+        value = m.get(key)
+        return list(zip(value, value.item_nodes)) if isinstance(value, _Seq) else []
 
-    def items_of(self, path: Path, m: _Map, key: str, kind: type):
-        """The items of list ``m[key]`` that have type ``kind``, with their nodes."""
-        if key not in m or m[key] is None:
-            return []
-        value = m[key]
-        if not isinstance(value, _Seq):
-            self.report(self.at(path, m.value_nodes[key]), "E003", f"{key!r} must be a list")
-            return []
-        out = []
-        for item, node in zip(value, value.item_nodes):
-            if isinstance(item, kind):
-                out.append((item, node))
-            else:
-                self.report(self.at(path, node), "E003", f"each item of {key!r} must be a {kind.__name__}")
-        return out
-
-    def mapping_of(self, path: Path, m: _Map, key: str) -> _Map:
-        if key not in m or m[key] is None:
-            return _empty_map()
-        if not isinstance(m[key], _Map):
-            self.report(self.at(path, m.value_nodes[key]), "E003", f"{key!r} must be a mapping of name -> value")
-            return _empty_map()
-        return m[key]
+    @staticmethod
+    def mapping_of(m: _Map, key: str) -> _Map:
+        value = m.get(key)
+        return value if isinstance(value, _Map) else _empty_map()
 
     def define(self, path: Path, name: Any, node, kind: str) -> bool:
         loc = self.at(path, node)
@@ -301,35 +246,30 @@ class _Loader:
 
     # sections
     def load_lexicons(self, path: Path, data: _Map) -> None:
-        lexs = self.mapping_of(path, data, "lexicons")
+        lexs = self.mapping_of(data, "lexicons")
         for name, body in lexs.items():
             node = lexs.key_nodes[name]
             vnode = lexs.value_nodes[name]
             if not self.define(path, name, node, "lexicon"):
                 continue
             entries: list[tuple[str, Any]] = []
-            if isinstance(body, _Seq):
+            if isinstance(body, _Seq):  # [forms]
                 for form, fnode in zip(body, body.item_nodes):
                     self.add_form(path, fnode, name, form, None, entries)
-            elif isinstance(body, _Map):
+            else:  # value -> form or [forms]
                 for value, forms in body.items():
                     fnode = body.value_nodes[value]
                     value = value.isoformat() if isinstance(value, _dt.date) else value
                     items = list(zip(forms, forms.item_nodes)) if isinstance(forms, _Seq) else [(forms, fnode)]
                     for form, n in items:
                         self.add_form(path, n, name, form, value, entries)
-            else:
-                self.report(self.at(path, vnode), "E003",
-                            f"lexicon {name!r} must be a list of forms or a mapping value -> [forms]")
-                continue
-            if not entries:
+            if not entries and body:  # (an empty list or mapping is reported by the shape check)
                 self.report(self.at(path, vnode), "E111", f"lexicon {name!r} is empty; add at least one form")
             self.lexicons[name] = Lexicon(name, tuple(entries), self.at(path, node))
 
     def add_form(self, path, node, lexicon, form, value, entries) -> None:
-        if isinstance(form, (int, float)) and not isinstance(form, bool):
-            form = str(form)
-        if not isinstance(form, str) or not normalize(form).text.split():
+        form = str(form)  # (a number is read as text)
+        if not normalize(form).text.split():
             self.report(self.at(path, node), "E111", f"lexicon {lexicon!r}: {form!r} is not a word; write the form as text")
             return
         entries.append((" ".join(normalize(form).text.split()), value))
@@ -338,9 +278,6 @@ class _Loader:
         """Parse the pattern (or call) at ``m[key]``; on error report file:line:col with a caret."""
         source = m[key]
         node = m.value_nodes[key]
-        if not isinstance(source, str):
-            self.report(self.at(path, node), "E003", f"{key!r} must be a string")
-            return None, ""
         try:
             return parse(source), source
         except PatternSyntaxError as e:
@@ -363,7 +300,7 @@ class _Loader:
         return sm.line + 1, sm.column + 1
 
     def load_macros(self, path: Path, data: _Map) -> None:
-        macros = self.mapping_of(path, data, "macros")
+        macros = self.mapping_of(data, "macros")
         for name in macros:
             if not self.define(path, name, macros.key_nodes[name], "macro"):
                 continue
@@ -372,17 +309,8 @@ class _Loader:
                 self.macros[name] = Macro(name, node, source, self.at(path, macros.key_nodes[name]))
 
     def load_rules(self, path: Path, data: _Map, ref_date) -> None:
-        for body, node in self.items_of(path, data, "rules", dict):
-            loc = self.at(path, node)
-            self.check_keys(path, body, RULE_KEYS, "rule")
-            missing = [k for k in ("name", "label", "pattern") if k not in body]
-            if missing:
-                self.report(loc, "E005", "rule needs " + ", ".join(repr(k) for k in missing))
-                continue
+        for body, _ in self.items_of(data, "rules"):
             name, label = body["name"], body["label"]
-            if not isinstance(name, str) or not isinstance(label, str) or not name or not label:
-                self.report(loc, "E003", "rule 'name' and 'label' must be non-empty strings")
-                continue
             nloc = self.at(path, body.value_nodes["name"])
             if name in self.rule_names:
                 self.report(nloc, "E106", f"rule {name!r} is already defined at {self.rule_names[name]}; rename one")
@@ -393,43 +321,27 @@ class _Loader:
             if body.get("value") is not None:
                 call, _ = self.parse(path, body, "value", syntax.parse_call)
             priority = body.get("priority", 0)
-            if not isinstance(priority, int) or isinstance(priority, bool):
-                self.report(self.at(path, body.value_nodes["priority"]), "E003", "'priority' must be an integer")
-                priority = 0
-            absorbs = tuple(a for a, _ in self.items_of(path, body, "absorbs", str))
+            absorbs = tuple(a for a, _ in self.items_of(body, "absorbs"))
             examples = tuple(self.load_examples(path, body, ref_date))
             if pattern is not None:
                 vloc = self.at(path, body.value_nodes["value"]) if "value" in body else None
                 span = body.get("span")
-                if span is not None and not isinstance(span, str):
-                    self.report(self.at(path, body.value_nodes["span"]), "E003", "'span' must be a field name")
-                    span = None
                 self.rules.append(Rule(name, label, pattern, source, priority, call, examples, absorbs, nloc, vloc,
                                        span))
 
     def load_examples(self, path: Path, rule: _Map, ref_date):
-        for item, node in self.items_of(path, rule, "examples", object):
+        """The examples of a rule, whose form the shape check has seen (rulefile.EXAMPLE): a string
+        'text [match] -> value', or a mapping with 'text' or 'not'."""
+        for item, node in self.items_of(rule, "examples"):
             loc = self.at(path, node)
             if isinstance(item, str):
                 item = {"text": item}
-                positive = True
-            elif isinstance(item, _Map):
-                self.check_keys(path, item, EXAMPLE_KEYS, "example")
-                positive = "not" not in item
-                if ("text" in item) == ("not" in item):
-                    self.report(loc, "E110", "an example has either 'text' (expected match) or 'not' (no match)")
-                    continue
-            else:
-                self.report(loc, "E110", "an example is a string or a mapping with 'text' or 'not'")
-                continue
-            raw = item.get("text") if positive else item.get("not")
-            if not isinstance(raw, str):
-                self.report(loc, "E110", "example text must be a string")
-                continue
+            positive = "not" not in item
+            raw = item["text"] if positive else item["not"]
             has_value = "value" in item
             value = item.get("value")
-            if positive and " -> " in raw and not has_value:
-                raw, value_src = raw.rsplit(" -> ", 1)
+            if positive and not has_value and rulefile.ARROW in raw:
+                raw, value_src = rulefile.split_value(raw)
                 try:
                     value = yaml.safe_load(value_src)
                 except yaml.YAMLError:
@@ -437,21 +349,9 @@ class _Loader:
                 has_value = True
             if isinstance(value, (_dt.date, _dt.datetime)):
                 value = value.isoformat()
-            text, span, err = _brackets(raw)
-            if err:
-                self.report(loc, "E110", err)
-                continue
-            if positive and span is None:
-                self.report(loc, "E110", "mark the expected match with [brackets], as in 'في [9 أيار] الماضي'")
-                continue
+            text, span, _ = _brackets(raw)
             rdate = item.get("ref_date", ref_date)
-            if rdate is not None and not isinstance(rdate, _dt.date):
-                self.report(loc, "E110", "ref_date must be a date such as 2021-12-13")
-                rdate = None
             attrs = item.get("attrs") or {}
-            if not isinstance(attrs, dict):
-                self.report(loc, "E110", "example 'attrs' must be a mapping")
-                attrs = {}
             yield Example(text, positive, span, value, has_value, rdate, tuple(attrs.items()), loc)
 
     # morphology: measures (morphology.yaml) and verbs declared by root and measure
@@ -485,7 +385,7 @@ class _Loader:
         """``verbs: {group: [{root, measure, lemma}]}`` -> lexicons ``group`` (value: lemma) and
         ``group.<class>`` (perfect, imperfect, jussive, participle, passive, ...). Forms carry the
         enclitic pronouns (قاله); proclitics (و ف ل س) are left to patterns: ``(و | ف)? ~ @say``."""
-        groups = self.mapping_of(path, data, "verbs")
+        groups = self.mapping_of(data, "verbs")
         if not groups:
             return
         if self.measures is None or self.measures_file not in self.visible(path):
@@ -500,12 +400,7 @@ class _Loader:
             gnode = groups.key_nodes[group]
             by_class: dict[str, list[tuple[str, Any]]] = {}
             stems: dict[str, set[str]] = {}
-            for spec, snode in self.items_of(path, groups, group, dict):
-                self.check_keys(path, spec, VERB_KEYS, "verb")
-                missing = [k for k in ("root", "measure", "lemma") if k not in spec]
-                if missing:
-                    self.report(self.at(path, snode), "E005", "a verb needs " + ", ".join(map(repr, missing)))
-                    continue
+            for spec, snode in self.items_of(groups, group):
                 try:
                     verb = morphology.VerbSpec(**{k: spec[k] for k in VERB_KEYS if k in spec})
                     forms = morphology.generate(verb, enclitic_only)
@@ -639,40 +534,6 @@ class _Loader:
                                               f"does not capture; write {arg.name}:item in the pattern")
 
 
-def _empty_map() -> _Map:
-    m = _Map()
-    m.node, m.key_nodes, m.value_nodes = None, {}, {}
-    return m
-
-
-def _brackets(raw: str) -> tuple[str, tuple[int, int] | None, str]:
-    """Remove one ``[...]`` pair (``\\[`` escapes a bracket); return text, span, error."""
-    out: list[str] = []
-    span_start = span_end = None
-    i = 0
-    while i < len(raw):
-        c = raw[i]
-        if c == "\\" and i + 1 < len(raw) and raw[i + 1] in "[]":
-            out.append(raw[i + 1])
-            i += 2
-            continue
-        if c == "[":
-            if span_start is not None:
-                return "", None, "only one [bracketed] match per example; write another example for the next"
-            span_start = len(out)
-        elif c == "]":
-            if span_start is None or span_end is not None:
-                return "", None, "unbalanced ] in example; escape a literal bracket as \\]"
-            span_end = len(out)
-        else:
-            out.append(c)
-        i += 1
-    if span_start is not None and span_end is None:
-        return "", None, "unbalanced [ in example; close it with ]"
-    span = (span_start, span_end) if span_start is not None else None
-    return "".join(out), span, ""
-
-
 def _yaml_paths(paths) -> list[Path]:
     """The rule files of ``paths``: a file as given, a folder with its sub-folders (pack folders)."""
     out: list[Path] = []
@@ -694,10 +555,6 @@ def load(paths, texts: dict[str, str] | None = None) -> Pack:
         data = ld.files[path].data
         if data is None:
             continue
-        ref_date = data.get("ref_date")
-        if ref_date is not None and not isinstance(ref_date, _dt.date):
-            ld.report(ld.at(path, data.value_nodes["ref_date"]), "E003", "ref_date must be a date like 2021-12-13")
-            ref_date = None
         ld.load_measures(path, data)
         ld.load_lexicons(path, data)
         ld.load_macros(path, data)
@@ -707,8 +564,7 @@ def load(paths, texts: dict[str, str] | None = None) -> Pack:
     for path in ld.order:
         data = ld.files[path].data
         if data is not None:
-            ref_date = data.get("ref_date") if isinstance(data.get("ref_date"), _dt.date) else None
-            ld.load_rules(path, data, ref_date)
+            ld.load_rules(path, data, data.get("ref_date"))
     ld.check_refs()
     if ld.problems:
         ld.problems.sort(key=lambda p: (p.path, p.line, p.col))

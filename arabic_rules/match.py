@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,17 @@ class Match:
         }
 
 
-def maker(cls) -> Callable[..., Any]:
+_T = TypeVar("_T", bound="DataclassInstance")
+
+
+def maker(cls: type[_T]) -> Callable[..., _T]:
     """A constructor for the frozen dataclass ``cls`` taking every field in order, for hot paths:
     a frozen ``__init__`` sets each field through ``object.__setattr__``, half again as slow."""
     names = tuple(f.name for f in fields(cls))
     new = object.__new__
 
-    def make(*args):
-        obj = new(cls)
+    def make(*args: Any) -> _T:
+        obj: _T = new(cls)
         obj.__dict__.update(zip(names, args))
         return obj
 

@@ -66,7 +66,7 @@ _SEPARATORS = {
 
 
 @cache
-def _unstable_re() -> re.Pattern:
+def _unstable_re() -> re.Pattern[str]:
     """Characters that NFKC changes (BMP; built once, on the first text that needs it)."""
     chars = [chr(i) for i in range(0x80, 0x10000)
              if not 0xD800 <= i < 0xE000 and unicodedata.normalize("NFKC", chr(i)) != chr(i)]

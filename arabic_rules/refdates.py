@@ -28,7 +28,7 @@ _DAY_FIRST = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4})" + _TIME, re.ASCII)
 _YEAR_FIRST = re.compile(r"(\d{4})([/.-])(\d{1,2})\2(\d{1,2})" + _TIME, re.ASCII)
 
 
-def parse_ref_date(value) -> date | None:
+def parse_ref_date(value: object) -> date | None:
     """The calendar day of ``value``; None for None or an empty string.
 
     Accepts a `date` (returned as is), a `datetime` (its own day), epoch seconds as an int, or a
@@ -103,6 +103,6 @@ def _from_epoch(seconds: int) -> date:
         raise _error(seconds, "epoch seconds out of range") from None
 
 
-def _error(value, why: str = "") -> ValueError:
+def _error(value: object, why: str = "") -> ValueError:
     reason = f" ({why})" if why else ""
     return ValueError(f"cannot read the date {value!r}{reason}; accepted forms: " + "; ".join(ACCEPTED_FORMS))

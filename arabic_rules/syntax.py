@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, Union
+from typing import Any, Iterator, Union, cast
 
 from .errors import PatternSyntaxError
 from .resources import grammar_path
@@ -146,7 +146,7 @@ class FieldArg:
 
 
 @cache
-def _parser():
+def _parser() -> Any:
     from lark import Lark
 
     return Lark(grammar_path().read_text(encoding="utf-8"), parser="lalr", start=["pattern", "call"],
@@ -157,28 +157,28 @@ def _unquote(token: str) -> str:
     return re.sub(r"\\(.)", r"\1", token[1:-1])
 
 
-def _pos(meta_or_token) -> int:
+def _pos(meta_or_token: Any) -> int:
     return getattr(meta_or_token, "start_pos", -1)
 
 
-def _transformer():
+def _transformer() -> Any:
     from lark import Transformer, v_args
 
     @v_args(meta=True)
-    class ToAst(Transformer):
-        def pattern(self, meta, children):
+    class ToAst(Transformer[Any, Node]):
+        def pattern(self, meta: Any, children: list[Any]) -> Any:
             return children[0]
 
-        def alt(self, meta, children):
+        def alt(self, meta: Any, children: list[Any]) -> Any:
             return Alt(tuple(children), pos=_pos(meta))
 
-        def seq(self, meta, children):
+        def seq(self, meta: Any, children: list[Any]) -> Any:
             return Seq(tuple(children), pos=_pos(meta))
 
-        def glued(self, meta, children):
+        def glued(self, meta: Any, children: list[Any]) -> Any:
             return Glue(tuple(children), pos=_pos(meta))
 
-        def item(self, meta, children):
+        def item(self, meta: Any, children: list[Any]) -> Any:
             name = None
             if getattr(children[0], "type", None) == "CAPTURE":
                 name, children = children[0], children[1:]
@@ -189,31 +189,31 @@ def _transformer():
                 node = Capture(str(name)[:-1], node, pos=name.start_pos)
             return node
 
-        def condition(self, meta, c):
+        def condition(self, meta: Any, c: list[Any]) -> Any:
             return Cond(c[1], str(c[0]) == "&!", pos=c[0].start_pos)
 
-        def negated(self, meta, c):
+        def negated(self, meta: Any, c: list[Any]) -> Any:
             return Not(c[0], pos=_pos(meta))
 
-        def word(self, meta, c):
+        def word(self, meta: Any, c: list[Any]) -> Any:
             return Word(str(c[0]), pos=c[0].start_pos)
 
-        def phrase(self, meta, c):
+        def phrase(self, meta: Any, c: list[Any]) -> Any:
             text = _unquote(str(c[0]))
             if not text.strip():
                 raise PatternSyntaxError("empty quoted literal; remove it or put a word inside", "", c[0].start_pos)
             return Phrase(text, pos=c[0].start_pos)
 
-        def lexref(self, meta, c):
+        def lexref(self, meta: Any, c: list[Any]) -> Any:
             return LexRef(str(c[0])[1:], pos=c[0].start_pos)
 
-        def subref(self, meta, c):
+        def subref(self, meta: Any, c: list[Any]) -> Any:
             return SubRef(str(c[0])[1:-1], pos=c[0].start_pos)
 
-        def any(self, meta, c):
+        def any(self, meta: Any, c: list[Any]) -> Any:
             return AnyWord(pos=c[0].start_pos)
 
-        def raw(self, meta, c):
+        def raw(self, meta: Any, c: list[Any]) -> Any:
             src = str(c[0])[3:-1].replace('\\"', '"')
             try:
                 re.compile(src)
@@ -221,20 +221,20 @@ def _transformer():
                 raise PatternSyntaxError(f"raw regex does not compile: {e.msg}", "", c[0].start_pos) from None
             return Raw(src, pos=c[0].start_pos)
 
-        def call(self, meta, c):
+        def call(self, meta: Any, c: list[Any]) -> Any:
             args, kwargs = [], []
             for a in c[1:]:
                 (kwargs.append(a) if isinstance(a, tuple) else args.append(a))
             return Call(str(c[0]), tuple(args), tuple(kwargs))
 
-        def arg(self, meta, c):
+        def arg(self, meta: Any, c: list[Any]) -> Any:
             value = _literal(c[-1])
             return (str(c[0]), value) if len(c) == 2 else value
 
     return ToAst()
 
 
-def _literal(token):
+def _literal(token: Any) -> Any:
     if token.type == "NAME":
         return FieldArg(str(token))
     if token.type == "STRING":
@@ -243,7 +243,7 @@ def _literal(token):
     return float(text) if "." in text else int(text)
 
 
-def _repeat(node: Node, token) -> Repeat:
+def _repeat(node: Node, token: Any) -> Repeat:
     q = str(token)
     if q in ("?", "*", "+"):
         lo, hi = {"?": (0, 1), "*": (0, None), "+": (1, None)}[q]
@@ -263,15 +263,15 @@ def _repeat(node: Node, token) -> Repeat:
 
 def parse_pattern(source: str) -> Node:
     """Parse a pattern string into an AST; raises `PatternSyntaxError` with the column."""
-    return _parse(source, "pattern")
+    return cast(Node, _parse(source, "pattern"))
 
 
 def parse_call(source: str) -> Call:
     """Parse a value builder call such as ``date(day=day, month=month)``."""
-    return _parse(source, "call")
+    return cast(Call, _parse(source, "call"))
 
 
-def _parse(source: str, start: str):
+def _parse(source: str, start: str) -> Any:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, VisitError
 
     if not source.strip():
@@ -285,14 +285,15 @@ def _parse(source: str, start: str):
             raise PatternSyntaxError(err.message, source, err.offset) from None
         raise
     except UnexpectedCharacters as e:
-        raise PatternSyntaxError(_char_hint(source[e.pos_in_stream], start), source, e.pos_in_stream) from None
+        pos = e.pos_in_stream or 0  # (always set for this error)
+        raise PatternSyntaxError(_char_hint(source[pos], start), source, pos) from None
     except UnexpectedEOF:
         raise PatternSyntaxError(f"{start} ends too early: close every '(' and quote, and finish the {start}",
                                  source, len(source.rstrip())) from None
     except UnexpectedInput as e:
         token = getattr(e, "token", None)
         offset = getattr(token, "start_pos", None)
-        if offset is None or token.type == "$END":
+        if offset is None or token is None or token.type == "$END":
             raise PatternSyntaxError(f"{start} ends too early: close every '(' and finish the {start}",
                                      source, len(source.rstrip())) from None
         expected = sorted(getattr(e, "expected", ()) or ())
@@ -386,7 +387,7 @@ def _quantifier(lo: int, hi: int | None) -> str:
     return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
 
 
-def walk(node: Node):
+def walk(node: Node) -> Iterator[Node]:
     """Every node of the tree, parents before children."""
     yield node
     if isinstance(node, (Repeat, Capture, Not, Cond)):

@@ -12,7 +12,7 @@ import difflib
 import inspect
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from .structure import TextStructure
 
@@ -82,15 +82,18 @@ class Built:
     attrs: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _registrar(table: dict, name: str):
-    def register(fn):
+_F = TypeVar("_F", bound=Callable[..., Any])  # a builder or finisher, kept as it is by registering
+
+
+def _registrar(table: dict[str, Callable[..., Any]], name: str) -> Callable[[_F], _F]:
+    def register(fn: _F) -> _F:
         table[name] = fn
         return fn
 
     return register
 
 
-def builder(name: str):
+def builder(name: str) -> Callable[[_F], _F]:
     """Register ``fn`` as the value builder called ``name`` in rule files."""
     return _registrar(_BUILDERS, name)
 
@@ -117,7 +120,7 @@ def call_problem(name: str, args: Sequence[Any] = (), kwargs: Sequence[tuple[str
     except (TypeError, ValueError):  # no signature to check against (some C callables)
         return ""
     params = list(sig.parameters.values())[1:]  # the first one receives the BuildContext
-    stars = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
+    stars: dict[object, str] = {inspect.Parameter.VAR_POSITIONAL: "*", inspect.Parameter.VAR_KEYWORD: "**"}
     takes = ", ".join(stars.get(p.kind, "") + p.name for p in params) or "no arguments"
     names = [k for k, _ in kwargs]
     twice = sorted({k for k in names if names.count(k) > 1})
@@ -171,7 +174,7 @@ class Reject(Exception):
 _FINISHERS: dict[str, Callable[..., Any]] = {}
 
 
-def finisher(name: str):
+def finisher(name: str) -> Callable[[_F], _F]:
     """Register a pass over the final matches of builder ``name``, in text order.
 
     Finishers see the whole text's matches at once, for what one match cannot know alone
