@@ -408,6 +408,41 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     return Built(p.value, attrs)
 
 
+@builder("date_year_part")
+def date_year_part(ctx: BuildContext, size: FieldView, nth: FieldView, year: FieldView | None = None,
+                   unit: FieldView | None = None, rel: FieldView | None = None,
+                   era: FieldView | None = None) -> Any:
+    """A quarter or a half of a year: ``size`` its months (lexicon value 3 or 6), ``nth`` which one
+    (1, 2, ...; -1 the last). The year is ``year``, or the reference year moved by ``rel`` when
+    ``unit`` is a year («من العام الماضي»), or left open (X, resolved to the reference year:
+    «الأشهر الستة الأولى من العام»). Quarters are ``2015-Q2``, halves the interval of their months
+    ``2015-01/2015-06`` (ANNOTATION.md).
+    """
+    months, k = int(size.value), int(nth.value)
+    parts = 12 // months
+    if months not in (3, 6) or not (1 <= k <= parts or k == -1):
+        raise Reject
+    k = parts if k == -1 else k
+    if unit is not None and _val(unit) != "year":
+        raise Reject
+    if era is not None and _val(era) == "hijri":
+        raise Reject
+    y, ref = _int(year), ctx.ref_date
+    if y is None and rel is not None and ref is not None:
+        y = ref.year + int(_val(rel) or 0)
+
+    def shown(yy: int | None) -> str:
+        ys = "XXXX" if yy is None else f"{yy:04d}"
+        if months == 3:
+            return f"{ys}-Q{k}"
+        return f"{ys}-{(k - 1) * 6 + 1:02d}/{ys}-{k * 6:02d}"
+
+    attrs: dict[str, Any] = {"calendar": "gregorian", "part": "quarter" if months == 3 else "half"}
+    if y is None and ref is not None:
+        attrs["resolved"] = shown(ref.year)
+    return Built(shown(y), attrs)
+
+
 @builder("date_range")
 def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldView | None = None,
                year1: FieldView | None = None, day2: FieldView | None = None, month2: FieldView | None = None,

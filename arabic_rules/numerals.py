@@ -366,6 +366,12 @@ def _lexicon_words(ctx: BuildContext, names: str) -> set:
     return words
 
 
+def _last_words(ctx: BuildContext, names: str) -> set:
+    """The last word of every form of the lexicons in ``names``: what the word right before a
+    number is when one of those forms ends there («تشرين الثاني 1799»: الثاني)."""
+    return {form.split()[-1] for form in _lexicon_words(ctx, names) if form.split()}
+
+
 _YEAR = re.compile(r"1\d{3}|20\d{2}")  # after a month name or a competition
 _RECENT_YEAR = re.compile(r"(?:19|20)\d{2}")  # digits glued to a word
 _LAST_WORD = re.compile(r"(\w+)[\s)]*$")
@@ -383,6 +389,25 @@ def _word_before_bracket(ctx: BuildContext) -> str | None:
 _WORD_AFTER = re.compile(r"\s+(\w+)")
 
 
+_TWO_WORDS_BEFORE = re.compile(r"(\w+)\s+(\w+)\s+$")
+
+
+def _after_title(ctx: BuildContext, titles: set) -> bool:
+    """Is the match right after a title noun, or after one and a definite nisba adjective?"""
+    before = ctx.word_before()
+    if before is None:
+        return False
+    if before in titles:
+        return True
+    m = _TWO_WORDS_BEFORE.search(ctx.before)
+    return bool(m and m.group(1) in titles and m.group(2).startswith("ال")
+                and m.group(2).endswith(("ي", "ية", "يه")))
+
+
+def _is_word_char(c: str) -> bool:
+    return bool(c) and (c.isalnum() or c == "_")
+
+
 def _word_after(ctx: BuildContext) -> str | None:
     """The word right after the match when only whitespace separates them, else None."""
     m = _WORD_AFTER.match(ctx.document, ctx.start + len(ctx.text))
@@ -394,7 +419,7 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
            not_after: str | None = None, not_before: str | None = None, *, minus: FieldView | None = None,
            decimals: FieldView | None = None, times: FieldView | None = None, over: FieldView | None = None,
            plus: FieldView | None = None, prev: FieldView | None = None, year_not_after: str | None = None,
-           year: str = "keep") -> Any:
+           year: str = "keep", glued_not: str | None = None, title: str | None = None) -> Any:
     """The number in field ``n`` (or the whole match): digits, digits with a scale word, or words.
 
     ``kind`` goes to ``attrs.kind``; with ``kind="fraction"`` an ambiguous word is read as a
@@ -411,9 +436,14 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
     round number an ordinal counts on from: «الثاني بعد المئة», only above the ordinal).
 
     ``year_not_after`` names lexicons of words after which four digits 1xxx/20xx are the year of
-    a competition or a law («كأس العالم 2006», «قانون المالية 2017»), not a number; the word may
-    carry a glued joiner («وآسيا 2019»). ``year="reject"``: four digits 19xx/20xx are never this
-    rule's number (digits glued to a word: «فيفري 2016وصدم» is a date's year).
+    a competition, a law or a month («كأس العالم 2006», «قانون المالية 2017», «تشرين الثاني 1799»),
+    not a number: the word before them is the last word of one of their forms, with or without a
+    glued joiner («وآسيا 2019»). ``year="reject"``: four digits 19xx/20xx are never this
+    rule's number (digits glued to a word: «فيفري 2016وصدم» is a date's year). ``glued_not``
+    names lexicons whose words may not be glued right after the number («29أغسطس» is a date).
+    ``title`` names lexicons of title nouns: an ordinal right after one, or after one and a
+    definite adjective of origin (ال...ي / ال...ية), is part of the title («السيدة الأولى»,
+    «السيدة الأميركية الأولى»), not a number.
     """
     view = n
     text = view.text if view is not None else ctx.text
@@ -429,12 +459,19 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
         raise Reject
     if year_not_after and _YEAR.fullmatch(text.strip()):
         before = _word_before_bracket(ctx)
-        names = _lexicon_words(ctx, year_not_after)
+        names = _last_words(ctx, year_not_after)
         if before is not None and (before in names or any(
                 before.startswith(j) and before[len(j):] in names for j in ctx.lexicons.get("joiner", {}))):
             raise Reject
     if not_before and _word_after(ctx) in _lexicon_words(ctx, not_before):
         raise Reject
+    if title and _after_title(ctx, _lexicon_words(ctx, title)):
+        raise Reject
+    if glued_not:
+        end = ctx.start + len(ctx.text)
+        for form in _lexicon_words(ctx, glued_not):
+            if ctx.document.startswith(form, end) and not _is_word_char(ctx.document[end + len(form):end + len(form) + 1]):
+                raise Reject
     lex = ctx.lexicons
     if decimals is not None:
         whole = _whole(text, lex)

@@ -97,6 +97,12 @@ class GoldDoc:
     items: tuple[GoldItem, ...]
     split: str | None = None
     line: int = 0  # line of the gold file
+    labels: tuple[str, ...] | None = None  # the labels the record annotates ("labels"); None: any
+
+    def annotates(self, label: str) -> bool:
+        """Whether the record is annotated for ``label``: its declared ``labels`` say so, or it
+        declares none (then findings of every scored label count in it)."""
+        return self.labels is None or label in self.labels
 
 
 @dataclass(frozen=True)
@@ -108,7 +114,9 @@ class GoldSet:
 
     @property
     def labels(self) -> tuple[str, ...]:
-        return tuple(sorted({it.label for d in self.docs for it in d.items}))
+        """The labels the set annotates: those its records declare, and those of its items."""
+        return tuple(sorted({it.label for d in self.docs for it in d.items}
+                            | {x for d in self.docs for x in d.labels or ()}))
 
 
 def crc_of(text: str) -> str:
@@ -252,6 +260,11 @@ def _record_shape(rec: Any) -> None:
         raise GoldError("a record with \"file\" needs the document's corpus \"id\"")
     if rec.get("split") is not None and not isinstance(rec["split"], str):
         raise GoldError(f"split must be a string such as \"dev\" or \"test\", not {rec['split']!r}")
+    declared = rec.get("labels")
+    if declared is not None and (not isinstance(declared, list) or not declared
+                                 or not all(isinstance(x, str) and x for x in declared)):
+        raise GoldError(f"labels must be a non-empty list of the labels the record annotates, such as "
+                        f"[\"date\", \"number\"], not {declared!r}")
     if rec.get("ref_date") is not None:
         _ref_date(rec["ref_date"])
     anns = rec.get("annotations")
@@ -263,6 +276,9 @@ def _record_shape(rec: Any) -> None:
         if not isinstance(ann.get("label"), str) or not ann["label"]:
             raise GoldError(f"{_where(rec, k, ann)}: an annotation needs a \"label\" "
                             f"(attribution, date, number)")
+        if declared is not None and ann["label"] not in declared:
+            raise GoldError(f"{_where(rec, k, ann)}: label {ann['label']!r} is not among the record's labels "
+                            f"{declared}: add it there, or leave the item out")
 
 
 def _ref_date(value) -> _dt.date:
@@ -340,7 +356,9 @@ def _doc(rec: Mapping, text: str, line: int) -> GoldDoc:
     rid = str(rec["id"]) if rec.get("id") is not None else f"line {line}"
     ref = _ref_date(rec["ref_date"]) if rec.get("ref_date") is not None else None
     items = tuple(_item(rec, k, ann, text) for k, ann in enumerate(rec["annotations"]))
-    return GoldDoc(id=rid, text=text, ref_date=ref, items=items, split=rec.get("split"), line=line)
+    declared = rec.get("labels")
+    return GoldDoc(id=rid, text=text, ref_date=ref, items=items, split=rec.get("split"), line=line,
+                   labels=tuple(declared) if declared is not None else None)
 
 
 def load_gold(path: str | Path, *, corpus: str | Path | None = None, split: str | None = None) -> GoldSet:
@@ -757,7 +775,7 @@ def score(gold: GoldSet | Iterable[GoldDoc], findings: Mapping[str, Iterable], *
     ``nested=False`` leaves out the gold items flagged nested, as optional ones are."""
     docs = tuple(gold.docs if isinstance(gold, GoldSet) else gold)
     if labels is None:
-        wanted = sorted({it.label for d in docs for it in d.items})
+        wanted = sorted({it.label for d in docs for it in d.items} | {x for d in docs for x in d.labels or ()})
     else:
         if isinstance(labels, str):
             raise TypeError(f"labels takes a collection of labels such as {{{labels!r}}}, not a str")
@@ -767,6 +785,8 @@ def score(gold: GoldSet | Iterable[GoldDoc], findings: Mapping[str, Iterable], *
     for doc in docs:
         found = [Finding.of(m) for m in findings.get(doc.id, ())]
         for label in wanted:
+            if not doc.annotates(label):  # a record annotated for other labels: not charged for these
+                continue
             _score_label(doc, label, [it for it in doc.items if it.label == label],
                          [f for f in found if f.label == label], nested, tallies[label], out)
     scores = []

@@ -231,6 +231,42 @@ def test_labels_scored_are_those_annotated(tmp_path):
     assert r.label("date").found == 1 and r.label("date").precision == 0.0
 
 
+def test_a_record_declares_the_labels_it_annotates(tmp_path):
+    # one record annotated for all labels, one for numbers only (with no number in it): the second
+    # is charged neither for the date found in it nor for anything of a label it does not declare
+    text = "وصل 40 عاملا يوم الأحد."
+    g = load_gold(write_gold(tmp_path / "g.jsonl", [
+        {"id": "all", "text": text, "annotations": [
+            {"label": "number", "span": span(text, "40"), "value": 40},
+            {"label": "date", "span": span(text, "يوم الأحد"), "value": "XXXX-WXX-7"}]},
+        {"id": "num", "text": "لا شيء هنا يوم الأحد.", "labels": ["number"], "annotations": []}]))
+    assert g.labels == ("date", "number") and g.docs[1].labels == ("number",)
+    assert g.docs[1].annotates("number") and not g.docs[1].annotates("date") and g.docs[0].annotates("date")
+    findings = {"all": [found(text, "number", "40", 40), found(text, "date", "يوم الأحد", "XXXX-WXX-7")],
+                "num": [found("لا شيء هنا يوم الأحد.", "date", "يوم الأحد", "XXXX-WXX-7")]}
+    r = score(g, findings)
+    assert r.label("date").found == 1 and r.label("date").precision == 1.0
+    # a set whose records declare labels is scored on them even where no item has that label
+    only = load_gold(write_gold(tmp_path / "o.jsonl", [
+        {"id": "n", "text": "لا شيء هنا.", "labels": ["date", "number"], "annotations": []}]))
+    assert only.labels == ("date", "number")
+    assert [s.label for s in score(only, {}).labels] == ["date", "number"]
+
+
+@pytest.mark.parametrize("labels, message", [
+    ('"date"', "labels must be a non-empty list"),
+    ("[]", "labels must be a non-empty list"),
+    ("[1]", "labels must be a non-empty list"),
+    ('["date"]', r"label 'number' is not among the record's labels \['date'\]"),
+])
+def test_a_bad_labels_declaration_is_a_clear_error(tmp_path, labels, message):
+    path = tmp_path / "g.jsonl"
+    path.write_text('{"id": "x", "text": "abc 12", "labels": ' + labels + ', "annotations": [{"label": '
+                    '"number", "span": {"text": "12"}, "value": 12}]}\n', encoding="utf-8")
+    with pytest.raises(GoldError, match="g.jsonl:1: .*" + message):
+        load_gold(path)
+
+
 def test_findings_in_their_json_shape(gold):
     as_dicts = {k: [m.to_dict() for m in v] for k, v in perfect_findings().items()}
     assert score(gold, as_dicts).to_dict() == score(gold, perfect_findings()).to_dict()

@@ -1,5 +1,7 @@
 """Draw the real-news evaluation set: 80 articles of 400-3,000 characters from the three
-collections of the shared corpus, with a fixed seed, split 50 for development and 30 for testing.
+collections of the shared corpus, with a fixed seed, split 50 for development and 30 for testing;
+then a second development sample, `dev2`: 40 more articles by the same rules with another seed,
+none of them among the first 80.
 
     python tests/gold/realnews/draw.py [CORPUS_DIR]   # writes tests/gold/realnews/ids.json
 
@@ -19,21 +21,41 @@ PER_FILE = {"news-ant-multisource-00.jsonl.gz": 27, "news-ant-v1.1-00.jsonl.gz":
             "news-saudinewsnet-00.jsonl.gz": 26}
 MIN_CHARS, MAX_CHARS = 400, 3000
 DEV, TEST = 50, 30
+SEED2 = 20261214  # dev2: drawn after dev had been tuned on, to see what generalizes
+PER_FILE2 = {"news-ant-multisource-00.jsonl.gz": 14, "news-ant-v1.1-00.jsonl.gz": 13,
+             "news-saudinewsnet-00.jsonl.gz": 13}
+
+
+def _eligible(corpus: Path, name: str) -> list[str]:
+    with gzip.open(corpus / name, "rt", encoding="utf-8") as f:
+        return [a["id"] for a in map(json.loads, f) if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
 
 
 def draw(corpus: Path) -> dict:
     rng = random.Random(SEED)
     chosen = []
     for name, n in PER_FILE.items():
-        with gzip.open(corpus / name, "rt", encoding="utf-8") as f:
-            ids = [a["id"] for a in map(json.loads, f) if MIN_CHARS <= len(a["text"]) <= MAX_CHARS]
-        chosen += [(name, i) for i in rng.sample(ids, n)]
+        chosen += [(name, i) for i in rng.sample(_eligible(corpus, name), n)]
     rng.shuffle(chosen)
     split = lambda part: [{"file": name, "id": i} for name, i in part]  # noqa: E731
     return {"seed": SEED, "dev": split(chosen[:DEV]), "test": split(chosen[DEV:DEV + TEST])}
 
 
+def draw_dev2(corpus: Path, taken: set[str]) -> list[dict]:
+    """40 more articles by the same rules, none of the ids in ``taken`` (the dev and test ones)."""
+    rng = random.Random(SEED2)
+    chosen = []
+    for name, n in PER_FILE2.items():
+        ids = [i for i in _eligible(corpus, name) if i not in taken]
+        chosen += [(name, i) for i in rng.sample(ids, n)]
+    rng.shuffle(chosen)
+    return [{"file": name, "id": i} for name, i in chosen]
+
+
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else here.parents[3] / "shared" / "corpus"
-    (here / "ids.json").write_text(json.dumps(draw(corpus), indent=1) + "\n", encoding="utf-8")
+    ids = draw(corpus)
+    ids["seed2"] = SEED2
+    ids["dev2"] = draw_dev2(corpus, {e["id"] for part in ("dev", "test") for e in ids[part]})
+    (here / "ids.json").write_text(json.dumps(ids, indent=1) + "\n", encoding="utf-8")

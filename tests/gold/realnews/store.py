@@ -4,8 +4,10 @@ each span's text replaced by its CRC-32 (`arabic_rules.scoring.strip_texts`).
 
     python tests/gold/realnews/store.py ANNOTATIONS_DIR [CORPUS_DIR]
 
-Files are named ``dev-NN.json`` / ``test-NN.json``; each holds {"key", "id", "ref_date",
-"annotations"}. The split and the corpus file come from `ids.json`.
+Files are named ``dev-NN.json`` / ``test-NN.json`` / ``dev2-NN.json``; each holds {"key", "id",
+"ref_date", "annotations"} and, for a record annotated for some labels only, "labels" (dev2: dates
+and numbers). The split and the corpus file come from `ids.json`; only the splits that have files
+in ANNOTATIONS_DIR are written.
 """
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ from pathlib import Path
 from arabic_rules.scoring import strip_texts
 
 HERE = Path(__file__).resolve().parent
+SPLITS = ("dev", "test", "dev2")
 
 
 def main(annotations: Path, corpus: Path) -> None:
     ids = json.loads((HERE / "ids.json").read_text(encoding="utf-8"))
-    where = {e["id"]: (split, e["file"]) for split in ("dev", "test") for e in ids[split]}
+    where = {e["id"]: (split, e["file"]) for split in SPLITS for e in ids.get(split, [])}
     texts: dict[str, str] = {}
     for name in sorted({f for _, f in where.values()}):
         with gzip.open(corpus / name, "rt", encoding="utf-8") as f:
@@ -29,14 +32,18 @@ def main(annotations: Path, corpus: Path) -> None:
                 a = json.loads(line)
                 if a["id"] in where:
                     texts[a["id"]] = a["text"]
-    out: dict[str, list[str]] = {"dev": [], "test": []}
+    out: dict[str, list[str]] = {split: [] for split in SPLITS}
     for path in sorted(annotations.glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
         split, file = where[record["id"]]
-        full = {"id": record["id"], "split": split, "ref_date": record["ref_date"], "text": texts[record["id"]],
-                "annotations": record["annotations"]}
+        full = {"id": record["id"], "split": split, "ref_date": record["ref_date"], "text": texts[record["id"]]}
+        if record.get("labels") is not None:
+            full["labels"] = record["labels"]
+        full["annotations"] = record["annotations"]
         out[split].append(json.dumps(strip_texts(full, file=file), ensure_ascii=False))
     for split, lines in out.items():
+        if not lines:  # no annotation files of this split here: its stored file is left alone
+            continue
         (HERE / f"{split}.jsonl").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
         print(f"{split}: {len(lines)} articles")
 
