@@ -15,6 +15,7 @@ cannot be anchored and is scanned everywhere (lint warns about it).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
@@ -83,7 +84,8 @@ class AnchorIndex:
 @dataclass(frozen=True)
 class CompiledPack:
     """All rules of a pack compiled, the lexicon value tables builders and fields read, the
-    anchor index, and the compiled code of every regex the engine runs (`programs`)."""
+    anchor index, and the compiled code of the regexes every back end runs (`programs`: the
+    prefilter and raw scans; see `programs.load` for the rules' regexes)."""
 
     rules: tuple[CompiledRule, ...]
     lexicons: dict[str, dict[str, Any]]
@@ -97,11 +99,20 @@ class CompiledPack:
 
 def tokens(text: str) -> list[str]:
     """Words and single punctuation characters of a literal, normalized like the text is."""
-    return TOKEN_RE.findall(normalize(text).text)
+    return list(_tokens(text))
+
+
+@functools.lru_cache(maxsize=65536)
+def _tokens(text: str) -> tuple[str, ...]:
+    # (the analysis asks for the tokens of every lexicon entry many times over)
+    return tuple(TOKEN_RE.findall(normalize(text).text))
+
+
+_WORD_START = re.compile(r"\w").match
 
 
 def _is_word(tok: str) -> bool:
-    return bool(re.match(r"\w", tok))
+    return _WORD_START(tok) is not None
 
 
 def literal_regex(text: str) -> str:
@@ -170,6 +181,13 @@ class _Analysis:
                 self.lex_forms[n] = sorted(entries)
 
         self.tries = _Tries(self)
+        # per question, id(node) -> (node, answer): rules share macros, and the anchor planning
+        # asks the same questions of every item many times (the node is kept, so no id is reused)
+        self._memo: dict[str, dict[int, tuple[Any, Any]]] = {"nullable": {}, "edge": {}, "first": {}, "max": {},
+                                                             "captures": {}}
+        self.emitted: dict[tuple[int, bool, bool], tuple[Any, ir.Node]] = {}  # see `_Emitter.emit`
+        self._lex_widths: dict[str, int] | None = None
+        self._lex_edges: dict[str, tuple[bool, bool]] = {}
 
     def word_sets(self) -> dict[str, ir.WordSet]:
         """The lexicons as the executors read them (those the rules' programs name)."""
@@ -190,10 +208,60 @@ class _Analysis:
             return body + (f"|{trie_regex(rest)}" if rest else "")
         return trie_regex(self.lex_forms[name])
 
+    def lex_widths(self) -> dict[str, int]:
+        """Lexicon name -> the most characters one of its entries covers (see `program_width`)."""
+        if self._lex_widths is None:
+            def widest(forms) -> int:
+                return max((DEFAULT_MAX_SPAN if " " in f else len(f) for f in forms), default=0)
+
+            self._lex_widths = {}
+            for name, forms in self.lex_forms.items():
+                if name in self.lex_stems:
+                    stems, suffixes, rest = self.lex_stems[name]
+                    forms_width = widest(stems) + widest(suffixes)
+                    self._lex_widths[name] = min(max(forms_width, widest(rest)), DEFAULT_MAX_SPAN)
+                else:
+                    self._lex_widths[name] = widest(forms)
+        return self._lex_widths
+
+    def captures(self, node) -> bool:
+        """Whether ``node`` holds a named capture (through macros too; True for a kind of node
+        this does not know, so that it is never taken for capture-free)."""
+        return self._ask("captures", node, self._captures)
+
+    def _captures(self, node) -> bool:
+        node = self.resolve(node)
+        if isinstance(node, Capture):
+            return True
+        if isinstance(node, (Repeat, Not, Cond)):
+            return self.captures(node.node)
+        if isinstance(node, (Seq, Glue, Alt)):
+            return any(self.captures(x) for x in (node.items if isinstance(node, Seq) else
+                                                  node.parts if isinstance(node, Glue) else node.options))
+        return not isinstance(node, (Word, Phrase, LexRef, AnyWord, Raw))  # (an unknown kind: assume so)
+
+    def lex_edges(self, name: str) -> tuple[bool, bool]:
+        """Whether every entry of lexicon ``name`` starts with a word character, and ends with one."""
+        got = self._lex_edges.get(name)
+        if got is None:
+            forms = self.lex_forms[name]
+            got = self._lex_edges[name] = (all(_is_word(f[0]) for f in forms), all(_is_word(f[-1]) for f in forms))
+        return got
+
+    def _ask(self, question: str, node, compute):
+        table = self._memo[question]
+        got = table.get(id(node))
+        if got is None or got[0] is not node:
+            got = table[id(node)] = (node, compute(node))
+        return got[1]
+
     def resolve(self, node):
         return self.pack.macros[node.name].node if isinstance(node, SubRef) else node
 
     def nullable(self, node) -> bool:
+        return self._ask("nullable", node, self._nullable)
+
+    def _nullable(self, node) -> bool:
         node = self.resolve(node)
         if isinstance(node, Repeat):
             return node.min == 0 or self.nullable(node.node)
@@ -209,6 +277,9 @@ class _Analysis:
 
     def edge(self, node, last: bool) -> frozenset[str]:
         """Kinds of the first (or last) token: 'w' word, 'p' punctuation, 'r' unknown (raw)."""
+        return self._ask("edge", node, lambda n: (self._edge(n, False), self._edge(n, True)))[last]
+
+    def _edge(self, node, last: bool) -> frozenset[str]:
         node = self.resolve(node)
         if isinstance(node, (Word, Phrase)):
             toks = tokens(node.text)
@@ -234,8 +305,11 @@ class _Analysis:
                 break
         return out
 
-    def first(self, node) -> set:
+    def first(self, node) -> frozenset:
         """Anchors that can start a match of ``node``: ('lit', text), ('raw', src) or ANY."""
+        return self._ask("first", node, lambda n: frozenset(self._first(n)))
+
+    def _first(self, node) -> set:
         node = self.resolve(node)
         if isinstance(node, (Word, Phrase)):
             toks = tokens(node.text)  # words up to the first punctuation (which may touch them)
@@ -290,6 +364,9 @@ class _Analysis:
 
     def max_tokens(self, node) -> int | None:
         """Most tokens a match of ``node`` can span (None: unbounded)."""
+        return self._ask("max", node, self._max_tokens)
+
+    def _max_tokens(self, node) -> int | None:
         node = self.resolve(node)
         if isinstance(node, (Word, Phrase)):
             return len(tokens(node.text))
@@ -390,6 +467,7 @@ def _anchorable(anchors: set) -> bool:
     return all(k[0] != "raw" or first_chars(k[1]) is not None for k in anchors)
 
 
+@functools.lru_cache(maxsize=4096)
 def raw_width(source: str) -> int | None:
     """Most tokens a raw regex can match (None: unbounded): one if it matches only word
     characters (``[وف]?ال`` and any word is one word however long), else at most its width."""
@@ -428,7 +506,8 @@ def raw_width(source: str) -> int | None:
     return None if hi >= MAX_BACK * 64 else hi
 
 
-def anchor_cost(anchors: set) -> float:
+@functools.lru_cache(maxsize=4096)  # (anchor sets are frozensets, shared by the rules of a lexicon)
+def anchor_cost(anchors: frozenset) -> float:
     """How often an anchor set is expected to fire, roughly: short words are frequent in
     Arabic (في، من، ان) and long ones rare, a word prefix (ال glued to any word) fires far
     more often than the same letters as a word, and a raw regex fires on whatever its first
@@ -459,6 +538,17 @@ class _Emitter:
         return ir.Gap(left == {"w"} and right == {"w"})
 
     def emit(self, node, lb: bool = True, rb: bool = True) -> ir.Node:
+        if self.an.captures(node):  # (a capture numbers its group: emitted anew each time)
+            return self._emit(node, lb, rb)
+        # the program of a node without captures depends on nothing else: macros used by many
+        # rules, and the rests of the anchor options, are lowered once
+        table = self.an.emitted
+        got = table.get((id(node), lb, rb))
+        if got is None or got[0] is not node:
+            got = table[(id(node), lb, rb)] = (node, self._emit(node, lb, rb))
+        return got[1]
+
+    def _emit(self, node, lb: bool, rb: bool) -> ir.Node:
         if isinstance(node, (Word, Phrase)):
             toks = tokens(node.text)
             body = ir.Lit(tuple(toks), tuple(_is_word(a) and _is_word(b) for a, b in zip(toks, toks[1:])))
@@ -496,9 +586,7 @@ class _Emitter:
         return ir.cat(ir.Assert(ir.LB) if lb else None, body, ir.Assert(ir.RB) if rb else None)
 
     def lexicon(self, name: str, lb: bool, rb: bool) -> ir.Node:
-        forms = self.an.lex_forms[name]
-        starts_word = all(_is_word(f[0]) for f in forms)
-        ends_word = all(_is_word(f[-1]) for f in forms)
+        starts_word, ends_word = self.an.lex_edges(name)
         left = (ir.LB if starts_word else ir.NOSPLIT) if lb else None
         right = (ir.RB if ends_word else ir.NOSPLIT) if rb else None
         return ir.cat(left and ir.Assert(left), ir.Lex(name), right and ir.Assert(right))
@@ -643,9 +731,7 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     rest_programs = tuple(None if rest is None else _Emitter(pack, an).emit(rest) for _, _, rest in found)
     options = tuple((*_split(a), b, "" if rest is None else ir.to_regex(rest, an.tries))
                     for (a, b, _), rest in zip(found, rest_programs))
-    from re import _parser as sre_parse  # type: ignore[attr-defined]
-
-    width = min(sre_parse.parse(source).getwidth()[1], DEFAULT_MAX_SPAN)
+    width = program_width(program, an.lex_widths())
     bounded = width < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
                         back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
@@ -653,7 +739,44 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
                         rest_programs=rest_programs)
 
 
-def _split(anchors: set) -> tuple[frozenset, tuple[str, ...]]:
+def program_width(node: ir.Node, lex_widths: dict[str, int], cap: int = DEFAULT_MAX_SPAN) -> int:
+    """Most characters a match of program ``node`` can cover, at most ``cap``: the width `re`
+    computes for its regex (`ir.to_regex`), from the program instead of parsing that regex
+    (which cost most of a cold compile). ``lex_widths``: lexicon name -> its widest entry
+    (``cap`` if an entry holds whitespace, which matches any run of it)."""
+    if isinstance(node, ir.Lit):
+        return cap if len(node.tokens) > 1 else min(len(node.tokens[0]), cap)
+    if isinstance(node, ir.Lex):
+        return lex_widths[node.name]
+    if isinstance(node, (ir.AnyWord, ir.Gap)):
+        return cap
+    if isinstance(node, (ir.Assert, ir.Look)):
+        return 0
+    if isinstance(node, ir.Raw):
+        return _raw_chars(node.source, cap)
+    if isinstance(node, ir.Cat):
+        return min(sum(program_width(x, lex_widths, cap) for x in node.items), cap)
+    if isinstance(node, ir.Alt):
+        return max(program_width(x, lex_widths, cap) for x in node.options)
+    if isinstance(node, (ir.Opt, ir.Group)):
+        return program_width(node.node, lex_widths, cap)
+    if isinstance(node, ir.Rep):
+        inner = program_width(node.node, lex_widths, cap)
+        if not inner:
+            return 0
+        return cap if node.max is None else min(inner * node.max, cap)
+    raise TypeError(f"not a program node: {node!r}")
+
+
+@functools.lru_cache(maxsize=4096)
+def _raw_chars(source: str, cap: int) -> int:
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    return min(sre_parse.parse(source).getwidth()[1], cap)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split(anchors: frozenset) -> tuple[frozenset, tuple[str, ...]]:
     """(literal anchors, raw regex anchors) of an anchor set. A literal of one or two letters
     (من، لا، ال glued to any word) or of punctuation (، . :) is in a good part of all words or
     sentences: it is scanned for on its own, only when the rule has no rarer anchor (see
@@ -685,8 +808,9 @@ def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
                   for c in (compile_rule(pack, r, i, an) for i, r in enumerate(pack.rules)))
     lexicons = {name: {form: value for form, value in lx.entries} for name, lx in pack.lexicons.items()}
     anchors = anchor_index(rules)
-    sources = [r.source for r in rules] + [rest for r in rules for *_, rest in r.options if rest]
-    sources += [src for src, _ in anchors.raw_scans] + ([anchors.prefilter] if anchors.prefilter else [])
+    # the code of the regexes every back end runs; the rules' own regexes (only the regex back
+    # end runs them, and parsing them is most of a compile) are built when a rule first runs
+    sources = [src for src, _ in anchors.raw_scans] + ([anchors.prefilter] if anchors.prefilter else [])
     return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources), an.word_sets())
 
 
@@ -796,6 +920,7 @@ def node_regex(pack: Pack, node) -> str:
     return ir.to_regex(_Emitter(pack, an).emit(node), an.tries)
 
 
+@functools.lru_cache(maxsize=4096)
 def first_chars(source: str) -> str | None:
     """A regex character class (``[...]``) of every character a match of ``source`` can start
     with, or None when that cannot be told simply. The engine scans text for this class first
