@@ -1,6 +1,9 @@
 """On-disk cache of compiled rule packs, keyed by a hash of the rule files, grammar and compiler.
 
 A second ``arules check`` loads the compiled pack instead of parsing YAML and patterns again.
+The compiled code of the regexes the regex back end runs is kept beside the packs, one file per
+regex keyed by its source (`load_code`): a pack compiles without them, and they are built the
+first time a rule runs, then shared by every pack that has the same rule.
 Set ``ARULES_CACHE_DIR`` to move the cache, or ``ARULES_NO_CACHE=1`` to turn it off. A cache
 that cannot be read or written is ignored: it only ever saves time.
 """
@@ -65,13 +68,43 @@ def load(key: str):
 
 def store(key: str, obj) -> None:
     d = cache_dir()
-    if d is None:
-        return
+    if d is not None:
+        _write(d, f"{key}.pickle", obj)
+
+
+def _write(d: Path, name: str, obj) -> None:
+    """Write ``obj`` to ``d/name`` whole or not at all (a temporary file renamed: processes that
+    fill the cache at once never read half a file)."""
     try:
         d.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, d / f"{key}.pickle")
+        os.replace(tmp, d / name)
     except OSError:
         pass
+
+
+def _code_name(source: str) -> str:
+    h = hashlib.sha256(f"code {FORMAT}\n{sys.version}\n{_sre.MAGIC}\n".encode())
+    h.update(source.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()[:32] + ".pickle"
+
+
+def load_code(source: str):
+    """The stored compiled code of regex ``source`` (see `programs.assemble`), or None."""
+    d = cache_dir()
+    if d is None:
+        return None
+    try:
+        with open(d / "regex" / _code_name(source), "rb") as f:
+            got = pickle.load(f)
+    except Exception:  # noqa: BLE001 - a broken cache entry is just a miss
+        return None
+    return got if isinstance(got, tuple) and got and got[0] == source else None
+
+
+def store_code(source: str, code: tuple) -> None:
+    d = cache_dir()
+    if d is not None:
+        _write(d / "regex", _code_name(source), code)

@@ -54,7 +54,10 @@ class Engine:
         self._trying: int | None = None  # the rule being tried (named when time runs out)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
-        self._regex: Any = programs.Lazy(pack.programs, [r.source for r in pack.rules])  # or _ProgramRunners
+        # a pack compiled through the cache (it has a key) keeps its rules' regex code there too
+        self._persist = bool(pack.key)
+        self._regex: Any = programs.Lazy(pack.programs, [r.source for r in pack.rules],  # or _ProgramRunners
+                                         self._persist)
         if backend == "python":  # the rules' programs run as they are, not as regexes
             executor = Executor(pack.word_sets)
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
@@ -291,7 +294,7 @@ class Engine:
             if wanted is None or self.rules[ri].label in wanted:
                 todo.append((ri, [m.start() for m in TOKEN_RE.finditer(text)]))
         for ri, found in todo:
-            rule, rx = self.rules[ri], self._regex[ri]
+            rule = self.rules[ri]
             self._trying = ri
             if self._core is not None:
                 ends = [len(text)] * len(found) if rule.bounded else [_snap(text, p + rule.max_span) for p in found]
@@ -300,13 +303,15 @@ class Engine:
                 for pos, m in zip(found, self._core.matches(ri, text, found, ends)):
                     if m is not None and m.end() > pos:
                         out.append((pos, ri, candidate(rule, m, text)))
-            elif rule.bounded:
+            elif rule.bounded:  # (the regex is built on first use: the native core never needs it)
+                rx = self._regex[ri]
                 for pos in found:
                     m = rx.match(text, pos)
                     if m is not None and m.end() > pos:
                         out.append((pos, ri, candidate(rule, m, text)))
                 tried += len(found) * rule.max_span
             else:
+                rx = self._regex[ri]
                 for pos in found:
                     limit = pos + rule.max_span
                     end = windows.get(limit)
@@ -429,7 +434,7 @@ class Engine:
                 rx = self._prefilter
             else:
                 source = prefilter_source(mine)
-                rx = None if source is None else re.compile(source)
+                rx = None if source is None else programs.load(self.pack.programs, source, self._persist)
             self._prefilters[wanted] = rx
         return self._prefilters[wanted]
 
@@ -438,7 +443,7 @@ class Engine:
             return self._rests_by_source[source]
         rx = self._rests.get(source)
         if rx is None:
-            rx = self._rests[source] = programs.load(self.pack.programs, source)
+            rx = self._rests[source] = programs.load(self.pack.programs, source, self._persist)
         return rx
 
     def _starts(self, text: str, wanted: frozenset[str] | None) -> set[tuple[int, int]]:

@@ -1,8 +1,10 @@
 """Regexes that pickle as compiled code, so a cached rule pack loads without recompiling.
 
-`re` parses and compiles patterns in Python: the shipped packs' verb tries take about a second
-to compile, against 10 ms to rebuild them from their compiled code with ``_sre.compile``. The
-pack cache stores that code (its key includes the Python build, see `cache.key_for`); if the code
+`re` parses and compiles patterns in Python: the shipped packs' rule regexes take seconds to
+compile, against milliseconds to rebuild them from their compiled code with ``_sre.compile``.
+A compiled pack holds the code of the regexes every back end runs (the prefilter, the raw
+scans); the regex back end's rule regexes are compiled when a rule first runs and their code
+kept in the on-disk cache (`cache.load_code`, keyed by source and Python build). If stored code
 cannot be rebuilt here the source is compiled again, so a cache only ever saves time.
 """
 from __future__ import annotations
@@ -12,6 +14,8 @@ from array import array
 
 import _sre  # type: ignore[import-not-found]
 from re import _compiler, _parser  # type: ignore[attr-defined]
+
+from . import cache
 
 
 def assemble(source: str) -> tuple:
@@ -29,9 +33,19 @@ def assemble_all(sources) -> dict[str, tuple]:
     return {s: assemble(s) for s in dict.fromkeys(sources)}
 
 
-def load(programs: dict[str, tuple], source: str) -> re.Pattern:
-    """``re.compile(source)``, from its stored code when ``programs`` has it."""
+def load(programs: dict[str, tuple], source: str, persist: bool = False) -> re.Pattern:
+    """``re.compile(source)``, from its stored code when ``programs`` has it; with ``persist``,
+    else from the on-disk cache, where code compiled here is then kept."""
     args = programs.get(source)
+    if args is None and persist:
+        args = cache.load_code(source)
+        if args is None:
+            try:
+                args = assemble(source)
+            except re.error:  # (re.compile below reports it as always)
+                args = None
+            else:
+                cache.store_code(source, args)
     if args is not None:
         src, flags, code, groups, groupindex, indexgroup = args
         try:
@@ -45,12 +59,12 @@ class Lazy:
     """``re`` patterns for ``sources``, each rebuilt on first use: a short text needs only the
     rules its anchors name (rebuilding all of a big pack's costs as much as reading it)."""
 
-    def __init__(self, programs: dict[str, tuple], sources: list[str]):
-        self._programs, self._sources = programs, sources
+    def __init__(self, programs: dict[str, tuple], sources: list[str], persist: bool = False):
+        self._programs, self._sources, self._persist = programs, sources, persist
         self._compiled: list[re.Pattern | None] = [None] * len(sources)
 
     def __getitem__(self, i: int) -> re.Pattern:
         rx = self._compiled[i]
         if rx is None:
-            rx = self._compiled[i] = load(self._programs, self._sources[i])
+            rx = self._compiled[i] = load(self._programs, self._sources[i], self._persist)
         return rx
