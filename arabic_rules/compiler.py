@@ -155,6 +155,18 @@ def _trie(node: dict) -> str:
     return body
 
 
+def word_set_regex(ws: ir.WordSet) -> str:
+    """The trie regex of a lexicon's word set: its forms, or its stems, each with any of its
+    suffixes (or none), then the rest. An empty set of forms never matches."""
+    if not ws.suffixes:
+        return trie_regex(ws.forms) if ws.forms else NEVER
+    body = f"(?:{trie_regex(ws.forms) if ws.forms else NEVER})(?:{trie_regex(ws.suffixes)})?"
+    return body + (f"|{trie_regex(ws.rest)}" if ws.rest else "")
+
+
+NEVER = "(?!)"
+
+
 def _single_unit(piece: str) -> bool:
     return len(piece) == 1 or (len(piece) == 2 and piece[0] == "\\") or (piece.startswith("[") and piece.endswith("]")
                                                                          and piece.count("[") == 1)
@@ -204,9 +216,8 @@ class _Analysis:
         """The character trie regex of lexicon ``name`` (for the regex back end)."""
         if name in self.lex_stems:
             stems, suffixes, rest = self.lex_stems[name]
-            body = f"(?:{trie_regex(stems)})(?:{trie_regex(suffixes)})?"
-            return body + (f"|{trie_regex(rest)}" if rest else "")
-        return trie_regex(self.lex_forms[name])
+            return word_set_regex(ir.WordSet(tuple(stems), tuple(suffixes), tuple(rest)))
+        return word_set_regex(ir.WordSet(tuple(self.lex_forms[name])))
 
     def lex_widths(self) -> dict[str, int]:
         """Lexicon name -> the most characters one of its entries covers (see `program_width`)."""
@@ -915,9 +926,16 @@ def analysis(pack: Pack) -> _Analysis:
 
 
 def node_regex(pack: Pack, node) -> str:
-    """Regex source of any pattern node of ``pack`` (for `explain`, which tries rule prefixes)."""
+    """Regex source of any pattern node of ``pack``."""
     an = _Analysis(pack)
     return ir.to_regex(_Emitter(pack, an).emit(node), an.tries)
+
+
+def node_program(pack: Pack, node, an: _Analysis | None = None) -> ir.Node:
+    """The program of any pattern node of ``pack`` (for `explain`, which tries rule prefixes);
+    ``an``: the pack's `analysis`, shared by many calls."""
+    an = an or _Analysis(pack)
+    return _Emitter(pack, an).emit(node)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -2,8 +2,9 @@
 
 Static: nested unbounded repetitions, repetitions of something that can match nothing, rules
 that can match empty text, raw regexes with nested quantifiers or backreferences. Dynamic: each
-compiled rule is run (with the ``regex`` module's timeout) on adversarial texts built from its
-own anchors; one that does not finish in time is rejected. Rules that cannot be anchored are
+compiled rule is run under a time limit on adversarial texts built from its own anchors (its
+lexicons cut down to the entries those texts hold, see `probe_regex`); one that does not finish
+in time is rejected. Rules that cannot be anchored are
 reported as warnings: they are correct but scanned at every word. Every value builder call must
 also fit the builder's Python signature (E114; the loader rejects such a rule already).
 """
@@ -16,8 +17,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import regex
 
-from . import alarm, syntax
-from .compiler import CompiledPack, analysis, compile_pack
+from . import alarm, ir, syntax
+from .compiler import CompiledPack, analysis, compile_pack, trie_regex, word_set_regex
 from .errors import Problem
 from .loader import Pack, Rule
 from .values import call_problem, get_builder
@@ -45,7 +46,7 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
             report(rule, "W201", "no literal anchor within the first 12 tokens: the rule is tried at every "
                                  "word (slow); start it with a word, @lexicon or quoted literal")
         if probe and not any(p.code == "E107" and p.message.startswith(f"rule {rule.name!r}") for p in out):
-            msg = _probe(crule)
+            msg = _probe(crule, compiled.word_sets)
             if msg:
                 report(rule, "E107", msg)
     return out
@@ -183,8 +184,38 @@ def _times_out(work, seconds: float) -> bool:
 RAW_PROBE_RUN = 60  # characters of one run: 2**60 ways to split it is past any time guard
 
 
-def _probe(crule) -> str:
-    """Run the compiled rule on texts made of its own anchors; '' if all finish in time."""
+def _probe(crule, word_sets: dict | None = None) -> str:
+    """Run the compiled rule on texts made of its own anchors; '' if all finish in time. With
+    `re` (what the regex back end runs) under an alarm on the main thread; elsewhere, where
+    there are no alarms, with the ``regex`` module's timeout."""
+    probes = probe_texts(crule)
+    source = probe_regex(crule, probes, word_sets)
+    if alarm.available():
+        rx = re.compile(source)
+
+        def match(text: str, i: int) -> None:
+            with alarm.limit(PROBE_TIMEOUT, TimeoutError):
+                rx.match(text, i)
+    else:
+        rxm = regex.compile(source, regex.V0)
+
+        def match(text: str, i: int) -> None:
+            rxm.match(text, i, timeout=PROBE_TIMEOUT)
+
+    for text in probes:
+        try:
+            for i in range(0, len(text), max(1, len(text) // 50)):
+                match(text, i)
+        except TimeoutError:
+            sample = text[:40].replace("\n", " ")
+            return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
+                    f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
+    return ""
+
+
+def probe_texts(crule) -> list[str]:
+    """The adversarial texts of `_probe`: runs of the rule's anchor words, alone, between
+    punctuation and filler, and before long runs of filler with an open quote."""
     words = sorted(crule.literals)[:3] or ["كلمة"]
     filler = ["كلمة", "،", ":", '"', "«", "و", "1"]
     probes = []
@@ -193,16 +224,44 @@ def _probe(crule) -> str:
         probes.append(" ".join(w if i % 3 == 0 else filler[i % len(filler)] for i in range(PROBE_SIZE)))
         probes.append(w + " " + " ".join(["كلمة"] * PROBE_SIZE) + ' "' + " كلمة" * PROBE_SIZE)
     probes.append(" ".join(["123"] * PROBE_SIZE))
-    rx = regex.compile(crule.source, regex.V0)
-    for text in probes:
-        try:
-            for i in range(0, len(text), max(1, len(text) // 50)):
-                rx.match(text, i, timeout=PROBE_TIMEOUT)
-        except TimeoutError:
-            sample = text[:40].replace("\n", " ")
-            return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
-                    f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
-    return ""
+    return probes
+
+
+def probe_regex(crule, texts: list[str], word_sets: dict | None = None) -> str:
+    """The rule's regex as it reads ``texts``: its lexicons cut down to the entries that occur
+    in them. An entry that occurs nowhere in a text cannot match anywhere in it, so the regex
+    matches (and backtracks) there as the whole one does, and compiles in milliseconds instead
+    of seconds (a verb lexicon is thousands of forms). Without the rule's program (a pack
+    compiled before programs existed) or the lexicons, the whole regex."""
+    if crule.program is None or word_sets is None:
+        return crule.source
+    tokens = {t for text in texts for t in text.split()}
+
+    def occurs(form: str) -> bool:
+        # a form without a space matches only inside one token of a text; one with a space is kept
+        return " " in form or any(form in t for t in tokens)
+
+    def cut(ws: ir.WordSet) -> str:  # the structure of `word_set_regex`, with fewer entries
+        forms = tuple(filter(occurs, ws.forms))
+        if not ws.suffixes:
+            return word_set_regex(ir.WordSet(forms))
+        suffixes, rest = tuple(filter(occurs, ws.suffixes)), tuple(filter(occurs, ws.rest))
+        body = f"(?:{word_set_regex(ir.WordSet(forms))})" + (f"(?:{trie_regex(suffixes)})?" if suffixes else "")
+        return body + (f"|{trie_regex(rest)}" if rest else "")
+
+    return ir.to_regex(crule.program, _LexiconRegexes(word_sets, cut))
+
+
+class _LexiconRegexes(dict):
+    """Lexicon name -> ``regex(its word set)``, built on first use."""
+
+    def __init__(self, word_sets: dict, regex):
+        super().__init__()
+        self._word_sets, self._regex = word_sets, regex
+
+    def __missing__(self, name: str) -> str:
+        self[name] = self._regex(self._word_sets[name])
+        return self[name]
 
 
 @dataclass(frozen=True)

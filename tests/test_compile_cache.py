@@ -1,0 +1,91 @@
+"""What makes a cold compile short keeps the compiled results: widths from programs, rule
+regexes built on first use and kept in the cache, lint's probes on cut-down lexicons."""
+from __future__ import annotations
+
+import re
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+import pytest
+
+from arabic_rules import Engine, cache, programs
+from arabic_rules.compiler import DEFAULT_MAX_SPAN
+
+LEX = "lexicons:\n  say: [قال, أكد, صرح]\n  who: [الوزير, رئيس الوزراء]\n"
+RULES = LEX + ("rules:\n  - {name: a, label: x, pattern: 'cue:@say speaker:@who? \":\"? _{0,3}'}\n"
+               "  - {name: b, label: x, pattern: 'w:@who re\"[0-9]{2}\"'}\n")
+
+
+@pytest.fixture(scope="module")
+def shipped():
+    return Engine.default()
+
+
+def test_rule_widths_are_those_re_computes(shipped):
+    """`program_width` is the width `re` gives the rule's regex (the rules whose regex parses
+    fast: the width code is the same for all)."""
+    checked = 0
+    for r in shipped.rules:
+        if len(r.source) < 20_000:
+            assert r.width == min(sre_parse.parse(r.source).getwidth()[1], DEFAULT_MAX_SPAN), r.name
+            assert r.bounded == (r.width < DEFAULT_MAX_SPAN)
+            checked += 1
+    assert checked > 30
+
+
+def test_rule_regexes_are_built_on_first_use_and_kept_in_the_cache(rules_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path / "c"))
+    d = rules_dir(pack=RULES)
+    e = Engine.from_paths([d])
+    assert not any(r.source in e.pack.programs for r in e.rules)  # the pack holds no rule regex code
+    text = "قال الوزير: نعم وأكد الوزير 12"
+    first = [(m.rule, m.start, m.end) for m in e.extract(text)]
+    stored = list((tmp_path / "c" / "regex").glob("*.pickle"))
+    assert first and len(stored) >= 2
+    monkeypatch.setattr(programs, "assemble", lambda s: pytest.fail("compiled a regex the cache holds"))
+    again = Engine.from_paths([d])
+    assert [(m.rule, m.start, m.end) for m in again.extract(text)] == first
+    monkeypatch.undo()
+    monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path / "c2"))
+    fresh = Engine.from_paths([d], use_cache=False)  # nothing written without the cache
+    assert [(m.rule, m.start, m.end) for m in fresh.extract(text)] == first
+    assert not (tmp_path / "c2").exists()
+
+
+def test_stored_regex_code_is_checked_against_its_source(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path))
+    src = r"(?<!\w)(?:قال|اكد)(?!\w)"
+    cache.store_code(src, programs.assemble(src))
+    assert cache.load_code(src)[0] == src
+    (tmp_path / "regex" / cache._code_name(src)).write_bytes(b"not a pickle")
+    assert cache.load_code(src) is None  # a broken entry is a miss
+    assert programs.load({}, src, persist=True).match("قال") is not None
+
+
+def test_lint_probes_match_as_the_whole_rule(shipped):
+    """A probe's regex (lexicons cut down to what its texts hold) matches every probe text at
+    every probed position as the rule's whole regex does (the rules of the shipped packs with
+    the most lexicon entries in their regex, and a few others)."""
+    from arabic_rules import lint
+
+    rules = sorted(shipped.rules, key=lambda r: len(r.source))
+    picked = rules[:4] + rules[len(rules) // 2:len(rules) // 2 + 2] + [r for r in rules if 20_000 < len(r.source)][:2]
+    for r in picked:
+        texts = lint.probe_texts(r)
+        cut = lint.probe_regex(r, texts, shipped.pack.word_sets)
+        assert len(cut) <= len(r.source)
+        small, whole = re.compile(cut), programs.load(shipped.pack.programs, r.source, persist=True)
+        for text in texts:
+            for i in range(0, len(text), len(text) // 12):
+                a, b = small.match(text, i), whole.match(text, i)
+                assert (a and (a.span(), a.groupdict())) == (b and (b.span(), b.groupdict())), (r.name, i)
+
+
+def test_the_probe_stops_a_runaway_regex_in_re():
+    """`re` (what the regex back end runs) explodes on this regex, the ``regex`` module not: the
+    probe times it in `re`."""
+    from types import SimpleNamespace
+
+    from arabic_rules import lint
+
+    rule = SimpleNamespace(literals=frozenset({"قال"}), program=None, source=r"(?:\s?\w+|\s?\w)*!")
+    assert "backtracks without bound" in lint._probe(rule)
