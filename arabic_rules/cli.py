@@ -16,6 +16,8 @@ from .errors import ArabicRulesError, ExtractionTimeout, InputError, RuleError
 from .formats import FORMATS as EXPORTS
 from .inputs import ENCODING_ERRORS, compression_of
 
+BACKENDS = ("python", "regex", "native")  # (those of `engine.BACKENDS`; the engine is imported only to run)
+
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEFAULT_TIMEOUT = 120.0  # seconds per block for `check`: a guard against a runaway rule, not a budget
 _NEWLINE = re.compile("\n")  # line starts of a block: found in C, not by a loop over characters
@@ -94,6 +96,11 @@ def parser() -> argparse.ArgumentParser:
     t = sub.add_parser("test", help="run the examples written inside rule files")
     t.add_argument("paths", nargs="*", metavar="PATH", help="rule files or directories (default: shipped packs)")
     t.add_argument("-v", "--verbose", action="store_true", help="list passing examples too")
+    t.add_argument("--watch", action="store_true",
+                   help="run the examples again each time a rule file is saved (Ctrl-C to stop)")
+    t.add_argument("--backend", choices=BACKENDS, default="python",
+                   help="what runs the rules: the reference executor (default: it starts at once), "
+                        "the regex back end, or the native core")
 
     e = sub.add_parser("explain", help="show which rules fired where, and how far the others got")
     e.add_argument("text", help="the text to explain (or @FILE to read it from a file)")
@@ -370,6 +377,15 @@ def _load(paths):
     return load(paths or [data_dir("patterns")])
 
 
+def _compiled(paths, pack):
+    """The compiled pack of ``paths`` (already loaded as ``pack``), through the cache: an
+    unchanged pack is not compiled again, an edited one is compiled once."""
+    from .engine import compile_files
+    from .resources import data_dir
+
+    return compile_files([Path(p) for p in paths] or [data_dir("patterns")], loaded=pack)
+
+
 def cmd_lint(args) -> int:
     """Exit 1 for any error in the rule files (one that stops them loading too), 2 only when a
     path cannot be read at all. When some rules do not load, those that did are still checked."""
@@ -383,7 +399,7 @@ def cmd_lint(args) -> int:
     problems = []
     if pack is not None:
         try:
-            problems = lint(pack)
+            problems = lint(pack, None if load_problems else _compiled(args.paths, pack))
         except ArabicRulesError:
             if not load_problems:  # only a partial pack may fail to compile: its load errors say why
                 raise
@@ -415,17 +431,47 @@ def _print_raw_shares(pack) -> None:
 
 
 def cmd_test(args) -> int:
+    for p in args.paths:
+        if not Path(p).exists():
+            raise ArabicRulesError(f"{p}: no such rule file or directory")
+    if not args.watch:
+        return _test_once(args)[0]
+    from .resources import data_dir
+    from .watch import watch
+
+    outcome = [EXIT_OK]
+
+    def run():
+        try:
+            outcome[0], read = _test_once(args)
+        except RuleError as e:  # (a file saved half-way: say why, and wait for the next save)
+            _print_problems(e.problems)
+            outcome[0], read = EXIT_USAGE, (e.partial.files if e.partial else ())
+        except ArabicRulesError as e:
+            print(f"arules: {e}", file=sys.stderr)
+            outcome[0], read = EXIT_USAGE, ()
+        sys.stdout.flush()
+        return read
+
+    watch(run, args.paths or [data_dir("patterns")], say=lambda line: print(line, file=sys.stderr))
+    return outcome[0]
+
+
+def _test_once(args) -> tuple[int, tuple[str, ...]]:
+    """Run the examples once: (exit code, the files read)."""
+    from .engine import Engine
     from .examples import run_examples
 
     pack = _load(args.paths)
-    results = run_examples(pack)
+    engine = Engine(_compiled(args.paths, pack), backend=args.backend)
+    results = run_examples(pack, engine)
     failed = [r for r in results if not r.ok]
     for r in results:
         if not r.ok or args.verbose:
             mark = "ok  " if r.ok else "FAIL"
             print(f"{r.example.loc}: {mark} {r.rule.name}" + (f": {r.message}" if r.message else ""))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(pack.rules)} rules)")
-    return EXIT_FAIL if failed else EXIT_OK
+    return (EXIT_FAIL if failed else EXIT_OK), pack.files
 
 
 def cmd_explain(args) -> int:
@@ -437,7 +483,7 @@ def cmd_explain(args) -> int:
     text = read_text(args.text[1:]) if args.text.startswith("@") else args.text
     paths = list(args.patterns) + ([] if args.no_default else [data_dir("patterns")])
     pack = load(paths)
-    ex = explain(pack, text, args.ref_date)
+    ex = explain(pack, text, args.ref_date, compiled=_compiled(paths, pack))
     show = (lambda name: name.startswith(args.rule)) if args.rule else (lambda name: True)
     if ex.normalized != text:
         print(f"normalized: {ex.normalized}")

@@ -708,9 +708,11 @@ def _snap(text: str, pos: int, reach: int = DEFAULT_MAX_SPAN) -> int:
     return m.start() if m else min(pos + reach, len(text))
 
 
-def compile_files(files: list[Path], use_cache: bool = True, text: str | None = None) -> CompiledPack:
+def compile_files(files: list[Path], use_cache: bool = True, text: str | None = None,
+                  loaded=None) -> CompiledPack:
     """Load, validate and compile rule files (and the rule file ``text``, named ``<rules>``),
-    through the on-disk cache."""
+    through the on-disk cache. ``loaded`` is the `loader.Pack` of the same files when the caller
+    has loaded it already (`arules test` needs its examples): a cache miss compiles that one."""
     yaml_files: list[Path] = []  # every file the pack may read (imports included): the cache key
     for p in files:
         if p.is_dir():
@@ -731,10 +733,11 @@ def compile_files(files: list[Path], use_cache: bool = True, text: str | None = 
             hit = cache.load(key)
             if isinstance(hit, CompiledPack):
                 return hit
-    from .loader import load
+    if loaded is None:
+        from .loader import load
 
-    pack = load(files, None if text is None else {"<rules>": text})
-    compiled = compile_pack(pack, key or "")
+        loaded = load(files, None if text is None else {"<rules>": text})
+    compiled = compile_pack(loaded, key or "")
     if key is not None:
         cache.store(key, compiled)
     return compiled

@@ -2,12 +2,12 @@
 that was tried got before it failed."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from . import syntax
-from .compiler import compile_pack, node_regex
+from .compiler import CompiledPack, analysis, compile_pack, node_program
 from .engine import Candidate, Engine, resolve_overlaps
+from .executor import Executor
 from .loader import Pack
 from .normalize import normalize
 
@@ -35,8 +35,14 @@ class Explanation:
     untried: tuple[str, ...]  # rules whose anchors never occur
 
 
-def explain(pack: Pack, text: str, ref_date=None) -> Explanation:
-    engine = Engine(compile_pack(pack))
+def explain(pack: Pack, text: str, ref_date=None, compiled: CompiledPack | None = None) -> Explanation:
+    """Why each rule of ``pack`` fired or not on ``text``. ``compiled`` is the pack compiled
+    (from the cache, as `arules explain` gets it); without it the pack is compiled here. The
+    rules run in the reference executor: it needs no regex built, and agrees with every back end."""
+    compiled = compiled or compile_pack(pack)
+    engine = Engine(compiled, backend="python")
+    executor = Executor(compiled.word_sets)
+    an = analysis(pack)
     norm = normalize(text)
     cands = engine.candidates(norm, ref_date)
     kept = resolve_overlaps(cands)
@@ -64,19 +70,18 @@ def explain(pack: Pack, text: str, ref_date=None) -> Explanation:
         rule = pack.rules[ri]
         if engine._regex[ri].match(norm.text, start):
             continue  # matched but gave no value (rejected by its builder)
-        attempts.append(_progress(pack, rule, norm.text, start))
+        attempts.append(_progress(pack, an, executor, rule, norm.text, start))
     untried = tuple(r.name for i, r in enumerate(pack.rules) if i not in seen_rules)
     # attempts that failed on the very first item are noise (every anchor hit tries a few starts)
     attempts = [a for a in attempts if a is not None and a.matched > 0]
     return Explanation(text, norm.text, tuple(kept), tuple(dropped), tuple(attempts), untried)
 
 
-def _progress(pack: Pack, rule, text: str, start: int) -> Attempt | None:
+def _progress(pack: Pack, an, executor: Executor, rule, text: str, start: int) -> Attempt | None:
     items = list(rule.node.items) if isinstance(rule.node, syntax.Seq) else [rule.node]
     best, reached = 0, start
     for j in range(len(items), 0, -1):
-        rx = re.compile(node_regex(pack, syntax.Seq(tuple(items[:j])) if j > 1 else items[0]))
-        m = rx.match(text, start)
+        m = executor.match(node_program(pack, syntax.Seq(tuple(items[:j])) if j > 1 else items[0], an), text, start)
         if m:
             best, reached = j, m.end()
             break
