@@ -129,17 +129,35 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("schema", help="print the JSON Schema of rule files (for editors; the packs ship it as "
                                    "patterns/rules.schema.json)")
 
-    # listed here for --help; its options live in arabic_rules.benchmark (imported only when run)
-    sub.add_parser("bench", help="measure throughput side by side (arules bench --help; takes minutes)")
+    b = sub.add_parser("bench", help="time the engine on a file of yours (the side-by-side throughput suite "
+                                     "is `python -m bench` in a checkout)")
+    b.add_argument("file", metavar="FILE", help="a text file or a corpus file (.jsonl, .csv, .tsv, .parquet; "
+                                                "compressed or not)")
+    b.add_argument("--input-format", choices=FORMATS, metavar="FORMAT",
+                   help=f"how to read FILE ({', '.join(FORMATS)}; default: from the file name)")
+    b.add_argument("--text-field", default="text", metavar="NAME", help="the field holding a record's text")
+    b.add_argument("--doc-sep", choices=DOC_SEPARATORS, default="none",
+                   help="what separates documents in a plain text file (default none: the file is one document)")
+    b.add_argument("--labels", help="comma-separated labels to look for, e.g. date,number")
+    b.add_argument("--repeat", type=_passes, default=3, metavar="N", help="passes over the file; the best counts "
+                                                                          "(default 3)")
+    b.add_argument("--backend", choices=BACKENDS, default=None, help="what runs the rules (default: the engine's)")
+    _patterns_args(b)
     return ap
+
+
+def _passes(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"not a number of passes: {text!r}; write e.g. --repeat 3")
+    return n
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    if argv[:1] == ["bench"]:
-        from .benchmark import main as bench_main
-
-        return bench_main(argv[1:])
     ap = parser()
     args = ap.parse_args(argv)
     if args.command is None:
@@ -147,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         commands = {"check": cmd_check, "lint": cmd_lint, "test": cmd_test, "explain": cmd_explain,
-                    "forms": cmd_forms, "score": cmd_score, "schema": cmd_schema}
+                    "forms": cmd_forms, "score": cmd_score, "schema": cmd_schema, "bench": cmd_bench}
         return commands[args.command](args)
     except RuleError as e:
         _print_problems(e.problems)
@@ -175,7 +193,24 @@ def _engine(args):
     for p in args.patterns:
         if not Path(p).exists():
             raise ArabicRulesError(f"{p}: no such rule file or directory")
-    return Engine.from_paths(args.patterns, include_default=not args.no_default, timeout=getattr(args, "timeout", None))
+    backend = {"backend": args.backend} if getattr(args, "backend", None) else {}
+    return Engine.from_paths(args.patterns, include_default=not args.no_default, timeout=getattr(args, "timeout", None),
+                             **backend)
+
+
+def cmd_bench(args) -> int:
+    """Time the engine on the user's file (see `timing`); 0 whatever the figures."""
+    from .corpus import BadRecord, read_documents
+    from .timing import report, time_engine
+
+    texts = [d.text for d in read_documents(args.file, fmt=args.input_format, text_field=args.text_field,
+                                            doc_sep=args.doc_sep) if not isinstance(d, BadRecord) and d.text.strip()]
+    if not texts:
+        raise ArabicRulesError(f"{args.file}: no text to time")
+    labels = {x.strip() for x in args.labels.split(",") if x.strip()} if args.labels else None
+    timing = time_engine(lambda: _engine(args), texts, args.repeat, labels)
+    print(report(timing))
+    return EXIT_OK
 
 
 def cmd_check(args) -> int:

@@ -1,1 +1,1 @@
-"""The throughput suite: `python -m bench [PATH]` (the same as `arules bench [PATH]`)."""
+"""The throughput suite, outside the package: `python -m bench [PATH]` (bench/suite.py)."""

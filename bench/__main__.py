@@ -1,7 +1,7 @@
-"""`python -m bench [PATH]`: a thin wrapper; the suite lives in `arabic_rules.benchmark`."""
+"""`python -m bench [PATH]`: the throughput suite (`bench/suite.py`), run from a checkout."""
 import sys
 
-from arabic_rules.benchmark import main
+from bench.suite import main
 
 if __name__ == "__main__":
     sys.exit(main(sys.argv[1:], prog="python -m bench"))

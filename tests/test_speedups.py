@@ -99,7 +99,7 @@ def test_a_cached_pack_runs_without_yaml_or_lark():
     from pathlib import Path
 
     code = ("import sys; from arabic_rules import Engine; e = Engine.default(); e.extract('قال 3 مارس');"
-            "print(sorted(m for m in ('yaml', 'lark', 'arabic_rules.loader', 'arabic_rules.benchmark')"
+            "print(sorted(m for m in ('yaml', 'lark', 'arabic_rules.loader', 'arabic_rules.timing')"
             " if m in sys.modules))")
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parent.parent))
     subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)  # fill the cache

@@ -1,5 +1,6 @@
-"""The throughput suite behind `arules bench` and `python -m bench`: the engine side by side with
-the ``\\w+`` floor, the naive per-rule loop and dateparser, on the same text in the same run.
+"""The throughput suite behind `python -m bench`: the engine side by side with the ``\\w+`` floor,
+the naive per-rule loop and dateparser, on the same text in the same run. It lives outside the
+package (the library imports none of it) and reads the corpus given, or ``$ARULES_CORPUS``.
 
 Ratios measured in one run hold on a shared, noisy machine where absolute times do not, so every
 comparison here times its contenders on the same documents, interleaved, best of ``repeat``.
@@ -23,7 +24,7 @@ from itertools import cycle
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .corpus import default_corpus
+from arabic_rules.corpus import default_corpus
 
 _MB = 1_000_000
 _FLOOR = re.compile(r"\w+")
@@ -189,7 +190,7 @@ def engine_pass(engine, docs: list[str], labels=None, progress=None) -> dict[str
 
 def naive_pass(engine, docs: list[str]) -> int:
     """What a user would write: normalize, then every compiled rule's regex with finditer."""
-    from .normalize import normalize
+    from arabic_rules.normalize import normalize
 
     regexes = [re.compile(r.source) for r in engine.rules]
     n = 0
@@ -208,7 +209,7 @@ _WORKER_ENGINE = None
 
 def _worker_init(paths: list[str], include_default: bool) -> None:
     global _WORKER_ENGINE
-    from .engine import Engine
+    from arabic_rules.engine import Engine
 
     _WORKER_ENGINE = Engine.from_paths(paths, include_default=include_default)
 
@@ -222,7 +223,7 @@ def parallel_pass(docs: list[str], jobs: int, paths=(), include_default=True) ->
 
     ``jobs == 1`` runs in this process (no pickling), the fair baseline."""
     if jobs <= 1:
-        from .engine import Engine
+        from arabic_rules.engine import Engine
 
         return engine_pass(Engine.from_paths(list(paths), include_default=include_default), docs)
     import multiprocessing as mp
@@ -285,7 +286,7 @@ def frequent_words(docs: list[str], skip: int = 50, n: int = 200) -> list[str]:
     """Words of ranks ``skip`` .. ``skip + n`` by frequency (common, but not the very commonest)."""
     from collections import Counter
 
-    from .normalize import normalize
+    from arabic_rules.normalize import normalize
 
     c = Counter()
     for d in docs[:300]:
@@ -470,8 +471,8 @@ class _Progress:
 
 def run(opts: Options) -> Result:
     """Run the whole suite; write ``bench.json`` and ``scaling.png`` into ``opts.out_dir``."""
-    from . import calendars, numerals, speech  # noqa: F401  (register the value builders)
-    from .engine import Engine
+    from arabic_rules import calendars, numerals, speech  # noqa: F401  (register the value builders)
+    from arabic_rules.engine import Engine
 
     out_dir = Path(opts.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -580,8 +581,8 @@ def _dateparser(engine, docs: list[str], ui) -> dict:
 
 
 def _rules_scaling(engine, sample: list[str], opts: Options) -> dict:
-    from .engine import Engine
-    from .resources import data_dir
+    from arabic_rules.engine import Engine
+    from arabic_rules.resources import data_dir
 
     docs = take(opts.corpus, min(opts.sample_mb, 10.0), sample)
     nb = nbytes(docs)
@@ -762,7 +763,7 @@ def print_report(res: Result) -> None:
 
 
 def add_arguments(p) -> None:
-    """The options of `arules bench` and `python -m bench`."""
+    """The options of `python -m bench`."""
     p.add_argument("path", nargs="?", default=str(default_corpus()),
                    help="corpus: .jsonl(.gz) with a text field, .txt, or a directory of them "
                         "(default: $ARULES_CORPUS, else ../shared/corpus)")
@@ -787,8 +788,8 @@ def options_from(args) -> Options:
                    progress=not args.no_progress)
 
 
-def main(argv: list[str] | None = None, prog: str = "arules bench") -> int:
-    """`arules bench`: run the suite and print the table; 0 whatever the figures (it measures)."""
+def main(argv: list[str] | None = None, prog: str = "python -m bench") -> int:
+    """`python -m bench`: run the suite and print the table; 0 whatever the figures (it measures)."""
     import argparse
 
     ap = argparse.ArgumentParser(prog=prog, description="Throughput of arabic_rules, side by side with the "
@@ -798,7 +799,7 @@ def main(argv: list[str] | None = None, prog: str = "arules bench") -> int:
     try:
         res = run(options_from(args))
     except FileNotFoundError as e:
-        print(f"arules bench: {e}", file=sys.stderr)
+        print(f"{prog}: {e}", file=sys.stderr)
         return 2
     print_report(res)
     print(f"results: {Path(args.out) / 'bench.json'}", file=sys.stderr)
