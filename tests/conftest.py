@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 import textwrap
 from pathlib import Path
 
@@ -34,9 +36,30 @@ def pytest_collection_modifyitems(config, items):
 REF = dt.date(2021, 12, 13)
 
 
+_CACHE_VAR = "ARULES_TEST_RUN_CACHE"  # the run's private pack cache, shared by the xdist workers
+
+
+def pytest_configure(config):
+    """One private pack cache for the whole run, set before collection (modules that build an
+    engine at import must not read or fill the user's cache): made by the first process (the
+    xdist controller), inherited by its workers, removed at the end by the process that made it."""
+    if not os.environ.get(_CACHE_VAR):
+        os.environ[_CACHE_VAR] = tempfile.mkdtemp(prefix="arules-test-cache-")
+        config._arules_made_cache = os.environ[_CACHE_VAR]
+    os.environ["ARULES_CACHE_DIR"] = os.environ[_CACHE_VAR]
+
+
+def pytest_unconfigure(config):
+    made = getattr(config, "_arules_made_cache", None)
+    if made:
+        shutil.rmtree(made, ignore_errors=True)
+        os.environ.pop(_CACHE_VAR, None)
+
+
 @pytest.fixture(autouse=True)
-def _private_cache(tmp_path_factory, monkeypatch):
-    monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+def _private_cache(monkeypatch):
+    """Each test starts with the run's cache (a test may move it with monkeypatch)."""
+    monkeypatch.setenv("ARULES_CACHE_DIR", os.environ[_CACHE_VAR])
 
 
 @pytest.fixture

@@ -105,6 +105,8 @@ def test_test_watch_reruns_on_save_and_stops_on_ctrl_c(tmp_path):
         while not any("passed" in x for x in lines):
             lines.append(p.stdout.readline())
         assert "FAIL t.say" in "".join(lines) and "0 passed, 1 failed" in lines[-1]
+        while "watching" not in p.stderr.readline():  # (waiting again: Ctrl-C now ends the watch)
+            pass
         p.send_signal(signal.SIGINT)
         out, err = p.communicate(timeout=60)
     finally:

@@ -1,15 +1,14 @@
 """Every example written in patterns/*.yaml, run as a test (Duckling-style corpus)."""
 import pytest
 
-from arabic_rules.compiler import compile_pack
-from arabic_rules.engine import Engine
+from arabic_rules.engine import Engine, compile_files
 from arabic_rules.examples import check_example
 from arabic_rules.lint import lint
 from arabic_rules.loader import load
 from arabic_rules.resources import data_dir
 
 PACK = load([data_dir("patterns")])
-ENGINE = Engine(compile_pack(PACK))
+ENGINE = Engine(compile_files([data_dir("patterns")], loaded=PACK))  # (the cache entry of Engine.default())
 CASES = [(rule, ex) for rule in PACK.rules for ex in rule.examples]
 
 
