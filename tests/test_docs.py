@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from arabic_rules.engine import Engine, compile_files
 from arabic_rules.examples import run_examples
 from arabic_rules.loader import load
 
@@ -17,7 +18,7 @@ def test_doc_block_loads_and_its_examples_pass(tmp_path, block):
     path = tmp_path / "doc.yaml"
     path.write_text(block, encoding="utf-8")
     pack = load([path])
-    results = run_examples(pack)
+    results = run_examples(pack, Engine(compile_files([path], loaded=pack)))  # (through the run's cache)
     assert results, "a doc block should show examples"
     failed = [f"{r.example.loc}: {r.message}" for r in results if not r.ok]
     assert not failed, "\n".join(failed)
