@@ -517,12 +517,18 @@ def raw_width(source: str) -> int | None:
     return None if hi >= MAX_BACK * 64 else hi
 
 
-@functools.lru_cache(maxsize=4096)  # (anchor sets are frozensets, shared by the rules of a lexicon)
-def anchor_cost(anchors: frozenset) -> float:
+def anchor_cost(anchors) -> float:
     """How often an anchor set is expected to fire, roughly: short words are frequent in
     Arabic (في، من، ان) and long ones rare, a word prefix (ال glued to any word) fires far
     more often than the same letters as a word, and a raw regex fires on whatever its first
     character allows (every number for digits; every word for a letter class)."""
+    # (memoized: the first set of a lexicon is one frozenset, asked about for every rule using it;
+    # frozenset() of a frozenset is that very object, so no copy is made)
+    return _anchor_cost(frozenset(anchors))
+
+
+@functools.lru_cache(maxsize=4096)
+def _anchor_cost(anchors: frozenset) -> float:
     cost = 0.0
     for kind, text in anchors:
         if kind == "raw":
@@ -786,12 +792,16 @@ def _raw_chars(source: str, cap: int) -> int:
     return min(sre_parse.parse(source).getwidth()[1], cap)
 
 
-@functools.lru_cache(maxsize=4096)
-def _split(anchors: frozenset) -> tuple[frozenset, tuple[str, ...]]:
+def _split(anchors) -> tuple[frozenset, tuple[str, ...]]:
     """(literal anchors, raw regex anchors) of an anchor set. A literal of one or two letters
     (من، لا، ال glued to any word) or of punctuation (، . :) is in a good part of all words or
     sentences: it is scanned for on its own, only when the rule has no rarer anchor (see
     `Engine._work`), not by the prefilter every rule shares."""
+    return _split_set(frozenset(anchors))  # (memoized, as `anchor_cost`)
+
+
+@functools.lru_cache(maxsize=4096)
+def _split_set(anchors: frozenset) -> tuple[frozenset, tuple[str, ...]]:
     short = {a[1] for a in anchors if a[0] in ("lit", "pre") and (len(a[1]) <= SHORT_LITERAL or not _is_word(a[1]))}
     return (frozenset(a[1] for a in anchors if a[0] in ("lit", "pre") and a[1] not in short),
             tuple(sorted({a[1] for a in anchors if a[0] == "raw"} | {_short_scan(p) for p in short})))
