@@ -5,7 +5,8 @@ The compiled code of the regexes the regex back end runs is kept beside the pack
 regex keyed by its source (`load_code`): a pack compiles without them, and they are built the
 first time a rule runs, then shared by every pack that has the same rule.
 Set ``ARULES_CACHE_DIR`` to move the cache, or ``ARULES_NO_CACHE=1`` to turn it off. A cache
-that cannot be read or written is ignored: it only ever saves time.
+that cannot be read or written is ignored: it only ever saves time. It is kept under `LIMIT`
+bytes: the entries used least recently (old versions of edited packs) are deleted first.
 """
 from __future__ import annotations
 
@@ -58,12 +59,14 @@ def load(key: str):
     gc.disable()  # a pack is ~100k small objects: collections while they load cost a third more
     try:
         with open(d / f"{key}.pickle", "rb") as f:
-            return pickle.load(f)
+            got = pickle.load(f)
     except Exception:  # noqa: BLE001 - a broken cache entry is just a miss
         return None
     finally:
         if enabled:
             gc.enable()
+    _used(d / f"{key}.pickle")
+    return got
 
 
 def store(key: str, obj) -> None:
@@ -74,7 +77,7 @@ def store(key: str, obj) -> None:
 
 def _write(d: Path, name: str, obj) -> None:
     """Write ``obj`` to ``d/name`` whole or not at all (a temporary file renamed: processes that
-    fill the cache at once never read half a file)."""
+    fill the cache at once never read half a file), then keep the cache within `LIMIT`."""
     try:
         d.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
@@ -82,7 +85,44 @@ def _write(d: Path, name: str, obj) -> None:
             pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, d / name)
     except OSError:
+        return
+    base = cache_dir()
+    if base is not None:
+        prune(base)
+
+
+LIMIT = 512 * 2**20  # bytes: an edited pack leaves its old entries behind; the least recently used go
+
+
+def _used(path: Path) -> None:
+    """Mark a cache entry as just used (its modification time: what `prune` keeps the newest of)."""
+    try:
+        os.utime(path)
+    except OSError:
         pass
+
+
+def prune(d: Path, limit: int = LIMIT) -> None:
+    """Delete the least recently used entries of cache folder ``d`` while it holds more than
+    ``limit`` bytes, down to three quarters of it."""
+    entries = []
+    for p in [*d.glob("*.pickle"), *d.glob("regex/*.pickle")]:
+        try:
+            st = p.stat()
+        except OSError:
+            continue
+        entries.append((st.st_mtime, st.st_size, p))
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return
+    for _, size, p in sorted(entries, key=lambda e: e[0]):
+        try:
+            p.unlink()
+        except OSError:
+            continue
+        total -= size
+        if total <= limit * 3 // 4:
+            break
 
 
 def _code_name(source: str) -> str:
@@ -96,12 +136,16 @@ def load_code(source: str):
     d = cache_dir()
     if d is None:
         return None
+    path = d / "regex" / _code_name(source)
     try:
-        with open(d / "regex" / _code_name(source), "rb") as f:
+        with open(path, "rb") as f:
             got = pickle.load(f)
     except Exception:  # noqa: BLE001 - a broken cache entry is just a miss
         return None
-    return got if isinstance(got, tuple) and got and got[0] == source else None
+    if not (isinstance(got, tuple) and got and got[0] == source):
+        return None
+    _used(path)
+    return got
 
 
 def store_code(source: str, code: tuple) -> None:

@@ -89,3 +89,18 @@ def test_the_probe_stops_a_runaway_regex_in_re():
 
     rule = SimpleNamespace(literals=frozenset({"قال"}), program=None, source=r"(?:\s?\w+|\s?\w)*!")
     assert "backtracks without bound" in lint._probe(rule)
+
+
+def test_the_cache_keeps_its_recently_used_entries_within_its_limit(tmp_path):
+    import os
+
+    (tmp_path / "regex").mkdir()
+    for i in range(8):
+        p = (tmp_path / "regex" if i % 2 else tmp_path) / f"e{i}.pickle"
+        p.write_bytes(b"x" * 1000)
+        os.utime(p, (1000 + i, 1000 + i))  # e0 the least recently used
+    cache.prune(tmp_path, limit=8000)
+    assert len(list(tmp_path.rglob("*.pickle"))) == 8  # within the limit: nothing goes
+    cache.prune(tmp_path, limit=5000)
+    left = sorted(p.name for p in tmp_path.rglob("*.pickle"))
+    assert left == ["e5.pickle", "e6.pickle", "e7.pickle"]  # down to 3/4 of the limit, oldest first
