@@ -91,6 +91,33 @@ def _write(d: Path, name: str, obj) -> None:
         prune(base)
 
 
+def _mark_path(fact: str) -> Path | None:
+    d = cache_dir()
+    if d is None:
+        return None
+    h = hashlib.sha256(f"mark {FORMAT}\n".encode())
+    h.update(fact.encode("utf-8", "surrogatepass"))
+    return d / "marks" / h.hexdigest()[:32]
+
+
+def mark(fact: str) -> None:
+    """Remember that ``fact`` (a text naming a check and all it depends on) held, such as a
+    rule's lint probe passing: an empty file named by its hash."""
+    path = _mark_path(fact)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError:
+        pass
+
+
+def has_mark(fact: str) -> bool:
+    path = _mark_path(fact)
+    return path is not None and path.is_file()
+
+
 LIMIT = 512 * 2**20  # bytes: an edited pack leaves its old entries behind; the least recently used go
 
 

@@ -10,6 +10,7 @@ also fit the builder's Python signature (E114; the loader rejects such a rule al
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from re import _constants as sre_c  # type: ignore[attr-defined]
@@ -17,7 +18,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import regex
 
-from . import alarm, ir, syntax
+from . import alarm, cache, ir, syntax
 from .compiler import CompiledPack, analysis, compile_pack, trie_regex, word_set_regex
 from .errors import Problem
 from .loader import Pack, Rule
@@ -76,7 +77,7 @@ def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=fr
             yield from _static(pack, pack.macros[node.name].node, an, outer, seen | {node.name})
         return
     if isinstance(node, syntax.Raw):
-        yield from _raw_problems(node.source)
+        yield from _raw_problems_of(node.source)
         if _raw_runs_away(node.source):
             yield (f"raw regex {node.source!r} backtracks without bound on a long run of one of its own "
                    f"characters; make its alternatives start differently (a|aa -> aa?) or use an atomic "
@@ -118,6 +119,12 @@ def _children(node):
     return []
 
 
+@functools.lru_cache(maxsize=1024)
+def _raw_problems_of(source: str) -> tuple[str, ...]:
+    # (a macro's raw regexes are checked once, not once per rule that uses the macro)
+    return tuple(_raw_problems(source))
+
+
 def _raw_problems(source: str):
     try:
         tree = sre_parse.parse(source)
@@ -151,6 +158,7 @@ def _walk_sre(items, source: str, inside: bool):
             yield from _walk_sre(av[2], source, inside)
 
 
+@functools.lru_cache(maxsize=1024)  # (once per raw regex, not once per rule that uses its macro)
 def _raw_runs_away(source: str) -> bool:
     """Whether ``source`` alone times out on runs of its own characters (or pairs of them) with a
     character after them that it does not expect: where (a|aa)*b, (a|a)+c and their kind explode."""
@@ -190,6 +198,9 @@ def _probe(crule, word_sets: dict | None = None) -> str:
     there are no alarms, with the ``regex`` module's timeout."""
     probes = probe_texts(crule)
     source = probe_regex(crule, probes, word_sets)
+    passed = f"probe {PROBE_SIZE} {PROBE_TIMEOUT}\n{sorted(crule.literals)[:3]!r}\n{source}"
+    if cache.has_mark(passed):  # (this very probe passed before: an unedited rule is not probed again)
+        return ""
     if alarm.available():
         rx = re.compile(source)
 
@@ -210,6 +221,7 @@ def _probe(crule, word_sets: dict | None = None) -> str:
             sample = text[:40].replace("\n", " ")
             return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
                     f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
+    cache.mark(passed)
     return ""
 
 

@@ -104,3 +104,19 @@ def test_the_cache_keeps_its_recently_used_entries_within_its_limit(tmp_path):
     cache.prune(tmp_path, limit=5000)
     left = sorted(p.name for p in tmp_path.rglob("*.pickle"))
     assert left == ["e5.pickle", "e6.pickle", "e7.pickle"]  # down to 3/4 of the limit, oldest first
+
+
+def test_a_rule_whose_probe_passed_is_not_probed_again(rules_dir, tmp_path, monkeypatch):
+    from arabic_rules import lint
+    from arabic_rules.loader import load
+
+    monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path / "c"))
+    d = rules_dir(pack=RULES)
+    assert lint.lint(load([d])) == []
+    assert len(list((tmp_path / "c" / "marks").iterdir())) == 2
+    monkeypatch.setattr(lint.alarm, "available", lambda: False)  # a probe would now use the regex module
+    monkeypatch.setattr(lint.regex, "compile", lambda *a, **k: pytest.fail("probed again"))
+    assert lint.lint(load([d])) == []
+    (d / "pack.yaml").write_text(RULES.replace("_{0,3}", "_{0,4}"), encoding="utf-8")
+    with pytest.raises(pytest.fail.Exception, match="probed again"):  # the edited rule is probed
+        lint.lint(load([d]))
