@@ -56,9 +56,9 @@ def test_absorbs_is_not_quadratic_in_the_number_of_dates():
 
     e = Engine.default()
     text = "في 9 كانون الأول 2021 وصل 300 شخص، " * 8000
-    t = time.perf_counter()
+    t = time.process_time()  # (CPU time: other programs on the machine do not count)
     found = e.extract(text)
-    assert time.perf_counter() - t < 10
+    assert time.process_time() - t < 10
     assert {m.label for m in found} == {"date", "number"}
     assert all(m.text != "9" and m.text != "2021" for m in found if m.label == "number")
 
