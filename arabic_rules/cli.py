@@ -194,8 +194,18 @@ def _engine(args):
         if not Path(p).exists():
             raise ArabicRulesError(f"{p}: no such rule file or directory")
     backend = {"backend": args.backend} if getattr(args, "backend", None) else {}
-    return Engine.from_paths(args.patterns, include_default=not args.no_default, timeout=getattr(args, "timeout", None),
-                             **backend)
+    with _native_hint():
+        return Engine.from_paths(args.patterns, include_default=not args.no_default,
+                                 timeout=getattr(args, "timeout", None), **backend)
+
+
+@contextmanager
+def _native_hint():
+    """``--backend native`` where the native core is not built: its install hint, not a traceback."""
+    try:
+        yield
+    except ImportError as e:
+        raise ArabicRulesError(f"{e} (or choose another --backend)") from None
 
 
 def cmd_bench(args) -> int:
@@ -498,7 +508,8 @@ def _test_once(args) -> tuple[int, tuple[str, ...]]:
     from .examples import run_examples
 
     pack = _load(args.paths)
-    engine = Engine(_compiled(args.paths, pack), backend=args.backend)
+    with _native_hint():
+        engine = Engine(_compiled(args.paths, pack), backend=args.backend)
     results = run_examples(pack, engine)
     failed = [r for r in results if not r.ok]
     for r in results:

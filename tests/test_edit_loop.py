@@ -149,3 +149,16 @@ def test_test_runs_on_every_back_end(tmp_path, capsys):
 def test_test_names_a_missing_path(tmp_path, capsys):
     assert cli.main(["test", "--watch", str(tmp_path / "nope")]) == cli.EXIT_USAGE
     assert "no such rule file or directory" in capsys.readouterr().err
+
+
+def test_a_native_core_that_is_not_built_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    from arabic_rules import native
+
+    def missing():
+        raise ImportError("arabic_rules._core (the native core) is not built: install the package")
+
+    monkeypatch.setattr(native, "load_extension", missing)
+    d = _pack(tmp_path)
+    assert cli.main(["test", "--backend", "native", str(d)]) == cli.EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "is not built" in err and "--backend" in err and "Traceback" not in err
