@@ -7,7 +7,7 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
 
 from . import alarm, arguments, cache, programs
 from .calendars import prefer_choice
@@ -24,6 +24,9 @@ from .structure import TextStructure
 from .syntax import FieldArg
 from .work import Work
 from .values import BuildContext, Built, FieldView, Reject, call_problem, get_builder, get_finisher
+
+if TYPE_CHECKING:  # (the loader, and yaml and lark with it, are not imported to run a cached pack)
+    from .loader import Pack
 
 _NONWORD = re.compile(r"\W")
 _MATCH, _SPAN, _VIEW, _CONTEXT = maker(Match), maker(Span), maker(FieldView), maker(BuildContext)
@@ -709,7 +712,7 @@ def _snap(text: str, pos: int, reach: int = DEFAULT_MAX_SPAN) -> int:
 
 
 def compile_files(files: list[Path], use_cache: bool = True, text: str | None = None,
-                  loaded=None) -> CompiledPack:
+                  loaded: Pack | None = None) -> CompiledPack:
     """Load, validate and compile rule files (and the rule file ``text``, named ``<rules>``),
     through the on-disk cache. ``loaded`` is the `loader.Pack` of the same files when the caller
     has loaded it already (`arules test` needs its examples): a cache miss compiles that one."""
