@@ -28,6 +28,23 @@ def located(m: Match, file: str, line: int, col: int, shift: int = 0, *, doc: An
 _ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # one encoder: dumps() makes one per call
 
 
+# The columns of a finding as a flat table row (Spark, Dask): the document's id, then the keys of
+# the output contract, with value, attrs and fields as JSON text (see `flat`).
+FLAT_COLUMNS = ("doc", "label", "rule", "start", "end", "text", "value", "attrs", "fields")
+JSON_COLUMNS = ("value", "attrs", "fields")
+
+
+def flat(m: Match, doc: Any = None) -> dict[str, Any]:
+    """The record of a match as one table row, keyed by `FLAT_COLUMNS`: ``doc`` (the document's
+    id), then `Match.to_dict`'s keys, with ``value``, ``attrs`` and ``fields`` encoded as the JSON
+    text ``--format jsonl`` writes for them (``null`` for no value), so every row has the same
+    column types whatever the label."""
+    record = m.to_dict()
+    for key in JSON_COLUMNS:
+        record[key] = _ENCODE(record[key])
+    return {"doc": doc, **record}
+
+
 def write_jsonl(records, out: TextIO) -> None:
     out.write("".join([_ENCODE(r) + "\n" for r in records]))
 
