@@ -15,8 +15,8 @@ from conftest import REF
 
 
 @pytest.fixture(scope="module")
-def engine():
-    return Engine.default()
+def engine(tmp_path_factory):
+    return sample.default_engine(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
