@@ -41,11 +41,18 @@ def test_flat_is_the_jsonl_record_with_json_text(engine, docs):
 def test_rows_skip_missing_texts_and_fall_back_to_ref_date(engine, docs):
     opts = shipping.options(engine, None, REF, None)
     d = docs[0]
-    numpy = pytest.importorskip("numpy", reason="numpy stands for the values a pandas column hands out")
-    got = list(shipping.rows(engine, [(numpy.int64(7), d["text"], math.nan), ("none", None, None),
+    got = list(shipping.rows(engine, [(7, d["text"], math.nan), ("none", None, None),
                                       ("nan", math.nan, "2020-01-01")], opts))
-    assert got == [flat(m, 7) for m in engine.extract(d["text"], REF)]
-    assert all(type(r["doc"]) is int for r in got)  # a numpy id comes out as a Python value
+    assert got and got == [flat(m, 7) for m in engine.extract(d["text"], REF)]
+
+
+def test_numpy_values_come_out_as_python_values():
+    numpy = pytest.importorskip("numpy", reason="numpy stands for the values a pandas column hands out")
+    assert type(shipping.plain(numpy.int64(7))) is int and shipping.plain("x") == "x"
+    assert shipping.day_of("d", numpy.int64(1484948580)).isoformat() == "2017-01-20"
+    assert shipping.missing(numpy.datetime64("NaT")) and shipping.missing(numpy.float64("nan"))
+    pd = pytest.importorskip("pandas", reason="pandas nulls: the spark and dask extras")
+    assert shipping.missing(pd.NA) and shipping.missing(pd.NaT) and not shipping.missing(pd.Timestamp(0))
 
 
 def test_rows_name_the_document_of_an_unreadable_date(engine, docs):
