@@ -10,13 +10,16 @@ row or per partition but the small key.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pickle
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import _sre  # type: ignore[import-not-found]
 
 from . import arguments
 from .calendars import prefer_choice
@@ -25,7 +28,7 @@ from .refdates import parse_ref_date
 from .report import flat
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class EngineKey:
     """What makes two engines the same: the pack (its cache key, a hash of the rule files, the
     grammar and the compiler; else a hash of its pickled bytes) and the engine's options."""
@@ -33,9 +36,10 @@ class EngineKey:
     pack: str
     backend: str
     timeout: float | None
+    python: str = ""  # the Python build the pack was pickled by (its regexes' compiled code is for it)
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Options:
     """The per-call choices of an extraction, checked on the driver: the labels looked for (None:
     all), the reference date of documents without their own, and how dates without a year or a
@@ -46,7 +50,7 @@ class Options:
     prefer: str | None
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class Shipment:
     """An engine as the driver hands it to a cluster: its key and its pickled pack."""
 
@@ -81,7 +85,12 @@ def shipment(engine: Engine) -> Shipment:
     """``engine`` ready to send: its pack pickled once, and the key workers cache it under."""
     payload = pickle.dumps(engine.pack, protocol=pickle.HIGHEST_PROTOCOL)
     pack_key = engine.pack.key or "sha256:" + hashlib.sha256(payload).hexdigest()
-    return Shipment(EngineKey(pack_key, engine.backend, engine.timeout), payload)
+    return Shipment(EngineKey(pack_key, engine.backend, engine.timeout, python_build()), payload)
+
+
+def python_build() -> str:
+    """What the compiled regex code in a pack depends on: the Python build and `re`'s code format."""
+    return f"{sys.version} sre {_sre.MAGIC}"
 
 
 # --- on the workers -------------------------------------------------------------------------------
@@ -100,6 +109,8 @@ def worker_engine(key: EngineKey, payload: Callable[[], bytes]) -> Engine:
             engine = _ENGINES.get(key)
             if engine is None:
                 pack = pickle.loads(payload())
+                if key.python != python_build():  # another Python: its regexes compile from source
+                    pack = dataclasses.replace(pack, programs={})
                 engine = _ENGINES[key] = Engine(pack, backend=key.backend, timeout=key.timeout)
                 _BUILT[key] = _BUILT.get(key, 0) + 1
     return engine

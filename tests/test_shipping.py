@@ -66,7 +66,7 @@ def test_rows_name_the_document_of_an_unreadable_date(engine, docs):
 def test_a_worker_builds_each_engine_once(engine):
     fresh = Engine(dataclasses.replace(engine.pack, key="test-builds-once"))  # a key no other test built
     sent = shipping.shipment(fresh)
-    assert sent.key == shipping.EngineKey("test-builds-once", fresh.backend, None)
+    assert sent.key == shipping.EngineKey("test-builds-once", fresh.backend, None, shipping.python_build())
     calls = []
 
     def payload():
@@ -80,6 +80,12 @@ def test_a_worker_builds_each_engine_once(engine):
     timed = dataclasses.replace(sent.key, timeout=30.0)  # the same pack, other options: another engine
     assert shipping.worker_engine(timed, payload) is not first and len(calls) == 2
     assert shipping.worker_engine(timed, payload).timeout == 30 and len(calls) == 2
+    # the stored compiled regex code serves the Python that made it; another compiles from source
+    assert first.pack.programs
+    there = shipping.worker_engine(dataclasses.replace(sent.key, python="another build"), payload)
+    assert there.pack.programs == {}
+    text = "12 300 4.5 - 2021/12/09"  # (digits: only small regexes to compile anew, so it stays fast)
+    assert len(engine.extract(text, REF)) >= 2 and there.extract(text, REF) == engine.extract(text, REF)
 
 
 def test_a_pack_without_a_cache_key_is_keyed_by_its_bytes(engine):
