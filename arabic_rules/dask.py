@@ -13,8 +13,8 @@ A bag gives a bag of dicts, a dask DataFrame a dask DataFrame; both carry the ro
 exactly the findings of `Engine.extract` on its text with its own date.
 
 The driver compiles the rules and pickles the pack once; a distributed client scatters it to
-every worker once (without one, it is one node of the graph); each worker process builds its engine from it on its first task
-and keeps it for every later one (`shipping`). Run workers as processes with one thread each
+every worker once (without one, it is one node of the graph); each worker process builds its
+engine from it on its first task and keeps it for every later one (`shipping`). Run workers as processes with one thread each
 (``LocalCluster(n_workers=N, threads_per_worker=1)``, ``dask worker --nthreads 1``): the engine is
 Python, so threads of one process take turns.
 """
@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
+from datetime import date
 from typing import Any
 
 from . import shipping
@@ -32,10 +33,10 @@ _INSTALL = "arabic_rules.dask needs Dask: pip install 'arabic_rules[dask]'"
 _SCATTERED: dict[shipping.EngineKey, Any] = {}  # (client, future of the pickled pack) per engine
 
 
-def extract(data, text_col: str = "text", id_col: str = "id", date_col: str | None = "date", *,
-            labels: Iterable[str] | None = None, ref_date=None, prefer: str | None = None,
+def extract(data: Any, text_col: str = "text", id_col: str = "id", date_col: str | None = "date", *,
+            labels: Iterable[str] | None = None, ref_date: date | str | None = None, prefer: str | None = None,
             patterns: Iterable[str | Path] | None = None, include_default: bool | None = None,
-            engine: Engine | None = None):
+            engine: Engine | None = None) -> Any:
     """The findings of every document of ``data`` (lazy: nothing runs until it is computed).
 
     ``data`` is a dask bag or a dask DataFrame. A bag holds mappings (the text under ``text_col``,
@@ -75,7 +76,7 @@ def extract(data, text_col: str = "text", id_col: str = "id", date_col: str | No
                               cols=(text_col, id_col, date_col), meta=meta, enforce_metadata=False)
 
 
-def _payload(sent: shipping.Shipment):
+def _payload(sent: shipping.Shipment) -> Any:
     """The pickled pack as the graph gets it. With a distributed client: scattered to every worker
     once (kept for later calls with the same rules while the client runs). Without one: one
     node of the graph (`dask.delayed`), computed once and shared by the tasks that need it."""
@@ -84,9 +85,9 @@ def _payload(sent: shipping.Shipment):
     try:
         from distributed import default_client
 
-        client = default_client()
+        client = default_client()  # type: ignore[no-untyped-call]
     except (ImportError, ValueError):  # no distributed, or no client: a local scheduler
-        return dask.delayed(sent.payload, pure=True)
+        return dask.delayed(sent.payload, pure=True)  # type: ignore[attr-defined]
     held = _SCATTERED.get(sent.key)
     if held is not None and held[0] is client and client.status == "running":
         return held[1]
@@ -95,7 +96,7 @@ def _payload(sent: shipping.Shipment):
     return future
 
 
-def _dataframe_type():
+def _dataframe_type() -> Any:
     try:
         import dask.dataframe as dd
     except ImportError:
@@ -103,7 +104,7 @@ def _dataframe_type():
     return dd.DataFrame
 
 
-def _frame_columns(present: list, text_col: str, id_col: str, date_col: str | None) -> str | None:
+def _frame_columns(present: list[Any], text_col: str, id_col: str, date_col: str | None) -> str | None:
     """Checks the DataFrame's columns; the date column to read (None: no dates)."""
     listed = ", ".join(map(str, present)) or "none"
     for what, name in (("text_col", text_col), ("id_col", id_col)):
@@ -118,7 +119,8 @@ def _frame_columns(present: list, text_col: str, id_col: str, date_col: str | No
     return date_col
 
 
-def _frame_partition(part, payload: bytes, *, key: shipping.EngineKey, opts: shipping.Options, cols: tuple):
+def _frame_partition(part: Any, payload: bytes, *, key: shipping.EngineKey, opts: shipping.Options,
+                     cols: tuple[str, str, str | None]) -> Any:
     """On a worker: the flat findings of one pandas partition of documents."""
     text_col, id_col, date_col = cols
     engine = shipping.worker_engine(key, lambda: payload)
@@ -127,14 +129,15 @@ def _frame_partition(part, payload: bytes, *, key: shipping.EngineKey, opts: shi
     return shipping.frame(records, part[id_col].dtype)
 
 
-def _bag_partition(items: Iterable, payload: bytes, *, key: shipping.EngineKey, opts: shipping.Options,
-                   cols: tuple) -> list[dict[str, Any]]:
+def _bag_partition(items: Iterable[Any], payload: bytes, *, key: shipping.EngineKey, opts: shipping.Options,
+                   cols: tuple[str, str, str | None]) -> list[dict[str, Any]]:
     """On a worker: the flat findings of one partition of a bag."""
     engine = shipping.worker_engine(key, lambda: payload)
     return list(shipping.rows(engine, _bag_documents(items, *cols), opts))
 
 
-def _bag_documents(items: Iterable, text_col: str, id_col: str, date_col: str | None) -> Iterator[tuple]:
+def _bag_documents(items: Iterable[Any], text_col: str, id_col: str,
+                   date_col: str | None) -> Iterator[tuple[Any, Any, Any]]:
     """``(id, text, date)`` for each item of a bag, or a TypeError saying what an item must be."""
     for item in items:
         if isinstance(item, Document):

@@ -16,6 +16,7 @@ import pickle
 import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,7 @@ class Options:
     weekday resolve (`Engine.extract`'s ``prefer``)."""
 
     labels: frozenset[str] | None
-    ref_date: Any
+    ref_date: date | None
     prefer: str | None
 
 
@@ -76,7 +77,7 @@ def engine_for(engine: Engine | None, patterns: Iterable[str | Path] | None,
     return Engine.from_paths(patterns, include_default=bool(include_default))
 
 
-def options(engine: Engine, labels, ref_date, prefer) -> Options:
+def options(engine: Engine, labels: Iterable[str] | None, ref_date: Any, prefer: str | None) -> Options:
     """The call's options checked against ``engine`` (a clear error on the driver, not in a task)."""
     return Options(arguments.labels(labels, engine.labels), arguments.ref_date(ref_date), prefer_choice(prefer))
 
@@ -153,7 +154,7 @@ def plain(value: Any) -> Any:
     return item() if callable(item) and type(value).__module__ == "numpy" else value
 
 
-def day_of(doc: Any, value: Any):
+def day_of(doc: Any, value: Any) -> date | None:
     """A document's own date from its date column's value (`parse_ref_date`), None if missing."""
     if missing(value):
         return None
@@ -164,7 +165,7 @@ def day_of(doc: Any, value: Any):
                          f"to use ref_date for every document") from None
 
 
-def frame(records: list[dict[str, Any]], doc_dtype: Any = None):
+def frame(records: list[dict[str, Any]], doc_dtype: Any = None) -> Any:
     """The pandas DataFrame of flat ``records`` (columns `report.FLAT_COLUMNS`), with the same
     column types when there are none: offsets int64, the others text, ``doc`` of ``doc_dtype``
     (the id column's type) when given."""

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from datetime import date
 from typing import Any
 
 from . import shipping
@@ -32,10 +33,10 @@ _DATE_TYPES = ("StringType", "DateType", "TimestampType", "TimestampNTZType", "I
 _BROADCASTS: dict[shipping.EngineKey, Any] = {}  # one broadcast per pack and engine options
 
 
-def extract(df, text_col: str = "text", id_col: str = "id", date_col: str | None = "date", *,
-            labels: Iterable[str] | None = None, ref_date=None, prefer: str | None = None,
+def extract(df: Any, text_col: str = "text", id_col: str = "id", date_col: str | None = "date", *,
+            labels: Iterable[str] | None = None, ref_date: date | str | None = None, prefer: str | None = None,
             patterns: Iterable[str | Path] | None = None, include_default: bool | None = None,
-            engine: Engine | None = None):
+            engine: Engine | None = None) -> Any:
     """The findings of every document of the Spark DataFrame ``df``, as a DataFrame (lazy, like
     any Spark transformation: nothing runs until it is written or collected).
 
@@ -78,7 +79,7 @@ def extract(df, text_col: str = "text", id_col: str = "id", date_col: str | None
     return df.select(*picked).mapInPandas(work, schema)
 
 
-def _columns(fields: dict, text_col: str, id_col: str, date_col: str | None) -> tuple[str, str, str | None]:
+def _columns(fields: dict[str, Any], text_col: str, id_col: str, date_col: str | None) -> tuple[str, str, str | None]:
     """The three columns checked against the DataFrame's schema, with what to do about each problem."""
     present = ", ".join(fields) or "none"
     for what, name in (("text_col", text_col), ("id_col", id_col)):
@@ -105,7 +106,7 @@ def _columns(fields: dict, text_col: str, id_col: str, date_col: str | None) -> 
     return text_col, id_col, date_col
 
 
-def _broadcast(sc, engine: Engine):
+def _broadcast(sc: Any, engine: Engine) -> tuple[shipping.EngineKey, Any]:
     """The engine's key and a broadcast of its pickled pack, made once per pack and options while
     the SparkContext lives (a later call with the same rules reuses it)."""
     sent = shipping.shipment(engine)
@@ -117,7 +118,8 @@ def _broadcast(sc, engine: Engine):
     return sent.key, broadcast
 
 
-def _partition(batches: Iterator, *, key: shipping.EngineKey, broadcast, opts: shipping.Options) -> Iterator:
+def _partition(batches: Iterator[Any], *, key: shipping.EngineKey, broadcast: Any,
+               opts: shipping.Options) -> Iterator[Any]:
     """On an executor: the flat findings of each pandas batch of documents (columns doc, text and
     maybe date), by the engine of this Python process."""
     engine = shipping.worker_engine(key, lambda: broadcast.value)
