@@ -27,6 +27,7 @@ from typing import Any
 
 from . import shipping
 from .engine import Engine
+from .report import FLAT_COLUMNS
 
 _INSTALL = "arabic_rules.spark needs PySpark, pandas and pyarrow: pip install 'arabic_rules[spark]'"
 _DATE_TYPES = ("StringType", "DateType", "TimestampType", "TimestampNTZType", "IntegerType", "LongType")
@@ -49,7 +50,6 @@ def extract(df: Any, text_col: str = "text", id_col: str = "id", date_col: str |
     ``include_default=True``), or by default the shipped packs."""
     try:
         from pyspark.sql import DataFrame
-        from pyspark.sql import functions as F
         from pyspark.sql import types as T
     except ImportError:
         raise ImportError(_INSTALL) from None
@@ -61,20 +61,12 @@ def extract(df: Any, text_col: str = "text", id_col: str = "id", date_col: str |
     opts = shipping.options(eng, labels, ref_date, prefer)
     key, broadcast = _broadcast(df.sparkSession.sparkContext, eng)
 
-    picked = [F.col(id_col).alias("doc"), F.col(text_col).alias("text")]
+    picked = [df[id_col].alias("doc"), df[text_col].alias("text")]
     if date_col is not None:
-        picked.append(F.col(date_col).alias("date"))
-    schema = T.StructType([
-        T.StructField("doc", fields[id_col].dataType),
-        T.StructField("label", T.StringType(), False),
-        T.StructField("rule", T.StringType(), False),
-        T.StructField("start", T.LongType(), False),
-        T.StructField("end", T.LongType(), False),
-        T.StructField("text", T.StringType(), False),
-        T.StructField("value", T.StringType(), False),
-        T.StructField("attrs", T.StringType(), False),
-        T.StructField("fields", T.StringType(), False),
-    ])
+        picked.append(df[date_col].alias("date"))
+    schema = T.StructType([T.StructField("doc", fields[id_col].dataType)] + [
+        T.StructField(c, T.LongType() if c in ("start", "end") else T.StringType(), False)
+        for c in FLAT_COLUMNS[1:]])  # (the columns of report.flat, in its order)
     work = functools.partial(_partition, key=key, broadcast=broadcast, opts=opts)
     return df.select(*picked).mapInPandas(work, schema)
 

@@ -167,6 +167,115 @@ def dask_runs(docs: list[dict], workers: int, partitions: int, repeat: int) -> d
             "cluster_cpu_s": cpu, "rows": rows, "load": loads}
 
 
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def spark_separate_runs(docs: list[dict], partitions: int, repeat: int, tmp: Path) -> dict:
+    """Spark on a standalone cluster of this machine (`--separate`): a master and two workers of
+    one core each, each worker started in its own session (see `dask_separate_runs` for why), so
+    that each executor and its Python worker get their own share of the CPU. One application
+    per configuration, ``spark.cores.max`` 1 then 2 then 1 again (the two runs of one worker
+    bracket the two workers' in time), the best of ``repeat`` each."""
+    from pyspark.find_spark_home import _find_spark_home
+    from pyspark.sql import SparkSession
+
+    from arabic_rules import spark as arules_spark
+
+    spark_class = str(Path(_find_spark_home()) / "bin" / "spark-class")
+    port = free_port()
+    master = f"spark://127.0.0.1:{port}"
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
+    procs = [subprocess.Popen([spark_class, "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
+                               "--port", str(port), "--webui-port", str(free_port())], **quiet)]
+    result: dict = {"times_s": {1: [], 2: []}, "cluster_cpu_s": {1: [], 2: []}, "rows": {}, "load": []}
+    try:
+        for name in ("w0", "w1"):
+            procs.append(subprocess.Popen([spark_class, "org.apache.spark.deploy.worker.Worker", "--cores", "1",
+                                           "--memory", "3g", "--webui-port", str(free_port()),
+                                           "--work-dir", str(tmp / name), master], **quiet))
+        for n in (1, 2, 1):
+            session = (SparkSession.builder.master(master).appName(f"arabic_rules scale x{n}")
+                       .config("spark.cores.max", str(n)).config("spark.executor.cores", "1")
+                       .config("spark.executor.memory", "2g").config("spark.pyspark.python", sys.executable)
+                       .config("spark.executorEnv.PYTHONPATH", os.environ.get("PYTHONPATH", ""))
+                       .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+                       .getOrCreate())
+            session.sparkContext.setLogLevel("ERROR")
+            try:
+                deadline = time.time() + 300  # executors register a little after the session starts
+                while session.sparkContext._jsc.sc().getExecutorMemoryStatus().size() < n + 1 and time.time() < deadline:
+                    time.sleep(1)
+                df = session.createDataFrame(session.sparkContext.parallelize(docs, partitions),
+                                             "id string, text string, date string").cache()
+                df.count()
+                findings = arules_spark.extract(df)
+                result["rows"][n] = findings.count()  # the warm-up
+                result["load"].append(load())
+                for _ in range(repeat):  # (the CPU of the workers, their executors and the driver's JVM)
+                    t, c = timed(lambda: findings.write.format("noop").mode("overwrite").save(), 1, os.getpid())
+                    result["times_s"][n] += t
+                    result["cluster_cpu_s"][n] += c
+            finally:
+                session.stop()
+        result["load"].append(load())
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=60)
+    return result
+
+
+def dask_separate_runs(docs: list[dict], partitions: int, repeat: int) -> dict:
+    """Dask with a scheduler and two workers each started in its own session (`--separate`): on a
+    Linux machine shared with other work, the kernel shares the CPU fairly between sessions
+    (autogroups), so each worker gets its own share, as a worker on its own core would, whatever
+    else runs. One worker and two run on the same cluster, interleaved (tasks pinned to the first
+    worker, or to both), the best of ``repeat`` each."""
+    import dask.bag as db
+    from distributed import Client
+
+    from arabic_rules import dask as arules_dask
+
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask_cli = [str(Path(sys.executable).with_name("dask"))]
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "start_new_session": True}
+    procs = [subprocess.Popen([*dask_cli, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], **quiet)]
+    try:
+        for name in ("w0", "w1"):
+            procs.append(subprocess.Popen([*dask_cli, "worker", address, "--nthreads", "1", "--nworkers", "1",
+                                           "--no-nanny", "--no-dashboard", "--name", name], **quiet))
+        with Client(address, timeout=120) as client:
+            client.wait_for_workers(2, timeout=300)
+            by_name = {w["name"]: addr for addr, w in client.scheduler_info()["workers"].items()}
+            findings = arules_dask.extract(db.from_sequence(docs, npartitions=partitions))
+            rows = client.compute(findings.count()).result()  # the warm-up: both workers build their engines
+            pinned = {1: [by_name["w0"]], 2: [by_name["w0"], by_name["w1"]]}
+            times: dict[int, list[float]] = {1: [], 2: []}
+            cpu: dict[int, list[float]] = {1: [], 2: []}
+            loads = [load()]
+            for _ in range(repeat):
+                for n in (1, 2):
+                    t, c = timed(lambda: client.compute(findings.count(), workers=pinned[n],
+                                                        allow_other_workers=False).result(), 1, os.getpid())
+                    times[n] += t
+                    cpu[n] += c
+            loads.append(load())
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+    return {"times_s": times, "cluster_cpu_s": cpu, "rows": rows, "load": loads}
+
+
 def jobs_runs(docs: list[dict], repeat: int, tmp: Path) -> dict:
     path = tmp / "sample.jsonl"
     with open(path, "w", encoding="utf-8") as f:
@@ -201,7 +310,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--mb", type=float, default=8.0, help="MB of UTF-8 text in the sample (default 8)")
     ap.add_argument("--partitions", type=int, default=16, help="partitions of the sample (default 16)")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs of each configuration (default 3)")
-    ap.add_argument("--only", default="spark,dask,jobs", help="which to run, comma-separated (spark, dask, jobs)")
+    ap.add_argument("--only", default="spark,dask,jobs",
+                    help="which to run, comma-separated: spark, dask, jobs, spark-separate, dask-separate "
+                         "(workers in their own sessions: see spark_separate_runs, dask_separate_runs)")
     ap.add_argument("--out", default=str(HERE / "results" / "scale.json"))
     args = ap.parse_args(argv)
     folder = Path(args.corpus) if args.corpus else default_corpus()
@@ -240,6 +351,21 @@ def main(argv: list[str] | None = None) -> int:
                       f"{r['same_findings']}, load {r['load']}", flush=True)
             report[name + "_speedup"] = report[name][1]["mb_per_s"] / report[name][0]["mb_per_s"]
             print(f"{name}: 2 workers / 1 = {report[name + '_speedup']:.2f}", flush=True)
+        separate = (("spark-separate", lambda: spark_separate_runs(docs, args.partitions, args.repeat, Path(tmp))),
+                    ("dask-separate", lambda: dask_separate_runs(docs, args.partitions, args.repeat)))
+        for name, run in separate:
+            if name not in only:
+                continue
+            sep = run()
+            sep["mb_per_s"] = {n: size / MB / min(t) for n, t in sep["times_s"].items()}
+            sep["mb_per_cluster_cpu_s"] = {n: size / MB / min(c) for n, c in sep["cluster_cpu_s"].items()}
+            sep["speedup"] = sep["mb_per_s"][2] / sep["mb_per_s"][1]
+            rows = sep["rows"].values() if isinstance(sep["rows"], dict) else [sep["rows"]]
+            sep["same_findings"] = all(r == alone["findings"] for r in rows)
+            report[name.replace("-", "_")] = sep
+            print(f"{name}, workers in their own sessions, 1/2: {sep['mb_per_s']} MB/s, x{sep['speedup']:.2f}, "
+                  f"{sep['mb_per_cluster_cpu_s']} MB per cluster CPU s, rows ok: {sep['same_findings']}, "
+                  f"load {sep['load']}", flush=True)
         if "jobs" in only:
             jobs = jobs_runs(docs, args.repeat, Path(tmp))
             jobs["mb_per_s"] = {n: size / MB / min(t) for n, t in jobs["times_s"].items()}
