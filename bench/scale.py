@@ -175,6 +175,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def stop(procs: list) -> None:
+    """Ends the processes this bench started: asked first, killed after 30 s."""
+    for p in procs:
+        p.terminate()
+    for p in procs:
+        try:
+            p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+
+
 def spark_separate_runs(docs: list[dict], partitions: int, repeat: int, tmp: Path) -> dict:
     """Spark on a standalone cluster of this machine (`--separate`): a master and two workers of
     one core each, each worker started in its own session (see `dask_separate_runs` for why), so
@@ -202,6 +214,9 @@ def spark_separate_runs(docs: list[dict], partitions: int, repeat: int, tmp: Pat
             session = (SparkSession.builder.master(master).appName(f"arabic_rules scale x{n}")
                        .config("spark.cores.max", str(n)).config("spark.executor.cores", "1")
                        .config("spark.executor.memory", "2g").config("spark.pyspark.python", sys.executable)
+                       # a task goes to the first free executor, not to the one caching its partition
+                       # (the two executors' shares of the CPU differ from moment to moment)
+                       .config("spark.locality.wait", "0s")
                        .config("spark.executorEnv.PYTHONPATH", os.environ.get("PYTHONPATH", ""))
                        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
                        .getOrCreate())
@@ -224,10 +239,7 @@ def spark_separate_runs(docs: list[dict], partitions: int, repeat: int, tmp: Pat
                 session.stop()
         result["load"].append(load())
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=60)
+        stop(procs)
     return result
 
 
@@ -269,10 +281,7 @@ def dask_separate_runs(docs: list[dict], partitions: int, repeat: int) -> dict:
                     cpu[n] += c
             loads.append(load())
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            p.wait(timeout=30)
+        stop(procs)
     return {"times_s": times, "cluster_cpu_s": cpu, "rows": rows, "load": loads}
 
 
