@@ -65,13 +65,3 @@ def by_document(rows, ids) -> dict:
         out.setdefault(row["doc"], []).append(row)
     return out
 
-
-def default_engine(tmp_path_factory) -> Engine:
-    """`Engine.default()` for a module-scoped fixture, through the session's private pack cache
-    (the one conftest's autouse fixture points every test at), so that it and the engine
-    `extract` builds in a test are compiled once between them."""
-    import pytest
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("ARULES_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
-        return Engine.default()

@@ -15,8 +15,8 @@ from conftest import REF
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    return sample.default_engine(tmp_path_factory)
+def engine():
+    return Engine.default()  # (through the run's private pack cache: conftest sets it before collection)
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
 from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import types as T  # noqa: E402
 
-pytestmark = [pytest.mark.slow,  # (PySpark 4.x warns that pandas 3 is new to it; the tests check the results)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark"),  # (one SparkSession, one worker)  # (PySpark 4.x warns that pandas 3 is new to it; the tests check the results)
               pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")]
 SCHEMA = "id string, text string, date string"
 
@@ -48,8 +48,8 @@ def docs():
 
 
 @pytest.fixture(scope="module")
-def engine(tmp_path_factory):
-    return sample.default_engine(tmp_path_factory)
+def engine():
+    return Engine.default()  # (through the run's private pack cache: conftest sets it before collection)
 
 
 def rows_of(frame) -> list[dict]:
