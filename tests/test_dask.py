@@ -12,7 +12,6 @@ from arabic_rules import dask as arules_dask
 from arabic_rules.resources import data_dir
 from conftest import REF
 
-pytestmark = pytest.mark.xdist_group("dask")  # (one cluster for the module: its tests on one xdist worker)
 db = pytest.importorskip("dask.bag", reason="the Dask tests need Dask: pip install '.[dask]'")
 dd = pytest.importorskip("dask.dataframe", reason="the Dask tests need dask[dataframe]: pip install '.[dask]'")
 pd = pytest.importorskip("pandas", reason="the Dask tests need pandas: pip install '.[dask]'")

@@ -1,5 +1,5 @@
 """arabic_rules.spark on a local Spark (``local[2]``): per document, exactly the findings of
-`Engine.extract`. One SparkSession for the module; slow (a JVM and Python workers start), so
+`Engine.extract`. One SparkSession per module and xdist worker; slow (a JVM and Python workers start), so
 these run with --runslow (CI's second step, with the spark extra installed)."""
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
 from pyspark.sql import SparkSession  # noqa: E402
 from pyspark.sql import types as T  # noqa: E402
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("spark"),  # (one SparkSession, one worker)  # (PySpark 4.x warns that pandas 3 is new to it; the tests check the results)
+pytestmark = [pytest.mark.slow,  # (PySpark 4.x warns that pandas 3 is new to it; the tests check the results)
               pytest.mark.filterwarnings("ignore:PySpark does not yet fully support pandas:FutureWarning")]
 SCHEMA = "id string, text string, date string"
 
