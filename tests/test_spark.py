@@ -1,6 +1,6 @@
 """arabic_rules.spark on a local Spark (``local[2]``): per document, exactly the findings of
-`Engine.extract`. One SparkSession per module and xdist worker; slow (a JVM and Python workers start), so
-these run with --runslow (CI's second step, with the spark extra installed)."""
+`Engine.extract`. One SparkSession per module (and xdist worker); slow (a JVM and Python workers
+start), so these run with --runslow (CI's second step, with the spark extra installed)."""
 from __future__ import annotations
 
 import datetime as dt
