@@ -28,6 +28,29 @@ def located(m: Match, file: str, line: int, col: int, shift: int = 0, *, doc: An
 _ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode  # one encoder: dumps() makes one per call
 
 
+# The columns of a finding as a flat table row (Spark, Dask, and CSV and Parquet with the
+# location columns besides): the document's id, then the keys of the output contract, with
+# value, attrs and fields as JSON text (see `flat_record`).
+FLAT_COLUMNS = ("doc", "label", "rule", "start", "end", "text", "value", "attrs", "fields")
+JSON_COLUMNS = ("value", "attrs", "fields")
+
+
+def flat_record(record: dict[str, Any], doc: Any = None) -> dict[str, Any]:
+    """A finding's record (`Match.to_dict`, or a located `--format jsonl` record) as one table
+    row keyed by `FLAT_COLUMNS`: ``doc``, then the contract's keys, with ``value``, ``attrs`` and
+    ``fields`` as the JSON text ``--format jsonl`` writes for them (``null`` for no value), so
+    every row has the same column types whatever the label."""
+    row: dict[str, Any] = {"doc": doc}
+    for key in FLAT_COLUMNS[1:]:
+        row[key] = _ENCODE(record.get(key)) if key in JSON_COLUMNS else record[key]
+    return row
+
+
+def flat(m: Match, doc: Any = None) -> dict[str, Any]:
+    """The table row of a match found in document ``doc`` (`flat_record`)."""
+    return flat_record(m.to_dict(), doc)
+
+
 def write_jsonl(records, out: TextIO) -> None:
     out.write("".join([_ENCODE(r) + "\n" for r in records]))
 

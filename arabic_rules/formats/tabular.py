@@ -9,28 +9,23 @@ for a plain text file; ``doc`` is always a string.
 from __future__ import annotations
 
 import csv
-import json
 from typing import Any, TextIO
 
 from ..errors import ArabicRulesError
+from ..report import flat_record
 from .writers import Writer
 
 COLUMNS = ("file", "doc", "record", "line", "col", "label", "rule", "start", "end", "text",
            "value", "attrs", "fields")
-JSON_COLUMNS = ("value", "attrs", "fields")
 INT_COLUMNS = ("record", "line", "col", "start", "end")
-
-_ENCODE = json.JSONEncoder(ensure_ascii=False, default=str).encode
 
 
 def flat_row(record: dict[str, Any]) -> dict[str, Any]:
-    """A located record (`report.located`) as one flat row of `COLUMNS`."""
+    """A located record (`report.located`) as one flat row of `COLUMNS`: where it is, then the
+    row Spark and Dask give too (`report.flat_record`), with ``doc`` as a string."""
     doc = record.get("doc")
-    return {"file": record.get("file"), "doc": None if doc is None else str(doc), "record": record.get("record"),
-            "line": record.get("line"), "col": record.get("col"), "label": record["label"], "rule": record["rule"],
-            "start": record["start"], "end": record["end"], "text": record["text"],
-            "value": _ENCODE(record.get("value")), "attrs": _ENCODE(record.get("attrs") or {}),
-            "fields": _ENCODE(record.get("fields") or {})}
+    return {"file": record.get("file"), "record": record.get("record"), "line": record.get("line"),
+            "col": record.get("col"), **flat_record(record, None if doc is None else str(doc))}
 
 
 class CsvWriter(Writer):
