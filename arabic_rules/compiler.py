@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import ir, programs
 from .normalize import normalize
-from .syntax import AnyWord, Alt, Capture, Cond, Glue, LexRef, Not, Phrase, Raw, Repeat, Seq, SubRef, Word
+from .builtins import builtin
+from .sentence_gates import sentence_gate
+from .syntax import AnyWord, Alt, BuiltinRef, Capture, Cond, Glue, LexRef, Not, Phrase, Raw, Repeat, Seq, SubRef, Word
 
 if TYPE_CHECKING:  # the loader (and yaml) are not needed to run a pack from the cache
     from .loader import Pack, Rule
@@ -267,7 +269,10 @@ class _Analysis:
         return got[1]
 
     def resolve(self, node):
-        return self.pack.macros[node.name].node if isinstance(node, SubRef) else node
+        """A macro's pattern for a macro reference, a built-in item's definition for a built-in."""
+        while isinstance(node, SubRef):
+            node = self.pack.macros[node.name].node
+        return _builtin_node(node.name) if isinstance(node, BuiltinRef) else node
 
     def nullable(self, node) -> bool:
         return self._ask("nullable", node, self._nullable)
@@ -460,6 +465,12 @@ class _Analysis:
         return out
 
 
+def _builtin_node(name: str):
+    """A built-in item as the compiler reads it: its alternatives as raw regexes."""
+    alts = tuple(Raw(src) for src in builtin(name).alternatives)
+    return alts[0] if len(alts) == 1 else Alt(alts)
+
+
 class _Tries(dict):
     """Lexicon name -> trie regex, each built on first use."""
 
@@ -582,8 +593,8 @@ class _Emitter:
         if isinstance(node, Raw):
             return ir.cat(ir.Assert(ir.NOSPLIT) if lb else None, ir.Raw(node.source),
                           ir.Assert(ir.NOSPLIT) if rb else None)
-        if isinstance(node, SubRef):
-            return self.emit(self.pack.macros[node.name].node, lb, rb)
+        if isinstance(node, (SubRef, BuiltinRef)):
+            return self.emit(self.an.resolve(node), lb, rb)
         if isinstance(node, (Capture, Repeat)):
             body, optional = self.once(node, lb, rb, None)
             return ir.Opt(body) if optional else body
@@ -710,6 +721,9 @@ class _Emitter:
                 out.append(ir.Opt(ir.cat(body, g), self.possessive(item, follow)))
             elif i == k:
                 out.append(ir.Opt(body) if optional else body)
+                gate = sentence_gate(self.an, items, k)
+                if gate is not None:
+                    out.append(ir.Raw(gate))
             else:
                 g = self.gap(self.left_kinds(items, i), self.an.edge(item, False))
                 out.append(ir.Opt(ir.cat(g, body), self.possessive(item, follow)) if optional else ir.cat(g, body))
