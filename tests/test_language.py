@@ -102,6 +102,21 @@ def test_lint_stats_gives_the_raw_regex_share_of_each_file(rules_dir):
     assert f"a.yaml: raw regex {raw} of {total} pattern characters ({raw / total:.0%})" in r.stdout, r.stdout + r.stderr
 
 
+def test_lint_stats_gives_a_pack_folder_as_a_whole(tmp_path):
+    import subprocess
+    import sys
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "m.yaml").write_text("macros:\n  m: 're\"[0-9]+\" _'\n", encoding="utf-8")
+    (pack / "r.yaml").write_text("imports: [m]\nrules:\n  - {name: r, label: x, pattern: 'قال <m>'}\n", encoding="utf-8")
+    (tmp_path / "d.yaml").write_text("rules:\n  - {name: d, label: x, pattern: 'قال _'}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "arabic_rules", "lint", "--stats", str(tmp_path)], capture_output=True,
+                       text=True)
+    raw, total = len('re"[0-9]+"'), len('re"[0-9]+" _') + len("قال <m>")
+    assert f"pack/ (pack folder): raw regex {raw} of {total} pattern characters" in r.stdout, r.stdout + r.stderr
+
+
 def test_a_zero_width_raw_regex_before_the_first_required_item_is_a_condition(rules_dir):
     # it used to be optional there (skipped whenever it failed), as it once was everywhere
     assert spans(rules_dir, 're"(?!اكد)" _ _', "أكد الوزير اليوم") == ["الوزير اليوم"]
