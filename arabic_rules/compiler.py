@@ -291,6 +291,24 @@ class _Analysis:
             return re.fullmatch(node.source, "") is not None
         return isinstance(node, Cond)  # a condition reads nothing
 
+    def reads_nothing(self, node) -> bool:
+        """Whether ``node`` is made of conditions only (``&x``, ``(&a | &!b)``, a macro of them):
+        a condition on the text where it stands, never an optional item."""
+        node = self.resolve(node)
+        if isinstance(node, Cond):
+            return True
+        parts = node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else \
+            node.parts if isinstance(node, Glue) else ()
+        return bool(parts) and all(self.reads_nothing(p) for p in parts)
+
+    def condition_edge(self, node) -> frozenset[str]:
+        """The kinds of token the conditions of ``node`` look at first (see `edge`)."""
+        node = self.resolve(node)
+        if isinstance(node, Cond):
+            return self.edge(node.node, False)
+        parts = node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else node.parts
+        return frozenset().union(*(self.condition_edge(p) for p in parts))
+
     def edge(self, node, last: bool) -> frozenset[str]:
         """Kinds of the first (or last) token: 'w' word, 'p' punctuation, 'r' unknown (raw)."""
         return self._ask("edge", node, lambda n: (self._edge(n, False), self._edge(n, True)))[last]
@@ -693,14 +711,14 @@ class _Emitter:
         starts, after its gap), or at the end to what follows the last item."""
         items, conditions, pending = [], [], []
         for item in node.items:
-            if isinstance(self.an.resolve(item), Cond):
-                pending.append(self.an.resolve(item))
+            if self.an.reads_nothing(item):  # &x, or a group or macro of conditions only
+                pending.append(item)
             else:
                 items.append(item)
                 conditions.append(pending)
                 pending = []
         if not items:
-            return ir.cat(*(self.emit(c) for c in pending))
+            return ir.cat(*(self.emit(c, lb) for c in pending))
         n = len(items)
         required = [i for i, it in enumerate(items) if not self.an.nullable(it)]
         k = required[0] if required else 0
@@ -710,7 +728,7 @@ class _Emitter:
             follow = items[i + 1:]
             body, optional = self.once(item, ilb, irb, follow)
             if conditions[i]:
-                body = ir.cat(*(self.emit(c) for c in conditions[i]), body)
+                body = ir.cat(*(self.emit(c, ilb) for c in conditions[i]), body)
             # an item that can match empty is optional, with its gap; but not a raw regex that
             # can: a zero-width one is a condition (re"(?!...)"), which an optional group would skip
             optional = optional or (self.an.nullable(item) and not isinstance(self.an.resolve(item), Raw))
@@ -728,8 +746,10 @@ class _Emitter:
                 g = self.gap(self.left_kinds(items, i), self.an.edge(item, False))
                 out.append(ir.Opt(ir.cat(g, body), self.possessive(item, follow)) if optional else ir.cat(g, body))
         for c in pending:  # after the last item: what follows it, past the gap
-            g = self.gap(self.an.edge(items[-1], True), self.an.edge(c.node, False))
-            out.append(ir.Look(ir.cat(g, self.emit(c.node)), c.negate))
+            c = self.an.resolve(c)
+            g = self.gap(self.an.edge(items[-1], True), self.an.condition_edge(c))
+            out.append(ir.Look(ir.cat(g, self.emit(c.node)), c.negate) if isinstance(c, Cond)
+                       else ir.Look(ir.cat(g, self.emit(c))))
         return ir.cat(*out)
 
     def left_kinds(self, items, i) -> frozenset:

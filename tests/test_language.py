@@ -182,3 +182,24 @@ def test_a_gated_rule_finds_what_it_finds_without_the_gate(rules_dir, text, expe
     pattern = "@say (_ | %quoted_name){1,4} إن _"
     assert gated(rules_dir, pattern)
     assert spans(rules_dir, pattern, text) == expected
+
+
+@pytest.mark.parametrize("pattern,text,expected", [
+    # a group of alternative conditions, and a macro of two conditions, are conditions, not
+    # optional items that always pass
+    ("@say (&@weekday | &اليوم) _", "قال الأحد", ["قال الأحد"]),
+    ("@say (&@weekday | &اليوم) _", "قال الوزير", []),
+    ("@say _ <two>", "قال الوزير في", []),
+    ("@say _ <two>", "قال الوزير إن", ["قال الوزير"]),
+    ("@say <two> _", "قال في", []),
+    ("@say <two> _", "قال الوزير", ["قال الوزير"]),
+    # a condition at the start of a group glued after a clitic is tried right after the clitic
+    ("@say ب ~ w:(&!@weekday _)", "قال بالأحد", []),
+    ("@say ب ~ w:(&!@weekday _)", "قال بالوزير", ["قال بالوزير"]),
+])
+def test_conditions_in_groups_and_macros(rules_dir, pattern, text, expected):
+    macros = "macros:\n  two: '&!في &!اليوم'\n"
+    rule = f"rules:\n  - {{name: r, label: x, pattern: '{pattern}'}}\n"
+    regex = Engine.from_paths([rules_dir(r=LEXICONS + macros + rule) / "r.yaml"], use_cache=False)
+    found = [[m.text for m in e.extract(text)] for e in (regex, Engine(regex.pack, backend="python"))]
+    assert found[0] == found[1] == expected
