@@ -203,3 +203,10 @@ def test_conditions_in_groups_and_macros(rules_dir, pattern, text, expected):
     regex = Engine.from_paths([rules_dir(r=LEXICONS + macros + rule) / "r.yaml"], use_cache=False)
     found = [[m.text for m in e.extract(text)] for e in (regex, Engine(regex.pack, backend="python"))]
     assert found[0] == found[1] == expected
+
+
+def test_a_gate_steps_over_a_literal_that_holds_a_period(rules_dir):
+    pattern = '@say (_ | "د.ب.أ"){1,4} إن _'
+    assert gated(rules_dir, pattern)
+    assert spans(rules_dir, pattern, "قال مراسل د.ب.أ إن الوفد") == ["قال مراسل د.ب.أ إن الوفد"]
+    assert spans(rules_dir, pattern, "قال مراسل د. إن الوفد") == []
