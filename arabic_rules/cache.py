@@ -20,10 +20,11 @@ from pathlib import Path
 
 import _sre  # type: ignore[import-not-found]
 
+from .builtins import builtins_path
 from .resources import grammar_path
 
-_CODE = ("compiler.py", "ir.py", "loader.py", "syntax.py", "normalize.py", "morphology.py", "programs.py",
-         "rulefile.py", "shapes.py", "yamltree.py")
+_CODE = ("compiler.py", "sentence_gates.py", "builtins.py", "ir.py", "loader.py", "syntax.py", "normalize.py",
+         "morphology.py", "programs.py", "rulefile.py", "shapes.py", "yamltree.py")
 FORMAT = 2
 
 
@@ -42,7 +43,7 @@ def key_for(files: list[Path], requested: list[str]) -> str:
     build (the pack holds `re`'s compiled code, see `programs`)."""
     h = hashlib.sha256(f"format {FORMAT}\n{sys.version}\n{_sre.MAGIC}\n{requested!r}\n".encode())
     here = Path(__file__).parent
-    for p in [grammar_path(), *(here / c for c in _CODE)]:
+    for p in [grammar_path(), builtins_path(), *(here / c for c in _CODE)]:
         if p.is_file():
             h.update(p.read_bytes())
     for p in sorted(set(files)):

@@ -470,6 +470,16 @@ def _print_raw_shares(pack) -> None:
     shares = raw_shares(pack)
     for s in shares:
         print(f"{s.path}: raw regex {s.raw:,} of {s.total:,} pattern characters ({s.share:.0%})")
+    # a pack folder inside the folder given (patterns/attribution/ of patterns/), as a whole
+    root = os.path.commonpath([os.path.dirname(s.path) for s in shares]) if shares else ""
+    folders: dict[str, list] = {}
+    for s in shares:
+        if os.path.dirname(s.path) != root:
+            folders.setdefault(os.path.dirname(s.path), []).append(s)
+    for folder, group in folders.items():
+        raw, total = sum(s.raw for s in group), sum(s.total for s in group)
+        if len(group) > 1 and total:
+            print(f"{folder}/ (pack folder): raw regex {raw:,} of {total:,} pattern characters ({raw / total:.0%})")
     raw, total = sum(s.raw for s in shares), sum(s.total for s in shares)
     if len(shares) > 1 and total:
         print(f"all files: raw regex {raw:,} of {total:,} pattern characters ({raw / total:.0%})")

@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 
 from . import ir, programs
 from .normalize import normalize
-from .syntax import AnyWord, Alt, Capture, Cond, Glue, LexRef, Not, Phrase, Raw, Repeat, Seq, SubRef, Word
+from .builtins import builtin
+from .sentence_gates import sentence_gate
+from .syntax import AnyWord, Alt, BuiltinRef, Capture, Cond, Glue, LexRef, Not, Phrase, Raw, Repeat, Seq, SubRef, Word
 
 if TYPE_CHECKING:  # the loader (and yaml) are not needed to run a pack from the cache
     from .loader import Pack, Rule
@@ -267,7 +269,10 @@ class _Analysis:
         return got[1]
 
     def resolve(self, node):
-        return self.pack.macros[node.name].node if isinstance(node, SubRef) else node
+        """A macro's pattern for a macro reference, a built-in item's definition for a built-in."""
+        while isinstance(node, SubRef):
+            node = self.pack.macros[node.name].node
+        return _builtin_node(node.name) if isinstance(node, BuiltinRef) else node
 
     def nullable(self, node) -> bool:
         return self._ask("nullable", node, self._nullable)
@@ -285,6 +290,24 @@ class _Analysis:
         if isinstance(node, Raw):
             return re.fullmatch(node.source, "") is not None
         return isinstance(node, Cond)  # a condition reads nothing
+
+    def reads_nothing(self, node) -> bool:
+        """Whether ``node`` is made of conditions only (``&x``, ``(&a | &!b)``, a macro of them):
+        a condition on the text where it stands, never an optional item."""
+        node = self.resolve(node)
+        if isinstance(node, Cond):
+            return True
+        parts = node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else \
+            node.parts if isinstance(node, Glue) else ()
+        return bool(parts) and all(self.reads_nothing(p) for p in parts)
+
+    def condition_edge(self, node) -> frozenset[str]:
+        """The kinds of token the conditions of ``node`` look at first (see `edge`)."""
+        node = self.resolve(node)
+        if isinstance(node, Cond):
+            return self.edge(node.node, False)
+        parts = node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else node.parts
+        return frozenset().union(*(self.condition_edge(p) for p in parts))
 
     def edge(self, node, last: bool) -> frozenset[str]:
         """Kinds of the first (or last) token: 'w' word, 'p' punctuation, 'r' unknown (raw)."""
@@ -460,6 +483,12 @@ class _Analysis:
         return out
 
 
+def _builtin_node(name: str):
+    """A built-in item as the compiler reads it: its alternatives as raw regexes."""
+    alts = tuple(Raw(src) for src in builtin(name).alternatives)
+    return alts[0] if len(alts) == 1 else Alt(alts)
+
+
 class _Tries(dict):
     """Lexicon name -> trie regex, each built on first use."""
 
@@ -582,8 +611,8 @@ class _Emitter:
         if isinstance(node, Raw):
             return ir.cat(ir.Assert(ir.NOSPLIT) if lb else None, ir.Raw(node.source),
                           ir.Assert(ir.NOSPLIT) if rb else None)
-        if isinstance(node, SubRef):
-            return self.emit(self.pack.macros[node.name].node, lb, rb)
+        if isinstance(node, (SubRef, BuiltinRef)):
+            return self.emit(self.an.resolve(node), lb, rb)
         if isinstance(node, (Capture, Repeat)):
             body, optional = self.once(node, lb, rb, None)
             return ir.Opt(body) if optional else body
@@ -682,14 +711,14 @@ class _Emitter:
         starts, after its gap), or at the end to what follows the last item."""
         items, conditions, pending = [], [], []
         for item in node.items:
-            if isinstance(self.an.resolve(item), Cond):
-                pending.append(self.an.resolve(item))
+            if self.an.reads_nothing(item):  # &x, or a group or macro of conditions only
+                pending.append(item)
             else:
                 items.append(item)
                 conditions.append(pending)
                 pending = []
         if not items:
-            return ir.cat(*(self.emit(c) for c in pending))
+            return ir.cat(*(self.emit(c, lb) for c in pending))
         n = len(items)
         required = [i for i, it in enumerate(items) if not self.an.nullable(it)]
         k = required[0] if required else 0
@@ -699,7 +728,7 @@ class _Emitter:
             follow = items[i + 1:]
             body, optional = self.once(item, ilb, irb, follow)
             if conditions[i]:
-                body = ir.cat(*(self.emit(c) for c in conditions[i]), body)
+                body = ir.cat(*(self.emit(c, ilb) for c in conditions[i]), body)
             # an item that can match empty is optional, with its gap; but not a raw regex that
             # can: a zero-width one is a condition (re"(?!...)"), which an optional group would skip
             optional = optional or (self.an.nullable(item) and not isinstance(self.an.resolve(item), Raw))
@@ -710,12 +739,17 @@ class _Emitter:
                 out.append(ir.Opt(ir.cat(body, g), self.possessive(item, follow)))
             elif i == k:
                 out.append(ir.Opt(body) if optional else body)
+                gate = sentence_gate(self.an, items, k)
+                if gate is not None:
+                    out.append(ir.Raw(gate))
             else:
                 g = self.gap(self.left_kinds(items, i), self.an.edge(item, False))
                 out.append(ir.Opt(ir.cat(g, body), self.possessive(item, follow)) if optional else ir.cat(g, body))
         for c in pending:  # after the last item: what follows it, past the gap
-            g = self.gap(self.an.edge(items[-1], True), self.an.edge(c.node, False))
-            out.append(ir.Look(ir.cat(g, self.emit(c.node)), c.negate))
+            c = self.an.resolve(c)
+            g = self.gap(self.an.edge(items[-1], True), self.an.condition_edge(c))
+            out.append(ir.Look(ir.cat(g, self.emit(c.node)), c.negate) if isinstance(c, Cond)
+                       else ir.Look(ir.cat(g, self.emit(c))))
         return ir.cat(*out)
 
     def left_kinds(self, items, i) -> frozenset:

@@ -65,6 +65,14 @@ class Raw:
 
 
 @dataclass(frozen=True)
+class BuiltinRef:
+    """``%name``: a built-in item of the language (`builtins.py`), such as ``%quotation``."""
+
+    name: str
+    pos: int = field(default=-1, compare=False)
+
+
+@dataclass(frozen=True)
 class Not:
     """``!node``: one word where ``node`` does not match (``!@say``: a word that is no cue)."""
 
@@ -126,7 +134,7 @@ class Alt:
     pos: int = field(default=-1, compare=False)
 
 
-Node = Union[Word, Phrase, LexRef, SubRef, AnyWord, Raw, Not, Cond, Repeat, Capture, Glue, Seq, Alt]
+Node = Union[Word, Phrase, LexRef, SubRef, AnyWord, Raw, BuiltinRef, Not, Cond, Repeat, Capture, Glue, Seq, Alt]
 
 
 @dataclass(frozen=True)
@@ -212,6 +220,16 @@ def _transformer() -> Any:
 
         def any(self, meta: Any, c: list[Any]) -> Any:
             return AnyWord(pos=c[0].start_pos)
+
+        def builtin(self, meta: Any, c: list[Any]) -> Any:
+            from .builtins import builtins
+
+            name = str(c[0])[1:]
+            if name not in builtins():
+                known = ", ".join("%" + n for n in builtins())
+                raise PatternSyntaxError(f"unknown built-in item %{name}; the built-in items are {known}", "",
+                                         c[0].start_pos)
+            return BuiltinRef(name, pos=c[0].start_pos)
 
         def raw(self, meta: Any, c: list[Any]) -> Any:
             src = str(c[0])[3:-1].replace('\\"', '"')
@@ -308,7 +326,7 @@ def _char_hint(ch: str, start: str) -> str:
 
 
 _NAMES = {"RPAR": "')'", "LPAR": "'('", "VBAR": "'|'", "TILDE": "'~'", "QUANT": "a quantifier",
-          "WORD": "a word", "STRING": "a quoted literal", "NAME": "a name", "COMMA": "','"}
+          "WORD": "a word", "STRING": "a quoted literal", "BUILTIN": "a built-in item", "NAME": "a name", "COMMA": "','"}
 
 
 def _token_hint(token: str, expected: list[str]) -> str:
@@ -348,6 +366,8 @@ def _render(node: Node, prec: int) -> str:
         return f"<{node.name}>"
     if isinstance(node, AnyWord):
         return "_"
+    if isinstance(node, BuiltinRef):
+        return "%" + node.name
     if isinstance(node, Raw):
         return 're"' + node.source.replace('"', '\\"') + '"'
     if isinstance(node, (Not, Cond)):

@@ -203,8 +203,8 @@ def test_a_pack_folder_imports_its_own_files(tmp_path):
 
 def test_no_cue_list_is_written_out_twice():
     """The participle and finite cue forms are listed in words.yaml only: no pattern of the pack
-    spells one out (the fail-fast lookaheads of characters.yaml excepted, raw regexes that copy
-    the lists), and the relative source cues (بحسب ما ...) are written once, in <source_rel>."""
+    spells one out (characters.yaml excepted: its raw <rest> and <sentence_break> still copy the
+    lists), and the relative source cues (بحسب ما ...) are written once, in <source_rel>."""
     import re as _re
 
     from arabic_rules.normalize import normalize
@@ -228,10 +228,11 @@ def test_no_speech_after_a_glued_or_separate_particle(engine, text):
     assert [m for m in found(engine, text) if m.rule == "attribution.verb_speaker_prep_np"] == []
 
 
-# ---------------------------------------------------------------- the fail-fast lookaheads
-# The <name>_ahead macros of attribution/characters.yaml only save time: the rules with them must find what the
-# same rules find without them, on tricky texts (quoted names with punctuation, commas before
-# participles, قائلاً after a comma, particles out of reach) and on random sentences of news words.
+# ---------------------------------------------------------------- the sentence gates
+# The compiler puts a sentence gate after a rule's cue (sentence_gates.py): the next required word
+# must occur before the sentence ends. A gate only saves time: the pack finds the same without
+# gates, on tricky texts (quoted names with punctuation, commas before participles, قائلاً after
+# a comma, particles out of reach) and on random sentences of news words.
 
 AHEAD_TEXTS = [
     'وقال رئيس حزب "الأمل." إن الانتخابات ستجري في موعدها.',
@@ -267,27 +268,21 @@ AHEAD_WORDS = [
 ]
 
 
-def _engine_pair(tmp_path_factory):
-    import pathlib
-    import re as _re
+def _engine_pair():
+    from arabic_rules import compiler
 
-    from arabic_rules.resources import data_dir
-
-    src = data_dir("patterns") / PACK_DIR
-    files = {p.name: p.read_text(encoding="utf-8") for p in sorted(src.glob("*.yaml"))}
-    assert any("_ahead>" in t for t in files.values())
-    pair = []
-    for name in ("with", "without"):
-        d = pathlib.Path(tmp_path_factory.mktemp(f"ahead_{name}"))
-        for fname, text in files.items():  # (imports: [morphology] finds the shipped file)
-            (d / fname).write_text(text if name == "with" else _re.sub(r" <\w+_ahead>", "", text), encoding="utf-8")
-        pair.append(Engine.from_paths([d]))
-    return pair
+    gated = Engine.default()
+    assert any("\\w++|\\s++|[^" in r.source for r in gated.pack.rules)  # gates were derived
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(compiler, "sentence_gate", lambda an, items, k: None)
+        plain = Engine.default(use_cache=False)
+    assert not any("\\w++|\\s++|[^" in r.source for r in plain.pack.rules)
+    return gated, plain
 
 
 @pytest.fixture(scope="module")
-def ahead_pair(tmp_path_factory):
-    return _engine_pair(tmp_path_factory)
+def gate_pair():
+    return _engine_pair()
 
 
 def _same(pair, text):
@@ -295,18 +290,18 @@ def _same(pair, text):
     assert a == b, text
 
 
-@pytest.mark.slow  # (compiles the attribution pack twice without a cache)
+@pytest.mark.slow  # (compiles the packs without a cache)
 @pytest.mark.parametrize("text", AHEAD_TEXTS)
-def test_fail_fast_lookaheads_change_no_match(ahead_pair, text):
-    _same(ahead_pair, text)
+def test_sentence_gates_change_no_match(gate_pair, text):
+    _same(gate_pair, text)
 
 
 @pytest.mark.slow
-def test_fail_fast_lookaheads_change_no_match_on_random_sentences(ahead_pair):
+def test_sentence_gates_change_no_match_on_random_sentences(gate_pair):
     import random
 
     rng = random.Random(7)
     for _ in range(400):
         words = [rng.choice(AHEAD_WORDS) for _ in range(rng.randint(3, 30))]
         text = "".join(w + rng.choice([" ", " ", " ", "", "\n"]) for w in words)
-        _same(ahead_pair, text)
+        _same(gate_pair, text)

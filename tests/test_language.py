@@ -102,6 +102,111 @@ def test_lint_stats_gives_the_raw_regex_share_of_each_file(rules_dir):
     assert f"a.yaml: raw regex {raw} of {total} pattern characters ({raw / total:.0%})" in r.stdout, r.stdout + r.stderr
 
 
+def test_lint_stats_gives_a_pack_folder_as_a_whole(tmp_path):
+    import subprocess
+    import sys
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "m.yaml").write_text("macros:\n  m: 're\"[0-9]+\" _'\n", encoding="utf-8")
+    (pack / "r.yaml").write_text("imports: [m]\nrules:\n  - {name: r, label: x, pattern: 'قال <m>'}\n", encoding="utf-8")
+    (tmp_path / "d.yaml").write_text("rules:\n  - {name: d, label: x, pattern: 'قال _'}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "arabic_rules", "lint", "--stats", str(tmp_path)], capture_output=True,
+                       text=True)
+    raw, total = len('re"[0-9]+"'), len('re"[0-9]+" _') + len("قال <m>")
+    assert f"pack/ (pack folder): raw regex {raw} of {total} pattern characters" in r.stdout, r.stdout + r.stderr
+
+
 def test_a_zero_width_raw_regex_before_the_first_required_item_is_a_condition(rules_dir):
     # it used to be optional there (skipped whenever it failed), as it once was everywhere
     assert spans(rules_dir, 're"(?!اكد)" _ _', "أكد الوزير اليوم") == ["الوزير اليوم"]
+
+
+# ---------------------------------------------------------------- built-in items and sentence gates
+
+def test_a_built_in_item_parses_renders_and_names_the_others_when_misspelt():
+    from arabic_rules.errors import PatternSyntaxError
+    from arabic_rules.syntax import BuiltinRef
+
+    node = parse_pattern("قال content:%quotation")
+    assert BuiltinRef("quotation") in set(walk_nodes(node))
+    assert parse_pattern(render(node)) == node
+    with pytest.raises(PatternSyntaxError) as err:
+        parse_pattern("قال %quote")
+    assert err.value.offset == 4 and "%quoted_speech" in str(err.value)
+
+
+def walk_nodes(node):
+    from arabic_rules.syntax import walk
+
+    return walk(node)
+
+
+@pytest.mark.parametrize("pattern,text,expected", [
+    ('@say ":" %quotation', "قال: «لن نتراجع»", ["قال: «لن نتراجع»"]),
+    ('@say ":" %quotation', "قال: لن نتراجع", []),
+    ("@say _ %quoted_name", "قال الوزير «المساء»", ["قال الوزير «المساء»"]),
+    ("@say _ %quoted_speech", "قال الوزير «المساء»", []),
+    ("@say _ %quoted_speech", 'قال الوزير "لن نتراجع أبداً"', ['قال الوزير "لن نتراجع أبداً"']),
+    ('@say ":" %unclosed_quotation', "قال: «لن نتراجع\nثم", ["قال: «لن نتراجع"]),
+])
+def test_built_in_quotations(rules_dir, pattern, text, expected):
+    assert spans(rules_dir, pattern, text) == expected
+
+
+def gated(rules_dir, pattern: str) -> bool:
+    regex, _ = engines(rules_dir, pattern)
+    return "\\w++|\\s++|[^" in regex.pack.rules[0].source
+
+
+@pytest.mark.parametrize("pattern,has_gate", [
+    ("@say _{1,4} إن _", True),  # after the cue, إن must come before the sentence ends
+    ("@say _{1,4} %quoted_name? إن _", True),  # a whole quotation cannot end the sentence
+    ("@say _ إن _", False),  # إن too near for a gate to save anything
+    ("_ @say _{1,4} إن", False),  # the first item is any word: a gate would run everywhere
+    ('@say _{1,4} "."? إن', True),  # a period the rule may read is a step of the gate
+    ('@say _{1,4} re"[^،]+" إن', False),  # a raw regex may read past the sentence end
+    ("@say _{1,4} _", False),  # nothing literal to look for
+])
+def test_the_compiler_derives_sentence_gates(rules_dir, pattern, has_gate):
+    assert gated(rules_dir, pattern) is has_gate
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("قال رئيس البلدية الجديد إن المشروع", ["قال رئيس البلدية الجديد إن المشروع"]),
+    ("قال رئيس البلدية «الجديد. حقاً» إن المشروع", ["قال رئيس البلدية «الجديد. حقاً» إن المشروع"]),
+    ("قال رئيس البلدية. إن المشروع", []),
+    ("قال رئيس «البلدية إن المشروع", []),
+])
+def test_a_gated_rule_finds_what_it_finds_without_the_gate(rules_dir, text, expected):
+    pattern = "@say (_ | %quoted_name){1,4} إن _"
+    assert gated(rules_dir, pattern)
+    assert spans(rules_dir, pattern, text) == expected
+
+
+@pytest.mark.parametrize("pattern,text,expected", [
+    # a group of alternative conditions, and a macro of two conditions, are conditions, not
+    # optional items that always pass
+    ("@say (&@weekday | &اليوم) _", "قال الأحد", ["قال الأحد"]),
+    ("@say (&@weekday | &اليوم) _", "قال الوزير", []),
+    ("@say _ <two>", "قال الوزير في", []),
+    ("@say _ <two>", "قال الوزير إن", ["قال الوزير"]),
+    ("@say <two> _", "قال في", []),
+    ("@say <two> _", "قال الوزير", ["قال الوزير"]),
+    # a condition at the start of a group glued after a clitic is tried right after the clitic
+    ("@say ب ~ w:(&!@weekday _)", "قال بالأحد", []),
+    ("@say ب ~ w:(&!@weekday _)", "قال بالوزير", ["قال بالوزير"]),
+])
+def test_conditions_in_groups_and_macros(rules_dir, pattern, text, expected):
+    macros = "macros:\n  two: '&!في &!اليوم'\n"
+    rule = f"rules:\n  - {{name: r, label: x, pattern: '{pattern}'}}\n"
+    regex = Engine.from_paths([rules_dir(r=LEXICONS + macros + rule) / "r.yaml"], use_cache=False)
+    found = [[m.text for m in e.extract(text)] for e in (regex, Engine(regex.pack, backend="python"))]
+    assert found[0] == found[1] == expected
+
+
+def test_a_gate_steps_over_a_literal_that_holds_a_period(rules_dir):
+    pattern = '@say (_ | "د.ب.أ"){1,4} إن _'
+    assert gated(rules_dir, pattern)
+    assert spans(rules_dir, pattern, "قال مراسل د.ب.أ إن الوفد") == ["قال مراسل د.ب.أ إن الوفد"]
+    assert spans(rules_dir, pattern, "قال مراسل د. إن الوفد") == []

@@ -1,0 +1,120 @@
+"""Sentence gates: a check, derived by the compiler, that a rule can still match.
+
+Most cue words are not followed, in their sentence, by what the rule needs next (a إن after
+قال, a colon before a quotation). Without a gate the rule tries every way of reading the words
+after the cue as a speaker, adverbials and insertions before it gives up. A gate looks ahead
+once: the next required item's first word (or mark) occurs before the sentence ends.
+
+A gate goes right after the first required item of a sequence (when that is no free word), if
+the items between it and the next required item with a literal start cannot read past the end of
+a sentence: words, lexicon entries and punctuation, conditions, zero-width raw regexes, and
+built-in items that read one whole quotation. The gate steps over the text a word, a mark, a whole
+quotation or a literal of those items at a time (a literal may hold a period: أ.ف.ب), and stops at
+. ! ? ؟ or an opening mark without its closing one. A gate never rejects a text where the rule
+matches: it only saves time.
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from .builtins import builtin
+from .syntax import AnyWord, Alt, BuiltinRef, Capture, Cond, Glue, LexRef, Not, Phrase, Raw, Repeat, Seq, SubRef, Word
+
+if TYPE_CHECKING:
+    from .compiler import _Analysis
+
+SENTENCE_ENDS = ".!?؟"
+# an opening mark and how the gate steps over its quotation, to the next closing mark
+QUOTATIONS = {'"': '"[^"]*+"', "«": "«[^«»]*+»", "“": "“[^“”]*+”"}
+_BLOCKING = SENTENCE_ENDS + "".join(QUOTATIONS)
+
+
+def sentence_gate(an: "_Analysis", items, k: int) -> str | None:
+    """The gate regex to put right after ``items[k]`` (a lookahead), or None when none is
+    derived: ``items[k]`` may be any word, no later required item with a literal start is reached
+    through items that stay inside the sentence, or it is so near that a gate saves nothing."""
+    from .compiler import ANY, MAX_BACK
+
+    if ANY in an.first(items[k]):  # after a free word a gate would run at every word of the text
+        return None
+    span: int | None = 0
+    steps: set[str] = set()
+    for item in items[k + 1:]:
+        if not an.nullable(item):
+            targets = _targets(an, an.first(item))
+            if targets is not None and (span is None or span >= 2):
+                return _gate(*targets, steps)
+        inside = literal_steps(an, item)
+        if inside is None:
+            return None
+        steps |= inside
+        size = an.max_tokens(item)
+        span = None if span is None or size is None or span + size > MAX_BACK else span + size
+    return None
+
+
+def literal_steps(an: "_Analysis", node, seen: frozenset = frozenset()) -> set[str] | None:
+    """The literals of ``node`` that hold a sentence end or a quotation mark, as regexes (the
+    gate steps over them whole), or None when ``node`` may read past a sentence end otherwise."""
+    from .compiler import literal_regex
+
+    if isinstance(node, BuiltinRef):
+        return set() if builtin(node.name).quoted else None
+    if isinstance(node, SubRef):
+        macro = an.pack.macros[node.name].node  # (not `resolve`: it would open a built-in item)
+        return set() if node.name in seen else literal_steps(an, macro, seen | {node.name})
+    if isinstance(node, (Word, Phrase)):
+        return {literal_regex(node.text)} if any(c in _BLOCKING for c in node.text) else set()
+    if isinstance(node, LexRef):
+        return {literal_regex(f) for f in an.lex_forms[node.name] if any(c in _BLOCKING for c in f)}
+    if isinstance(node, (AnyWord, Not, Cond)):
+        return set()
+    if isinstance(node, Raw):
+        from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+        return set() if sre_parse.parse(node.source).getwidth()[1] == 0 else None  # a condition
+    if isinstance(node, (Repeat, Capture)):
+        return literal_steps(an, node.node, seen)
+    out: set[str] = set()
+    for part in node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else node.parts:
+        inside = literal_steps(an, part, seen)
+        if inside is None:
+            return None
+        out |= inside
+    return out
+
+
+def _targets(an: "_Analysis", first: set) -> tuple[list[str], list[str], list[str]] | None:
+    """(words, punctuation, raw first-character classes) that start a match, or None when a
+    match may start with any word, or with a raw regex whose first characters are unknown or
+    include letters (it might start inside a word, where the gate does not look)."""
+    from .compiler import ANY, _is_word, _word_part, first_chars
+
+    words, marks, classes = [], [], []
+    for anchor in first:
+        if anchor == ANY:
+            return None
+        kind, text = anchor
+        if kind == "raw":
+            cls = first_chars(text)
+            if cls is None or not cls.startswith("[") or cls.startswith("[^") or _word_part(cls):
+                return None
+            classes.append(cls[1:-1])
+        elif _is_word(text):
+            words.append(text.split(" ")[0])  # a phrase: its first word (the gap may be any space)
+        else:
+            marks.append(text)
+    return (words, marks, classes) if first else None
+
+
+def _gate(words: list[str], marks: list[str], classes: list[str], literals: set[str]) -> str:
+    """A lookahead that steps over the text a word, a run of spaces, a mark, a whole quotation or
+    one of ``literals`` at a time, trying the targets after each step, and stops at a sentence end."""
+    from .compiler import LB, trie_regex
+
+    targets = ([LB + "(?:" + trie_regex(words) + ")"] if words else []) + \
+              (["(?:" + trie_regex(marks) + ")"] if marks else []) + [f"[{c}]" for c in classes]
+    step = "".join(f"{lit}|" for lit in sorted(literals, key=lambda x: (-len(x), x)))
+    step += rf"\w++|\s++|[^{re.escape(_BLOCKING)}\w\s]|" + "|".join(QUOTATIONS.values())
+    return f"(?=(?:{step})*?(?:{'|'.join(targets)}))"
