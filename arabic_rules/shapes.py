@@ -114,13 +114,19 @@ class Null(Shape):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ListOf(Shape):
-    """A list of ``item``; fewer than ``min_items`` good items is error ``empty_code``."""
+class Collection(Shape):
+    """A list or a mapping: fewer than ``min_items`` good items is error ``empty_code``."""
 
-    item: Shape
     min_items: int = 0
     empty_code: str = "E003"
     empty_message: str = "{subject} is empty"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListOf(Collection):
+    """A list of ``item``."""
+
+    item: Shape
 
     @property
     def noun(self) -> str:
@@ -131,16 +137,13 @@ class ListOf(Shape):
 
 
 @dataclass(frozen=True, kw_only=True)
-class TableOf(Shape):
+class TableOf(Collection):
     """A mapping of names to ``value`` (lexicons, macros). ``what`` names an entry in messages
     ("lexicon 'x'"); ``names``, when given, is the form every name must have."""
 
     value: Shape
     what: str = ""
     names: Text | None = None
-    min_items: int = 0
-    empty_code: str = "E003"
-    empty_message: str = "{subject} is empty"
 
     @property
     def noun(self) -> str:
