@@ -45,7 +45,7 @@ impl Fixture {
             .enumerate()
             .map(|(i, (n, groups))| Program::compile(&format!("p{i}"), &n, groups, groups, &sets, &raws).unwrap())
             .collect();
-        Fixture { core: Core { classes: Classes::approximate(), sets, raws, programs } }
+        Fixture { core: Core { classes: Classes::approximate(), sets, raws, programs, planner: None } }
     }
 
     fn run(&self, prog: usize, text: &str, pos: usize, end: Option<usize>) -> Option<(usize, Vec<(i64, i64)>)> {
@@ -231,7 +231,7 @@ fn long_repetition_has_no_recursion() {
 
 #[test]
 fn json_round_trip_and_errors() {
-    let json = r#"{"format": "arabic_rules.native/1", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
+    let json = r#"{"format": "arabic_rules.native/2", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
       "space": [[9, 13], [32, 32]],
       "sets": [{"name": "l", "forms": ["ab", "a b"], "suffixes": [], "rest": []}],
       "raws": [{"source": "c", "regex": "c"}],

@@ -21,6 +21,21 @@ pub struct RawRegex {
     pub first: Option<CharSet>,
     /// whether it can match empty (if not, it is not run where `first` rules a match out)
     pub nullable: bool,
+    /// a regex of fixed characters and fixed conditions, matched without the regex engine
+    pub simple: Option<Vec<Simple>>,
+    /// a regex that is one lookahead (negated if .0) whose body starts with one of .1: where
+    /// the character at hand is not one of them, the answer is known at once
+    pub look_first: Option<(bool, CharSet)>,
+}
+
+/// One step of a simple raw regex (`RawRegex::simple`).
+#[derive(Clone, Debug)]
+pub enum Simple {
+    /// one character of the set
+    Char(CharSet),
+    /// a condition on the characters just after (`ahead`) or just before the position: each
+    /// of them in its set (the condition holds if not, when `negate`)
+    Look { ahead: bool, negate: bool, sets: Vec<CharSet> },
 }
 
 impl RawRegex {
@@ -32,7 +47,7 @@ impl RawRegex {
             .delegate_dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| format!("raw regex `{source}` cannot be compiled by the native core: {e}"))?;
-        Ok(RawRegex { source: source.to_string(), regex, first: None, nullable: true })
+        Ok(RawRegex { source: source.to_string(), regex, first: None, nullable: true, simple: None, look_first: None })
     }
 
     /// With what its matches start with (see `first`, `nullable`).
@@ -54,6 +69,14 @@ impl RawRegex {
                 return Ok(None);
             }
         }
+        if let Some(steps) = &self.simple {
+            return Ok(simple_match(steps, t, p, end));
+        }
+        if let Some((negate, first)) = &self.look_first {
+            if p >= end || !first.contains(t.chars[p]) {
+                return Ok(if *negate { Some(p) } else { None });
+            }
+        }
         let (pb, eb) = (t.cp2b[p], t.cp2b[end]);
         let hay = t.utf8.get(..eb).ok_or("internal: bad text window")?;
         let input = RegexInput::new(hay).from_pos(pb).anchored(true);
@@ -66,12 +89,41 @@ impl RawRegex {
     }
 }
 
+/// A simple raw regex at `p` of `t[..end]`: where it ends, or None.
+fn simple_match(steps: &[Simple], t: &Text, p: usize, end: usize) -> Option<usize> {
+    let mut q = p;
+    for step in steps {
+        match step {
+            Simple::Char(set) => {
+                if q >= end || !set.contains(t.chars[q]) {
+                    return None;
+                }
+                q += 1;
+            }
+            Simple::Look { ahead, negate, sets } => {
+                let k = sets.len();
+                let holds = if *ahead {
+                    q + k <= end && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q + i]))
+                } else {
+                    q >= k && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q - k + i]))
+                };
+                if holds == *negate {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(q)
+}
+
 /// Everything programs read: lexicons, raw regexes, the character classes, and the programs.
 pub struct Core {
     pub classes: Classes,
     pub sets: Vec<LexSet>,
     pub raws: Vec<RawRegex>,
     pub programs: Vec<Program>,
+    /// the per-document pass over the rules (`plan.rs`; None: the JSON had none)
+    pub planner: Option<crate::plan::Planner>,
 }
 
 /// A match: its end and the (start, end) of each reported group, (-1, -1) for a group that did
