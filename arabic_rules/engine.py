@@ -103,6 +103,8 @@ class Engine:
         self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
         self._prefilters: dict[frozenset[str], re.Pattern[str] | None] = {}  # per set of labels asked for
         self._runs: dict[frozenset[str] | None, frozenset[str] | None] = {}
+        # per set of labels run, the native core's mask
+        self._masks: dict[frozenset[str] | None, list[bool] | None] = {}
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         _check_builder_calls(self.rules)
 
@@ -282,6 +284,8 @@ class Engine:
         A rule is matched at each hit of its anchor and, when the anchor lies up to ``back``
         tokens into the rule, at the token starts before it. (A `search` over the same windows
         measured 10x slower: it tries every character, not only token starts.)"""
+        if self._core is not None and work is None and self._core.plans:
+            return self._native_candidates(text, wanted)
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         out: list[tuple[int, int, Candidate]] = []
         candidate = self._candidate
@@ -332,6 +336,32 @@ class Engine:
             work.tried += tried
             work.tokens_back += back_tokens
         return [c for _, _, c in out]
+
+    def _native_candidates(self, text: str, wanted: frozenset[str] | None) -> list[Candidate]:
+        """`_raw_matches` by the native core in one call: it plans the document as `_work` does
+        (anchors, cheapest options, rest checks, tokens before anchors) and runs every rule;
+        here only the fields' lexicon values are looked up."""
+        mask = self._masks.get(wanted)
+        if mask is None and wanted is not None:
+            mask = self._masks[wanted] = self._core.label_mask(wanted)
+        try:
+            found = self._core.extract(text, mask, self.timeout)
+        except TimeoutError as e:
+            rule = self.rules[e.args[0]].name if e.args and isinstance(e.args[0], int) else "?"
+            raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {rule!r}); "
+                                    f"lint the rules or raise the timeout") from None
+        rules, lexicons, out = self.rules, self.pack.lexicons, []
+        for ri, start, end, spans in found:
+            rule = rules[ri]
+            fields: dict[str, tuple[int, int, Any]] = {}
+            for (_, name, lex), (s, e) in zip(rule.groups, spans):
+                if s < 0 or name in fields:
+                    continue
+                fields[name] = (s, e, None if lex is None else lexicons.get(lex, {}).get(" ".join(text[s:e].split())))
+            if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
+                start, end, _ = fields.pop(rule.span)
+            out.append(Candidate(rule, start, end, fields, None, {}))
+        return out
 
     def _work(self, text: str, wanted: frozenset[str] | None,
               work: Work | None = None) -> list[tuple[int, int, list[int]]]:
