@@ -25,7 +25,7 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterable, Sequence
 
-from . import ir
+from . import cache, ir
 from .executor import ProgramMatch
 
 FORMAT = "arabic_rules.native/2"
@@ -547,12 +547,42 @@ def _group_names(node: ir.Node) -> list[str]:
 
 
 def pack_layout(pack) -> Layout:
-    """The `Layout` of a `CompiledPack` (made once per pack object)."""
+    """The `Layout` of a `CompiledPack`: made once per pack object, and kept in the on-disk cache
+    beside the compiled pack (`cache`; writing it takes about a second for the shipped packs)."""
     key = id(pack)
     with _lock:
         hit = _layouts.get(key)
         if hit is not None and hit[0]() is pack:
             return hit[1]
+    disk_key = _disk_key(pack)
+    layout = None if disk_key is None else cache.load(disk_key)
+    if not isinstance(layout, Layout):
+        layout = _make_layout(pack)
+        if disk_key is not None:
+            cache.store(disk_key, layout)
+    with _lock:
+        _layouts[key] = (weakref.ref(pack, lambda _, k=key: _layouts.pop(k, None)), layout)
+    return layout
+
+
+def _disk_key(pack) -> str | None:
+    """The cache key of a pack's layout: the compiled pack's key (None if it has none), this
+    module's code, the format and the Python build (its Unicode database gives the classes)."""
+    if not getattr(pack, "key", ""):
+        return None
+    import hashlib
+    import sys
+
+    h = hashlib.sha256(f"native layout {FORMAT}\n{sys.version}\n{pack.key}\n".encode())
+    try:
+        with open(__file__, "rb") as f:
+            h.update(f.read())
+    except OSError:
+        return None
+    return "native-" + h.hexdigest()[:32]
+
+
+def _make_layout(pack) -> Layout:
     w = _Writer(pack.word_sets)
     groups, names, missing, rest, rest_sources = [], [], set(), {}, {}
     for r in pack.rules:
@@ -569,11 +599,8 @@ def pack_layout(pack) -> Layout:
                 groups.append(w.program(f"{r.name}#rest{oi}", prog))
                 names.append(f"{r.name}#rest{oi}")
     labels = tuple(dict.fromkeys(r.label for r in pack.rules))
-    layout = Layout(w.json(w.plan(pack, rest, labels)), len(pack.rules), rest, rest_sources, tuple(groups),
-                    tuple(names), frozenset(missing), labels)
-    with _lock:
-        _layouts[key] = (weakref.ref(pack, lambda _, k=key: _layouts.pop(k, None)), layout)
-    return layout
+    return Layout(w.json(w.plan(pack, rest, labels)), len(pack.rules), rest, rest_sources, tuple(groups),
+                  tuple(names), frozenset(missing), labels)
 
 
 def programs_layout(programs: Sequence[ir.Node], word_sets: dict[str, ir.WordSet]) -> Layout:
@@ -587,6 +614,23 @@ def programs_layout(programs: Sequence[ir.Node], word_sets: dict[str, ir.WordSet
 
 _layouts: dict[int, tuple[weakref.ref, Layout]] = {}
 _lock = threading.Lock()
+_cores: dict[str, Any] = {}  # the last few compiled cores, by their JSON (a core is read-only)
+_KEEP_CORES = 3
+
+
+def _compiled(json_text: str):
+    """The compiled `_core.Core` of ``json_text``, shared by the cores of equal packs (engines made
+    one after another for the same pack files compile it once)."""
+    with _lock:
+        hit = _cores.get(json_text)
+    if hit is not None:
+        return hit
+    core = load_extension().Core(json_text)
+    with _lock:
+        _cores[json_text] = core
+        while len(_cores) > _KEEP_CORES:
+            del _cores[next(iter(_cores))]
+    return core
 
 
 # --- the core ------------------------------------------------------------------------------------
@@ -602,7 +646,7 @@ class Core:
                 raise TypeError("Core(pack) or Core(layout=...)")
             layout = pack_layout(pack)
         self.layout = layout
-        self._core = load_extension().Core(layout.json)
+        self._core = _compiled(layout.json)
         self._last: tuple[str, Any] | None = None
 
     @classmethod
