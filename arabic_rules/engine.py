@@ -45,11 +45,18 @@ class Candidate(NamedTuple):
 
 
 class Engine:
-    """Runs a compiled rule pack over texts. Build one with `default` or `from_paths`."""
+    """Runs a compiled rule pack over texts. Build one with `default` or `from_paths`.
 
-    def __init__(self, pack: CompiledPack, *, timeout: float | None = None, backend: str = "regex"):
+    ``backend`` runs the rules' programs: "native" (the Rust core, one call per document; the
+    default when the package was built with it), "regex" (their character regexes, Python's
+    `re`) or "python" (the reference executor, slow, written to be read). All three find the
+    same matches."""
+
+    def __init__(self, pack: CompiledPack, *, timeout: float | None = None, backend: str | None = None):
         self.pack = pack
         self.timeout = arguments.timeout(timeout)
+        if backend is None:
+            backend = default_backend(pack)
         if backend not in BACKENDS:
             raise ValueError(f"backend={backend!r}: choose one of {', '.join(BACKENDS)}")
         self.backend = backend
@@ -105,6 +112,9 @@ class Engine:
         self._runs: dict[frozenset[str] | None, frozenset[str] | None] = {}
         # per set of labels run, the native core's mask
         self._masks: dict[frozenset[str] | None, list[bool] | None] = {}
+        # per rule, its groups as the native core reports them: (field name, the lexicon's values or None)
+        self._field_shapes = [tuple((name, None if lex is None else pack.lexicons.get(lex, {}))
+                                    for _, name, lex in r.groups) for r in pack.rules]
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         _check_builder_calls(self.rules)
 
@@ -350,14 +360,14 @@ class Engine:
             rule = self.rules[e.args[0]].name if e.args and isinstance(e.args[0], int) else "?"
             raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {rule!r}); "
                                     f"lint the rules or raise the timeout") from None
-        rules, lexicons, out = self.rules, self.pack.lexicons, []
+        rules, shapes, out = self.rules, self._field_shapes, []
         for ri, start, end, spans in found:
             rule = rules[ri]
             fields: dict[str, tuple[int, int, Any]] = {}
-            for (_, name, lex), (s, e) in zip(rule.groups, spans):
+            for (name, values), (s, e) in zip(shapes[ri], spans):
                 if s < 0 or name in fields:
                     continue
-                fields[name] = (s, e, None if lex is None else lexicons.get(lex, {}).get(" ".join(text[s:e].split())))
+                fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
             if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
                 start, end, _ = fields.pop(rule.span)
             out.append(Candidate(rule, start, end, fields, None, {}))
@@ -562,6 +572,17 @@ class Engine:
 # What runs the rules' programs: their regexes (Python's `re`), the reference executor, or the
 # native core (Rust; when the package was built with it)
 BACKENDS = ("regex", "python", "native")
+
+
+def default_backend(pack: CompiledPack | None = None) -> str:
+    """The back end of an engine made without one: the native core when the package was built
+    with it (it finds what the others find, faster; `bench/backends.py`), else the regexes
+    (also for a pack whose rules lack programs)."""
+    from .native import available
+
+    if pack is not None and any(r.program is None for r in pack.rules):
+        return "regex"
+    return "native" if available() else "regex"
 
 
 class _ProgramRunner:
