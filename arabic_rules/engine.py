@@ -5,6 +5,7 @@ import datetime as _dt
 import gc
 import re
 import time
+from contextlib import contextmanager
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
@@ -62,6 +63,7 @@ class Engine:
         self.backend = backend
         self._core = None  # the native core, which takes all the starts of a rule in one call
         self._trying: int | None = None  # the rule being tried (named when time runs out)
+        self._guard_until: float | None = None  # when the time guard's alarm rings (see _guarded)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
         # a pack compiled through the cache (it has a key) keeps its rules' regex code there too
@@ -274,7 +276,18 @@ class Engine:
             return ExtractionTimeout(f"extraction took longer than {self.timeout:g} s (at rule {rule!r}); "
                                      f"check the rules with `arules lint` or allow more time (--timeout)")
 
-        return alarm.limit(self.timeout, late)
+        return self._guarded(alarm.limit(self.timeout, late))
+
+    @contextmanager
+    def _guarded(self, inner):
+        """``inner`` (the alarm), with its deadline known to the native core's calls meanwhile:
+        the core stops a little before the alarm rings, so the error can name the rule."""
+        self._guard_until = None if self.timeout is None else time.monotonic() + self.timeout
+        try:
+            with inner:
+                yield
+        finally:
+            self._guard_until = None
 
     def candidates(self, norm: Normalized, ref_date: _dt.date | None = None, wanted: frozenset[str] | None = None,
                    build: bool = True, work: Work | None = None) -> list[Candidate]:
@@ -354,8 +367,11 @@ class Engine:
         mask = self._masks.get(wanted)
         if mask is None and wanted is not None:
             mask = self._masks[wanted] = self._core.label_mask(wanted)
+        timeout = self.timeout
+        if timeout is not None and self._guard_until is not None:  # (before the alarm, to name the rule)
+            timeout = max(0.0, self._guard_until - time.monotonic() - min(0.05, timeout / 10))
         try:
-            found = self._core.extract(text, mask, self.timeout)
+            found = self._core.extract(text, mask, timeout)
         except TimeoutError as e:
             rule = self.rules[e.args[0]].name if e.args and isinstance(e.args[0], int) else "?"
             raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {rule!r}); "

@@ -108,8 +108,7 @@ fn planner(v: &Value, n_raws: usize, n_programs: usize) -> Result<Planner, Strin
             options.push(AnchorOption { scans: scan_ids, per_hit, back: count(o.get("back"), "back")?, rest });
         }
         let gates = count(r.get("gates"), "gates")?;
-        let literal_options =
-            if anchored { options.iter().filter(|o| o.scans.is_empty()).count() + gates } else { 0 };
+        let literal_options = if anchored { options.iter().filter(|o| o.scans.is_empty()).count() + gates } else { 0 };
         let n_slots = options.len() + gates;
         rules.push(RulePlan {
             label,

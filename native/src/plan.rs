@@ -302,7 +302,12 @@ impl Scan {
 impl Core {
     /// Every rule's matches in `t` (rules of the labels in `wanted` only; None: all), sorted by
     /// start, then rule. `deadline`: stop with `Stop::Timeout` once it has passed.
-    pub fn extract(&self, t: &Text, wanted: Option<&[bool]>, deadline: Option<Instant>) -> Result<Vec<Candidate>, Stop> {
+    pub fn extract(
+        &self,
+        t: &Text,
+        wanted: Option<&[bool]>,
+        deadline: Option<Instant>,
+    ) -> Result<Vec<Candidate>, Stop> {
         let plan = self.planner.as_ref().ok_or_else(|| "this core has no planner".to_string())?;
         let n = t.len();
         let want_rule = |r: &RulePlan| wanted.is_none_or(|w| w.get(r.label).copied().unwrap_or(false));
@@ -335,7 +340,7 @@ impl Core {
         }
         // 2. per rule, the cheapest option; 3. the rest checks and the starts
         let mut scans: Vec<Option<Scan>> = (0..plan.scans.len()).map(|_| None).collect();
-        let mut scratch = Scratch::default();
+        let mut scratch = Scratch::with_deadline(deadline);
         let mut out: Vec<(usize, Candidate)> = Vec::new();
         let mut tries = 0usize;
         let mut token_starts: Option<Vec<usize>> = None;
@@ -345,7 +350,9 @@ impl Core {
             }
             let starts: Vec<usize> = if r.anchored {
                 let present = (0..r.options.len() + r.gates)
-                    .filter(|&k| (k >= r.options.len() || r.options[k].scans.is_empty()) && !slot_hits[r.slot + k].is_empty())
+                    .filter(|&k| {
+                        (k >= r.options.len() || r.options[k].scans.is_empty()) && !slot_hits[r.slot + k].is_empty()
+                    })
                     .count();
                 if present != r.literal_options {
                     continue;
@@ -358,7 +365,7 @@ impl Core {
                     let mut kept = Vec::with_capacity(found.len());
                     for &q in &found {
                         let end = snap(t, q + r.max_span);
-                        if self.run(rest, t, q, end, &mut scratch)?.is_some() {
+                        if timed(self.run(rest, t, q, end, &mut scratch), &scratch, ri)?.is_some() {
                             kept.push(q);
                         }
                     }
@@ -381,7 +388,7 @@ impl Core {
                     }
                 }
                 let end = if r.bounded { n } else { snap(t, q + r.max_span) };
-                if let Some((e, groups)) = self.run(ri, t, q, end, &mut scratch)? {
+                if let Some((e, groups)) = timed(self.run(ri, t, q, end, &mut scratch), &scratch, ri)? {
                     if e > q {
                         let (s, e) = trim(t, q, e);
                         let groups = groups
@@ -479,6 +486,11 @@ impl Core {
         }
         Ok(Some((oi, found)))
     }
+}
+
+/// A run's result, its error a timeout of rule `ri` when the run stopped at the deadline.
+fn timed<T>(got: Result<T, String>, s: &Scratch, ri: usize) -> Result<T, Stop> {
+    got.map_err(|e| if s.timed_out { Stop::Timeout(ri) } else { Stop::Error(e) })
 }
 
 /// The first non-word character at or after `pos`, looked for up to `WINDOW` characters
@@ -597,7 +609,7 @@ mod tests {
         let mut slots = lits.path_slots[lit as usize].clone();
         slots.sort();
         assert_eq!(slots, vec![0, 1, 4]); // قالت and its prefix قال (both entries)
-        // with only label 0 active, قالت is no hit: the longest active literal is قال
+                                          // with only label 0 active, قالت is no hit: the longest active literal is قال
         let active = [true, false];
         let labels_ok: Vec<bool> = lits.labels.iter().map(|ls| ls.iter().any(|&l| active[l])).collect();
         assert_eq!(lits.longest(lits.word_root, &t, 0, Some(&labels_ok)).map(|h| h.0), Some(3));

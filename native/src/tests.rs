@@ -280,3 +280,20 @@ fn lookahead_reads_nothing_and_keeps_captures() {
     let f = one(cat(vec![alt(vec![w("a"), w("ab")]), look(w("c"), false), w("c")]));
     assert_eq!(f.end(0, "abc", 0), Some(3));
 }
+
+#[test]
+fn a_runaway_run_stops_at_the_deadline() {
+    // (word gap | word gap word gap)* "!" over 60 words and no "!": exponential backtracking
+    let item = alt(vec![
+        cat(vec![Node::AnyWord, gap(false)]),
+        cat(vec![Node::AnyWord, gap(false), Node::AnyWord, gap(false)]),
+    ]);
+    let f = one(cat(vec![rep(item, 0, None, false), w("!")]));
+    let text = "ab ".repeat(60);
+    let t = Text::from_str(&text, &f.core.classes);
+    let mut s = Scratch::with_deadline(Some(std::time::Instant::now() + std::time::Duration::from_millis(50)));
+    let started = std::time::Instant::now();
+    let got = f.core.run(0, &t, 0, t.len(), &mut s);
+    assert!(got.is_err() && s.timed_out, "{got:?}");
+    assert!(started.elapsed().as_secs_f64() < 5.0);
+}

@@ -8,6 +8,8 @@
 //! Atomic items cut the backtrack points they made; their register writes stay on the trail,
 //! so backtracking past them still undoes those.
 
+use std::time::Instant;
+
 use fancy_regex::{Regex, RegexInput};
 
 use crate::program::{AssertKind, Insn, LexSet, Program};
@@ -145,7 +147,22 @@ pub struct Scratch {
     trail: Vec<(u32, usize)>,
     ends: Vec<usize>,
     tmp: Vec<usize>,
+    /// stop a run past this instant (checked every `CHECK_EVERY` steps)
+    pub deadline: Option<Instant>,
+    /// set when a run stopped at the deadline (its error is then a timeout, not a failure)
+    pub timed_out: bool,
+    steps: u32,
 }
+
+impl Scratch {
+    /// Buffers for runs that stop past `deadline` (None: never).
+    pub fn with_deadline(deadline: Option<Instant>) -> Scratch {
+        Scratch { deadline, ..Scratch::default() }
+    }
+}
+
+/// VM steps between two looks at the clock (a look costs about as much as 100 steps).
+const CHECK_EVERY: u32 = 1 << 16;
 
 const UNSET: usize = usize::MAX;
 
@@ -177,6 +194,15 @@ impl Core {
         let mut pc = 0usize;
         let mut p = pos;
         loop {
+            s.steps = s.steps.wrapping_add(1);
+            if s.steps % CHECK_EVERY == 0 {
+                if let Some(d) = s.deadline {
+                    if Instant::now() > d {
+                        s.timed_out = true;
+                        return Err(format!("program {:?} ran past the time limit", program.name));
+                    }
+                }
+            }
             let insn = *insns.get(pc).ok_or("internal: program counter out of range")?;
             let ok = match insn {
                 Insn::Lit(i) => {
