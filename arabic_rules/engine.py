@@ -8,7 +8,7 @@ import time
 from contextlib import contextmanager
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping, NamedTuple
 
 from . import alarm, arguments, cache, programs
 from .calendars import prefer_choice
@@ -279,7 +279,7 @@ class Engine:
         return self._guarded(alarm.limit(self.timeout, late))
 
     @contextmanager
-    def _guarded(self, inner):
+    def _guarded(self, inner: ContextManager[None]) -> Iterator[None]:
         """``inner`` (the alarm), with its deadline known to the native core's calls meanwhile:
         the core stops a little before the alarm rings, so the error can name the rule."""
         self._guard_until = None if self.timeout is None else time.monotonic() + self.timeout
@@ -364,17 +364,19 @@ class Engine:
         """`_raw_matches` by the native core in one call: it plans the document as `_work` does
         (anchors, cheapest options, rest checks, tokens before anchors) and runs every rule;
         here only the fields' lexicon values are looked up."""
+        core = self._core
+        assert core is not None  # (only called with a native core)
         mask = self._masks.get(wanted)
         if mask is None and wanted is not None:
-            mask = self._masks[wanted] = self._core.label_mask(wanted)
+            mask = self._masks[wanted] = core.label_mask(wanted)
         timeout = self.timeout
         if timeout is not None and self._guard_until is not None:  # (before the alarm, to name the rule)
             timeout = max(0.0, self._guard_until - time.monotonic() - min(0.05, timeout / 10))
         try:
-            found = self._core.extract(text, mask, timeout)
-        except TimeoutError as e:
-            rule = self.rules[e.args[0]].name if e.args and isinstance(e.args[0], int) else "?"
-            raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {rule!r}); "
+            found = core.extract(text, mask, timeout)
+        except TimeoutError as err:
+            late = self.rules[err.args[0]].name if err.args and isinstance(err.args[0], int) else "?"
+            raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {late!r}); "
                                     f"lint the rules or raise the timeout") from None
         rules, shapes, out = self.rules, self._field_shapes, []
         for ri, start, end, spans in found:
