@@ -621,11 +621,12 @@ _KEEP_CORES = 3
 def _compiled(json_text: str):
     """The compiled `_core.Core` of ``json_text``, shared by the cores of equal packs (engines made
     one after another for the same pack files compile it once)."""
+    extension = load_extension()  # (ImportError with its hint if the core is not built, cached or not)
     with _lock:
         hit = _cores.get(json_text)
     if hit is not None:
         return hit
-    core = load_extension().Core(json_text)
+    core = extension.Core(json_text)
     with _lock:
         _cores[json_text] = core
         while len(_cores) > _KEEP_CORES:
