@@ -5,9 +5,10 @@ import datetime as _dt
 import gc
 import re
 import time
+from contextlib import contextmanager
 from bisect import bisect_left, bisect_right
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping, NamedTuple
 
 from . import alarm, arguments, cache, programs
 from .calendars import prefer_choice
@@ -45,16 +46,24 @@ class Candidate(NamedTuple):
 
 
 class Engine:
-    """Runs a compiled rule pack over texts. Build one with `default` or `from_paths`."""
+    """Runs a compiled rule pack over texts. Build one with `default` or `from_paths`.
 
-    def __init__(self, pack: CompiledPack, *, timeout: float | None = None, backend: str = "regex"):
+    ``backend`` runs the rules' programs: "native" (the Rust core, one call per document; the
+    default when the package was built with it), "regex" (their character regexes, Python's
+    `re`) or "python" (the reference executor, slow, written to be read). All three find the
+    same matches."""
+
+    def __init__(self, pack: CompiledPack, *, timeout: float | None = None, backend: str | None = None):
         self.pack = pack
         self.timeout = arguments.timeout(timeout)
+        if backend is None:
+            backend = default_backend(pack)
         if backend not in BACKENDS:
             raise ValueError(f"backend={backend!r}: choose one of {', '.join(BACKENDS)}")
         self.backend = backend
         self._core = None  # the native core, which takes all the starts of a rule in one call
         self._trying: int | None = None  # the rule being tried (named when time runs out)
+        self._guard_until: float | None = None  # when the time guard's alarm rings (see _guarded)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
         # a pack compiled through the cache (it has a key) keeps its rules' regex code there too
@@ -103,6 +112,11 @@ class Engine:
         self._hit_cache: dict[str, tuple[tuple[int, int, int], ...]] = {}
         self._prefilters: dict[frozenset[str], re.Pattern[str] | None] = {}  # per set of labels asked for
         self._runs: dict[frozenset[str] | None, frozenset[str] | None] = {}
+        # per set of labels run, the native core's mask
+        self._masks: dict[frozenset[str] | None, list[bool] | None] = {}
+        # per rule, its groups as the native core reports them: (field name, the lexicon's values or None)
+        self._field_shapes = [tuple((name, None if lex is None else pack.lexicons.get(lex, {}))
+                                    for _, name, lex in r.groups) for r in pack.rules]
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         _check_builder_calls(self.rules)
 
@@ -262,7 +276,18 @@ class Engine:
             return ExtractionTimeout(f"extraction took longer than {self.timeout:g} s (at rule {rule!r}); "
                                      f"check the rules with `arules lint` or allow more time (--timeout)")
 
-        return alarm.limit(self.timeout, late)
+        return self._guarded(alarm.limit(self.timeout, late))
+
+    @contextmanager
+    def _guarded(self, inner: ContextManager[None]) -> Iterator[None]:
+        """``inner`` (the alarm), with its deadline known to the native core's calls meanwhile:
+        the core stops a little before the alarm rings, so the error can name the rule."""
+        self._guard_until = None if self.timeout is None else time.monotonic() + self.timeout
+        try:
+            with inner:
+                yield
+        finally:
+            self._guard_until = None
 
     def candidates(self, norm: Normalized, ref_date: _dt.date | None = None, wanted: frozenset[str] | None = None,
                    build: bool = True, work: Work | None = None) -> list[Candidate]:
@@ -282,6 +307,8 @@ class Engine:
         A rule is matched at each hit of its anchor and, when the anchor lies up to ``back``
         tokens into the rule, at the token starts before it. (A `search` over the same windows
         measured 10x slower: it tries every character, not only token starts.)"""
+        if self._core is not None and work is None and self._core.plans:
+            return self._native_candidates(text, wanted)
         deadline = None if self.timeout is None else time.monotonic() + self.timeout
         out: list[tuple[int, int, Candidate]] = []
         candidate = self._candidate
@@ -332,6 +359,37 @@ class Engine:
             work.tried += tried
             work.tokens_back += back_tokens
         return [c for _, _, c in out]
+
+    def _native_candidates(self, text: str, wanted: frozenset[str] | None) -> list[Candidate]:
+        """`_raw_matches` by the native core in one call: it plans the document as `_work` does
+        (anchors, cheapest options, rest checks, tokens before anchors) and runs every rule;
+        here only the fields' lexicon values are looked up."""
+        core = self._core
+        assert core is not None  # (only called with a native core)
+        mask = self._masks.get(wanted)
+        if mask is None and wanted is not None:
+            mask = self._masks[wanted] = core.label_mask(wanted)
+        timeout = self.timeout
+        if timeout is not None and self._guard_until is not None:  # (before the alarm, to name the rule)
+            timeout = max(0.0, self._guard_until - time.monotonic() - min(0.05, timeout / 10))
+        try:
+            found = core.extract(text, mask, timeout)
+        except TimeoutError as err:
+            late = self.rules[err.args[0]].name if err.args and isinstance(err.args[0], int) else "?"
+            raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {late!r}); "
+                                    f"lint the rules or raise the timeout") from None
+        rules, shapes, out = self.rules, self._field_shapes, []
+        for ri, start, end, spans in found:
+            rule = rules[ri]
+            fields: dict[str, tuple[int, int, Any]] = {}
+            for (name, values), (s, e) in zip(shapes[ri], spans):
+                if s < 0 or name in fields:
+                    continue
+                fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
+            if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
+                start, end, _ = fields.pop(rule.span)
+            out.append(Candidate(rule, start, end, fields, None, {}))
+        return out
 
     def _work(self, text: str, wanted: frozenset[str] | None,
               work: Work | None = None) -> list[tuple[int, int, list[int]]]:
@@ -532,6 +590,17 @@ class Engine:
 # What runs the rules' programs: their regexes (Python's `re`), the reference executor, or the
 # native core (Rust; when the package was built with it)
 BACKENDS = ("regex", "python", "native")
+
+
+def default_backend(pack: CompiledPack | None = None) -> str:
+    """The back end of an engine made without one: the native core when the package was built
+    with it (it finds what the others find, faster; `bench/backends.py`), else the regexes
+    (also for a pack whose rules lack programs)."""
+    from .native import available
+
+    if pack is not None and any(r.program is None for r in pack.rules):
+        return "regex"
+    return "native" if available() else "regex"
 
 
 class _ProgramRunner:

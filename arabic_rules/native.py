@@ -25,10 +25,10 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterable, Sequence
 
-from . import ir
+from . import cache, ir
 from .executor import ProgramMatch
 
-FORMAT = "arabic_rules.native/1"
+FORMAT = "arabic_rules.native/2"
 
 Found = tuple[int, list[tuple[int, int]]] | None
 
@@ -331,6 +331,78 @@ def first_chars(source: str) -> tuple[Ranges, bool] | None:
     return None if got is None else (_no_surrogates(got[0]), got[1])
 
 
+_SIMPLE_REPEAT = 8  # a fixed repeat of one character up to this many is spelled out
+
+
+def simple_steps(source: str) -> list | None:
+    """``source`` as the native core's simple steps, when it is a fixed run of characters (each
+    from a set) with conditions that read a fixed run of characters just before or after
+    (``ال(?<!\\wال)``, ``[0-9](?<![0-9][0-9])``, ``1(?![0-9.,])``): ``["char", ranges]`` and
+    ``["look", ahead, negate, [ranges, ...]]``; None for any other regex (the regex engine runs it)."""
+    try:
+        parsed = _parser.parse(source, 0)
+    except re.error:
+        return None
+    flags = parsed.state.flags
+    if flags & ~re.UNICODE:
+        return None
+    t = _Translator(source)
+
+    def chars(items) -> list[Ranges] | None:
+        out: list[Ranges] = []
+        for op, av in items:
+            if op is C.LITERAL:
+                out.append([(av, av)])
+            elif op is C.IN:
+                try:
+                    out.append(_no_surrogates(t.in_ranges(av, flags)))
+                except ValueError:
+                    return None
+            elif op is C.ANY:
+                out.append(_complement([(10, 10)]))
+            elif op is C.MAX_REPEAT and av[0] == av[1] <= _SIMPLE_REPEAT:
+                one = chars(av[2])
+                if one is None or len(one) != 1:
+                    return None
+                out.extend(one * av[0])
+            else:
+                return None
+        return out
+
+    steps: list = []
+    for op, av in parsed:
+        if op in (C.ASSERT, C.ASSERT_NOT):
+            direction, body = av
+            sets = chars(body)
+            if not sets:
+                return None
+            steps.append(["look", direction == 1, op is C.ASSERT_NOT, sets])
+        else:
+            one = chars([(op, av)])
+            if one is None:
+                return None
+            steps.extend(["char", r] for r in one)
+    return steps if any(s[0] == "char" for s in steps) else None
+
+
+def look_first(source: str) -> tuple[bool, Ranges] | None:
+    """(negated, first characters) of a regex that is one lookahead whose body cannot match empty
+    and starts with one of those characters; None for any other regex."""
+    try:
+        parsed = _parser.parse(source, 0)
+    except re.error:
+        return None
+    if parsed.state.flags & ~re.UNICODE or len(parsed.data) != 1:
+        return None
+    op, av = parsed.data[0]
+    if op not in (C.ASSERT, C.ASSERT_NOT) or av[0] != 1:
+        return None
+    got = _Translator(source).first(av[1], parsed.state.flags)
+    if got is None or got[1]:
+        return None
+    return op is C.ASSERT_NOT, _no_surrogates(got[0])
+
+
 def translate_regex(source: str) -> str:
     """``source`` (Python `re` syntax) in the syntax of the Rust engine (fancy-regex), reading
     characters as `re` does; ValueError naming it if it cannot be translated."""
@@ -350,6 +422,7 @@ class Layout:
     groups: tuple[tuple[str, ...], ...]  # per program, the reported groups
     names: tuple[str, ...]  # per program
     missing: frozenset[int]  # programs the pack lacks (rules compiled without programs)
+    labels: tuple[str, ...] = ()  # the rules' labels, in the order of `Core.extract`'s ``wanted``
 
 
 class _Writer:
@@ -375,6 +448,18 @@ class _Writer:
         self.programs.append({"name": name, "groups": len(order), "report": len(shown), "node": tree})
         return shown
 
+    def raw(self, source: str) -> int:
+        """The index of raw regex ``source`` (added on first use)."""
+        i = self.raw_index.get(source)
+        if i is None:
+            regex = translate_regex(source)  # (a ValueError naming it if it cannot run)
+            first = first_chars(source)
+            i = self.raw_index[source] = len(self.raws)
+            self.raws.append({"source": source, "regex": regex, "first": None if first is None else first[0],
+                              "nullable": True if first is None else first[1], "simple": simple_steps(source),
+                              "look_first": look_first(source)})
+        return i
+
     def node(self, n: ir.Node, groups: dict[str, int]) -> list:
         if isinstance(n, ir.Lit):
             return ["lit", list(n.tokens), list(n.gaps)]
@@ -385,15 +470,7 @@ class _Writer:
         if isinstance(n, ir.AnyWord):
             return ["word"]
         if isinstance(n, ir.Raw):
-            i = self.raw_index.get(n.source)
-            if i is None:
-                i = self.raw_index[n.source] = len(self.raws)
-                regex = translate_regex(n.source)  # (a ValueError naming it if it cannot run)
-                first = first_chars(n.source)
-                self.raws.append({"source": n.source, "regex": regex,
-                                  "first": None if first is None else first[0],
-                                  "nullable": True if first is None else first[1]})
-            return ["raw", i]
+            return ["raw", self.raw(n.source)]
         if isinstance(n, ir.Gap):
             return ["gap", bool(n.required)]
         if isinstance(n, ir.Assert):
@@ -412,11 +489,47 @@ class _Writer:
             return ["group", groups[n.name], self.node(n.node, groups)]
         raise TypeError(f"not a program node: {n!r}")
 
-    def json(self) -> str:
+    def json(self, plan: dict | None = None) -> str:
         cl = python_classes()
         return json.dumps({"format": FORMAT, "word": cl["word"], "space": cl["space"], "sets": self.sets,
-                           "raws": self.raws, "programs": self.programs}, ensure_ascii=False,
+                           "raws": self.raws, "programs": self.programs, "plan": plan}, ensure_ascii=False,
                           separators=(",", ":"))
+
+    def plan(self, pack, rest: dict[tuple[int, int], int], labels: Sequence[str]) -> dict | None:
+        """The per-document planner of ``pack`` (`native/src/plan.rs`): its anchor index, and per
+        rule what `Engine._work` reads (options, per-hit costs, rest programs, gates); None when
+        the core cannot plan the pack exactly as the engine does (a rule without a program, a
+        raw scan that can match empty or whose first characters are not known): then the
+        engine plans in Python."""
+        from .compiler import _is_word, anchor_index
+
+        if any(r.program is None for r in pack.rules):
+            return None
+        index = pack.anchors or anchor_index(pack.rules)
+        label_index = {label: i for i, label in enumerate(labels)}
+        scans, scans_of = [], {}
+        for si, ((src, entries), short) in enumerate(zip(index.raw_scans, index.short_scans)):
+            first = first_chars(src)
+            if first is None or first[1]:
+                return None
+            scans.append({"raw": self.raw(src), "short": bool(short)})
+            for ri, oi, _ in entries:
+                scans_of.setdefault((ri, oi), []).append(si)
+        unanchored = set(index.unanchored)
+        rules = []
+        for r in pack.rules:
+            options = []
+            for oi, (_, _, back, rest_source) in enumerate(r.options):
+                program = rest.get((r.index, oi)) if rest_source else None
+                if rest_source and program is None:
+                    return None
+                options.append({"scans": scans_of.get((r.index, oi), []), "back": back, "rest": program,
+                                "per_hit": 1 if back == 0 or rest_source else back + 1})
+            anchored = r.index not in unanchored
+            rules.append({"label": label_index[r.label], "anchored": anchored, "bounded": bool(r.bounded),
+                          "max_span": r.max_span, "gates": len(r.gates) if anchored else 0, "options": options})
+        literals = [[lit, _is_word(lit), [[ri, oi] for ri, oi, _ in entries]] for lit, entries in index.by_literal.items()]
+        return {"labels": len(labels), "scans": scans, "rules": rules, "literals": literals}
 
 
 def _group_names(node: ir.Node) -> list[str]:
@@ -434,12 +547,42 @@ def _group_names(node: ir.Node) -> list[str]:
 
 
 def pack_layout(pack) -> Layout:
-    """The `Layout` of a `CompiledPack` (made once per pack object)."""
+    """The `Layout` of a `CompiledPack`: made once per pack object, and kept in the on-disk cache
+    beside the compiled pack (`cache`; writing it takes about a second for the shipped packs)."""
     key = id(pack)
     with _lock:
         hit = _layouts.get(key)
         if hit is not None and hit[0]() is pack:
             return hit[1]
+    disk_key = _disk_key(pack)
+    layout = None if disk_key is None else cache.load(disk_key)
+    if not isinstance(layout, Layout):
+        layout = _make_layout(pack)
+        if disk_key is not None:
+            cache.store(disk_key, layout)
+    with _lock:
+        _layouts[key] = (weakref.ref(pack, lambda _, k=key: _layouts.pop(k, None)), layout)
+    return layout
+
+
+def _disk_key(pack) -> str | None:
+    """The cache key of a pack's layout: the compiled pack's key (None if it has none), this
+    module's code, the format and the Python build (its Unicode database gives the classes)."""
+    if not getattr(pack, "key", ""):
+        return None
+    import hashlib
+    import sys
+
+    h = hashlib.sha256(f"native layout {FORMAT}\n{sys.version}\n{pack.key}\n".encode())
+    try:
+        with open(__file__, "rb") as f:
+            h.update(f.read())
+    except OSError:
+        return None
+    return "native-" + h.hexdigest()[:32]
+
+
+def _make_layout(pack) -> Layout:
     w = _Writer(pack.word_sets)
     groups, names, missing, rest, rest_sources = [], [], set(), {}, {}
     for r in pack.rules:
@@ -455,10 +598,9 @@ def pack_layout(pack) -> Layout:
                     rest_sources.setdefault(r.options[oi][3], len(names))
                 groups.append(w.program(f"{r.name}#rest{oi}", prog))
                 names.append(f"{r.name}#rest{oi}")
-    layout = Layout(w.json(), len(pack.rules), rest, rest_sources, tuple(groups), tuple(names), frozenset(missing))
-    with _lock:
-        _layouts[key] = (weakref.ref(pack, lambda _, k=key: _layouts.pop(k, None)), layout)
-    return layout
+    labels = tuple(dict.fromkeys(r.label for r in pack.rules))
+    return Layout(w.json(w.plan(pack, rest, labels)), len(pack.rules), rest, rest_sources, tuple(groups),
+                  tuple(names), frozenset(missing), labels)
 
 
 def programs_layout(programs: Sequence[ir.Node], word_sets: dict[str, ir.WordSet]) -> Layout:
@@ -472,6 +614,24 @@ def programs_layout(programs: Sequence[ir.Node], word_sets: dict[str, ir.WordSet
 
 _layouts: dict[int, tuple[weakref.ref, Layout]] = {}
 _lock = threading.Lock()
+_cores: dict[str, Any] = {}  # the last few compiled cores, by their JSON (a core is read-only)
+_KEEP_CORES = 3
+
+
+def _compiled(json_text: str):
+    """The compiled `_core.Core` of ``json_text``, shared by the cores of equal packs (engines made
+    one after another for the same pack files compile it once)."""
+    extension = load_extension()  # (ImportError with its hint if the core is not built, cached or not)
+    with _lock:
+        hit = _cores.get(json_text)
+    if hit is not None:
+        return hit
+    core = extension.Core(json_text)
+    with _lock:
+        _cores[json_text] = core
+        while len(_cores) > _KEEP_CORES:
+            del _cores[next(iter(_cores))]
+    return core
 
 
 # --- the core ------------------------------------------------------------------------------------
@@ -487,7 +647,7 @@ class Core:
                 raise TypeError("Core(pack) or Core(layout=...)")
             layout = pack_layout(pack)
         self.layout = layout
-        self._core = load_extension().Core(layout.json)
+        self._core = _compiled(layout.json)
         self._last: tuple[str, Any] | None = None
 
     @classmethod
@@ -559,6 +719,29 @@ class Core:
         return [None if found is None else
                 ProgramMatch(pos, found[0], {g: s for g, s in zip(groups, found[1]) if s[0] >= 0})
                 for pos, found in zip(positions, self.match_many(program, text, positions, endposes))]
+
+    @property
+    def plans(self) -> bool:
+        """Whether the core plans whole documents itself (`extract`)."""
+        return self._core.plans
+
+    def label_mask(self, labels: Iterable[str] | None) -> list[bool] | None:
+        """``labels`` as `extract`'s ``wanted`` (None: every label)."""
+        if labels is None:
+            return None
+        wanted = set(labels)
+        return [label in wanted for label in self.layout.labels]
+
+    def extract(self, text, wanted: Sequence[bool] | None = None,
+                timeout: float | None = None) -> list[tuple[int, int, int, list[tuple[int, int]]]]:
+        """Every rule's matches in ``text`` (a str or a prepared `Text`) in one call, planned as
+        `Engine._work` plans them: ``(rule, start, end, spans)`` with whitespace trimmed from the
+        match and from each group (``(-1, -1)``: a group that took no part, or only whitespace),
+        sorted by where the rule was tried, then by rule. ``wanted`` (see `label_mask`) limits
+        the rules run. Past ``timeout`` seconds: TimeoutError with the rule's index."""
+        if not self.plans:
+            raise ValueError("this pack is planned in Python (see _Writer.plan): call match_many per rule")
+        return self._core.extract(self._text(text), None if wanted is None else list(wanted), timeout)
 
     def pattern(self, program: int) -> "NativePattern":
         """Program ``program`` behind the ``match(text, pos, endpos)`` of a `re.Pattern`."""

@@ -18,12 +18,12 @@ _ENGINE = None
 BATCH_CHARS = 256 << 10  # documents are sent to workers in batches of about this many characters
 
 
-def _init(pack, timeout: float | None) -> None:
+def _init(pack, timeout: float | None, backend: str = "regex") -> None:
     global _ENGINE
     from .engine import Engine
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _ENGINE = Engine(pack, timeout=timeout)
+    _ENGINE = Engine(pack, timeout=timeout, backend=backend)
 
 
 def _extract_chunk(job: tuple) -> list | Exception:
@@ -71,7 +71,7 @@ def unpacked(text: str, rows: list[tuple]) -> list:
 def _in_order(fn, jobs: Iterable, engine, n: int) -> Iterator:
     """``fn(job)`` for each of ``jobs``, computed by ``n`` processes, yielded in order."""
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    pool = ctx.Pool(n, initializer=_init, initargs=(engine.pack, engine.timeout))
+    pool = ctx.Pool(n, initializer=_init, initargs=(engine.pack, engine.timeout, engine.backend))
     try:
         pending: deque = deque()
         for job in jobs:

@@ -35,18 +35,18 @@ def test_rule_widths_are_those_re_computes(shipped):
 def test_rule_regexes_are_built_on_first_use_and_kept_in_the_cache(rules_dir, tmp_path, monkeypatch):
     monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path / "c"))
     d = rules_dir(pack=RULES)
-    e = Engine.from_paths([d])
+    e = Engine.from_paths([d], backend="regex")  # (the back end that runs the rules' regexes)
     assert not any(r.source in e.pack.programs for r in e.rules)  # the pack holds no rule regex code
     text = "قال الوزير: نعم وأكد الوزير 12"
     first = [(m.rule, m.start, m.end) for m in e.extract(text)]
     stored = list((tmp_path / "c" / "regex").glob("*.pickle"))
     assert first and len(stored) >= 2
     monkeypatch.setattr(programs, "assemble", lambda s: pytest.fail("compiled a regex the cache holds"))
-    again = Engine.from_paths([d])
+    again = Engine.from_paths([d], backend="regex")
     assert [(m.rule, m.start, m.end) for m in again.extract(text)] == first
     monkeypatch.undo()
     monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path / "c2"))
-    fresh = Engine.from_paths([d], use_cache=False)  # nothing written without the cache
+    fresh = Engine.from_paths([d], use_cache=False, backend="regex")  # nothing written without the cache
     assert [(m.rule, m.start, m.end) for m in fresh.extract(text)] == first
     assert not (tmp_path / "c2").exists()
 

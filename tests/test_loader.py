@@ -154,8 +154,35 @@ def test_the_time_guard_stops_one_runaway_match(tmp_path):
 
     (tmp_path / "bt.yaml").write_text("rules:\n  - {name: t.a, label: x, pattern: 'قال re\"(a|aa)*b\"'}\n",
                                       encoding="utf-8")
-    engine = Engine.from_paths([tmp_path], use_cache=False, timeout=0.3)
+    engine = Engine.from_paths([tmp_path], use_cache=False, timeout=0.3, backend="regex")
     t = time.monotonic()
     with pytest.raises(ExtractionTimeout, match="t.a"):
         engine.extract("قال " + "a" * 60 + "!")
+    assert time.monotonic() - t < 5
+
+
+def test_the_time_guard_stops_one_runaway_native_run(tmp_path):
+    """In the native core a raw regex without lookarounds runs in linear time (that one is no
+    runaway there), and a program that backtracks without end is stopped inside its run, in
+    time for the error to name the rule."""
+    import time
+
+    import pytest
+
+    from arabic_rules.engine import Engine
+    from arabic_rules.errors import ExtractionTimeout
+    from arabic_rules.native import available
+
+    if not available():
+        pytest.skip("the native core is not built")
+    (tmp_path / "bt.yaml").write_text("rules:\n  - {name: t.a, label: x, pattern: 'قال re\"(a|aa)*b\"'}\n"
+                                      "  - {name: t.b, label: y, pattern: 'قال (_ | _ _)* \"!\"'}\n",
+                                      encoding="utf-8")
+    engine = Engine.from_paths([tmp_path], use_cache=False, timeout=0.3, backend="native")
+    t = time.monotonic()
+    assert engine.extract("قال " + "a" * 60 + "!", labels={"x"}) == [] and time.monotonic() - t < 0.3
+    assert [m.rule for m in engine.extract("قال " + "a" * 60 + "b", labels={"x"})] == ["t.a"]
+    t = time.monotonic()
+    with pytest.raises(ExtractionTimeout, match="t.b"):
+        engine.extract("قال " + "ab " * 60)
     assert time.monotonic() - t < 5

@@ -222,8 +222,12 @@ RAWS = [
     r"(?P<x>ب)(?P=x)", r"a*+a", r"(?>a*)b", r"a{2,3}?", r"(?:ab|a)(?=c)", r"(?<=\d )\w+", r"(?<!\w)ال\w+",
     r"(?i:ab)", r"[ا-ي]{2,}", r"[\u0660-\u0669]+", r"[.!?؟\n](?=\s)", r"«[^«»]+»", r"x?", r"(?!ال)\w+",
     r"(?=(?:[^.ن]++|ن(?!ا))*?(?<=\s)ان)", "\t+", r"[\x1c-\x1f]", r"¹²", r"\d\w",
+    # simple ones (fixed characters and conditions, run without the regex engine) and lookaheads
+    # whose first characters answer at once (see native.simple_steps, native.look_first)
+    r"ال(?<!\wال)", r"[0-9](?<![0-9][0-9])", r"1(?![0-9.,])", r"[12][0-9]{3}", r"(?<!\w)ب", r"ا(?=ن)",
+    r".(?<=\n.)", r"\.", r"(?![0-9]{1,2}\s*+x)", r"(?=ال|قال)", r"(?!ا)",
 ]
-RAW_TEXTS = ["ab abc aab", "قال ان الكتاب", "ب بب بكتاب", "x٢٣ 12 ¹² ½", "a\n", "a\nb", "«نص» و«اخر", "وفي  ال",
+RAW_TEXTS = ["ab abc aab", "قال ان الكتاب", "1.5 ,1 11 2021 12x 1 x", "ب بب بكتاب", "x٢٣ 12 ¹² ½", "a\n", "a\nb", "«نص» و«اخر", "وفي  ال",
              "\x1c\x1d a", "\t\tb", "AB ab", "aaab", "1 كتاب. ثم", "والكتاب قال ان", "", "ان ابن ان"]
 
 
@@ -314,3 +318,51 @@ def test_threads_share_a_core():
     for th in threads:
         th.join()
     assert want[0] == 100_000 and all(r == want for batch in out for r in batch)
+
+
+# --- one call per document: the core plans as the engine's Python planner does ----------------------
+
+def candidates(cands):
+    return [(c.rule.index, c.start, c.end, c.fields) for c in cands]
+
+
+@pytest.mark.skipif(not (CORPUS / "sample-1mb.txt").is_file(), reason=f"the shared corpus is not at {CORPUS}")
+@pytest.mark.parametrize("labels", [None, {"date"}, {"number"}, {"attribution"}, {"date", "number"}])
+def test_one_call_per_document_finds_what_the_python_planner_finds(engine, labels):
+    from arabic_rules.work import Work
+
+    e = Engine(engine.pack, backend="native")
+    assert e._core.plans
+    text = normalize((CORPUS / "sample-1mb.txt").read_text(encoding="utf-8")[300_000:450_000]).text
+    wanted = None if labels is None else frozenset(labels)
+    native_planned = e._raw_matches(text, wanted)  # one call (work=None)
+    python_planned = e._raw_matches(text, wanted, Work())  # planned in Python, each rule's starts in a call
+    assert len(native_planned) > (100 if labels is None else 10)
+    assert candidates(native_planned) == candidates(python_planned)
+
+
+def test_one_call_per_document_edges(engine):
+    e = Engine(engine.pack, backend="native")
+    for text in ["", " ", "\n\n", "قال", "«", "2021", "قال  الوزير :  «نص»", "ا" * 5000, "1 " * 3000]:
+        assert e.extract(text) == Engine(engine.pack, backend="python").extract(text), text
+
+
+def test_one_call_per_document_stops_at_the_time_limit(engine):
+    from arabic_rules.errors import ExtractionTimeout
+
+    core = native.Core(engine.pack)
+    text = normalize("قال الوزير ان الاجتماع سيعقد في 12 كانون الاول 2021. " * 2000).text
+    with pytest.raises(TimeoutError) as e:
+        core.extract(text, timeout=0.0)
+    assert 0 <= e.value.args[0] < len(engine.pack.rules)
+    e = Engine(engine.pack, backend="native", timeout=1e-9)
+    with pytest.raises(ExtractionTimeout, match="at rule"):
+        e._raw_matches(text, None)
+
+
+def test_a_core_without_a_plan_says_so():
+    core = native.Core.from_programs([ir.Lit(("x",), ())], {})
+    assert not core.plans
+    with pytest.raises(ValueError, match="planned in Python"):
+        core.extract("x")
+    assert core.label_mask(None) is None

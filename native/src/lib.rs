@@ -3,6 +3,7 @@
 //! the `python` feature); the Python side is `arabic_rules/native.py`.
 
 pub mod load;
+pub mod plan;
 pub mod program;
 pub mod text;
 pub mod vm;
@@ -14,11 +15,14 @@ mod tests;
 mod python {
     use std::panic::{catch_unwind, AssertUnwindSafe};
 
-    use pyo3::exceptions::{PyRuntimeError, PyValueError};
+    use std::time::{Duration, Instant};
+
+    use pyo3::exceptions::{PyRuntimeError, PyTimeoutError, PyValueError};
     use pyo3::prelude::*;
     use pyo3::types::{PyBytes, PyString};
 
     use crate::load::{core_from_json, FORMAT};
+    use crate::plan::{Candidate, Stop};
     use crate::text;
     use crate::vm::{self, Found, Scratch};
 
@@ -171,6 +175,44 @@ mod python {
                 })
             })
             .map_err(PyRuntimeError::new_err)
+        }
+
+        /// Whether the core has the per-document planner (`extract`).
+        #[getter]
+        fn plans(&self) -> bool {
+            self.inner.planner.is_some()
+        }
+
+        /// Every rule's matches in `text` in one pass (see plan.rs): a list of
+        /// `(rule, start, end, [(start, end) or (-1, -1) per reported group])`, whitespace
+        /// trimmed, sorted by where the rule was tried, then rule. `wanted`: per label, whether
+        /// its rules run (None: all). Past `timeout` seconds, TimeoutError(rule index).
+        #[pyo3(signature = (text, wanted=None, timeout=None))]
+        fn extract(
+            &self,
+            py: Python<'_>,
+            text: &Bound<'_, Text>,
+            wanted: Option<Vec<bool>>,
+            timeout: Option<f64>,
+        ) -> PyResult<Vec<Candidate>> {
+            let t = &text.get().inner;
+            let core = &self.inner;
+            let deadline = match timeout {
+                Some(s) if s.is_finite() && s >= 0.0 => Some(Instant::now() + Duration::from_secs_f64(s.min(1e9))),
+                _ => None,
+            };
+            let got = py.detach(|| {
+                guarded(|| match core.extract(t, wanted.as_deref(), deadline) {
+                    Ok(found) => Ok(Ok(found)),
+                    Err(Stop::Timeout(rule)) => Ok(Err(rule)),
+                    Err(Stop::Error(e)) => Err(e),
+                })
+            });
+            match got {
+                Ok(Ok(found)) => Ok(found),
+                Ok(Err(rule)) => Err(PyTimeoutError::new_err(rule)),
+                Err(e) => Err(PyRuntimeError::new_err(e)),
+            }
         }
     }
 

@@ -3,11 +3,12 @@
 
 use serde_json::Value;
 
+use crate::plan::{AnchorOption, Literals, Planner, RulePlan, ScanDef};
 use crate::program::{AssertKind, LexSet, Node, Program};
 use crate::text::{CharSet, Classes};
-use crate::vm::{Core, RawRegex};
+use crate::vm::{Core, RawRegex, Simple};
 
-pub const FORMAT: &str = "arabic_rules.native/1";
+pub const FORMAT: &str = "arabic_rules.native/2";
 
 pub fn core_from_json(json: &str) -> Result<Core, String> {
     let v: Value = serde_json::from_str(json).map_err(|e| format!("bad core JSON: {e}"))?;
@@ -33,7 +34,29 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
             Some(f) => Some(charset(f)?),
         };
         let nullable = r.get("nullable").and_then(Value::as_bool).unwrap_or(true);
-        raws.push(RawRegex::new(source, pattern)?.with_first(first, nullable));
+        let mut raw = RawRegex::new(source, pattern)?.with_first(first, nullable);
+        if let Some(steps) = r.get("simple").filter(|x| !x.is_null()) {
+            let mut out = Vec::new();
+            for st in array(steps, "simple")? {
+                out.push(match st.get(0).and_then(Value::as_str) {
+                    Some("char") => Simple::Char(charset(st.get(1).unwrap_or(&Value::Null))?),
+                    Some("look") => Simple::Look {
+                        ahead: boolean(st.get(1))?,
+                        negate: boolean(st.get(2))?,
+                        sets: array(st.get(3).unwrap_or(&Value::Null), "look")?
+                            .iter()
+                            .map(charset)
+                            .collect::<Result<_, _>>()?,
+                    },
+                    other => return Err(format!("raw regex {source:?}: unknown simple step {other:?}")),
+                });
+            }
+            raw.simple = Some(out);
+        }
+        if let Some(lf) = r.get("look_first").filter(|x| !x.is_null()) {
+            raw.look_first = Some((boolean(lf.get(0))?, charset(lf.get(1).unwrap_or(&Value::Null))?));
+        }
+        raws.push(raw);
     }
     let mut programs = Vec::new();
     for (i, p) in array(field(&v, "programs")?, "programs")?.iter().enumerate() {
@@ -45,7 +68,81 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         let tree = node(field(p, "node")?, &ctx).map_err(|e| format!("program {i} ({name}): {e}"))?;
         programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws)?);
     }
-    Ok(Core { classes, sets, raws, programs })
+    let planner = match v.get("plan") {
+        None | Some(Value::Null) => None,
+        Some(p) => Some(planner(p, raws.len(), programs.len()).map_err(|e| format!("plan: {e}"))?),
+    };
+    Ok(Core { classes, sets, raws, programs, planner })
+}
+
+fn count(v: Option<&Value>, what: &str) -> Result<usize, String> {
+    v.and_then(Value::as_u64).map(|x| x as usize).ok_or_else(|| format!("{what}: not a count: {v:?}"))
+}
+
+/// The per-document planner (schema in README.md).
+fn planner(v: &Value, n_raws: usize, n_programs: usize) -> Result<Planner, String> {
+    let n_labels = count(v.get("labels"), "labels")?;
+    let mut scans = Vec::new();
+    for sc in array(field(v, "scans")?, "scans")? {
+        scans.push(ScanDef { raw: index(sc.get("raw"), n_raws, "raw regex")?, short: boolean(sc.get("short"))? });
+    }
+    let mut rules = Vec::new();
+    let mut slot = 0usize;
+    for (ri, r) in array(field(v, "rules")?, "rules")?.iter().enumerate() {
+        if ri >= n_programs {
+            return Err(format!("rule {ri} has no program"));
+        }
+        let label = index(r.get("label"), n_labels, "label")?;
+        let anchored = boolean(r.get("anchored"))?;
+        let mut options = Vec::new();
+        for o in array(field(r, "options")?, "options")? {
+            let scan_ids = array(field(o, "scans")?, "scans")?
+                .iter()
+                .map(|x| index(Some(x), scans.len(), "scan"))
+                .collect::<Result<Vec<_>, _>>()?;
+            let rest = match o.get("rest") {
+                None | Some(Value::Null) => None,
+                x => Some(index(x, n_programs, "rest program")?),
+            };
+            let per_hit = count(o.get("per_hit"), "per_hit")?.max(1);
+            options.push(AnchorOption { scans: scan_ids, per_hit, back: count(o.get("back"), "back")?, rest });
+        }
+        let gates = count(r.get("gates"), "gates")?;
+        let literal_options = if anchored { options.iter().filter(|o| o.scans.is_empty()).count() + gates } else { 0 };
+        let n_slots = options.len() + gates;
+        rules.push(RulePlan {
+            label,
+            anchored,
+            bounded: boolean(r.get("bounded"))?,
+            max_span: count(r.get("max_span"), "max_span")?,
+            options,
+            gates,
+            slot,
+            literal_options,
+        });
+        slot += n_slots;
+    }
+    let mut lits = Vec::new();
+    for l in array(field(v, "literals")?, "literals")? {
+        let text = l.get(0).and_then(Value::as_str).ok_or("a literal without its text")?;
+        let word = boolean(l.get(1))?;
+        let mut slots = Vec::new();
+        let mut labels = Vec::new();
+        for e in array(l.get(2).unwrap_or(&Value::Null), "literal entries")? {
+            let ri = index(e.get(0), rules.len(), "rule")?;
+            let r = &rules[ri];
+            let k = index(e.get(1), r.options.len() + r.gates, "option")?;
+            slots.push((r.slot + k) as u32);
+            if !labels.contains(&r.label) {
+                labels.push(r.label);
+            }
+        }
+        if text.is_empty() {
+            return Err("an empty literal".into());
+        }
+        lits.push((text.to_string(), word, slots, labels));
+    }
+    Ok(Planner { rules, literals: Literals::build(&lits), scans, n_labels, n_slots: slot })
 }
 
 struct Ctx {

@@ -45,7 +45,7 @@ impl Fixture {
             .enumerate()
             .map(|(i, (n, groups))| Program::compile(&format!("p{i}"), &n, groups, groups, &sets, &raws).unwrap())
             .collect();
-        Fixture { core: Core { classes: Classes::approximate(), sets, raws, programs } }
+        Fixture { core: Core { classes: Classes::approximate(), sets, raws, programs, planner: None } }
     }
 
     fn run(&self, prog: usize, text: &str, pos: usize, end: Option<usize>) -> Option<(usize, Vec<(i64, i64)>)> {
@@ -231,7 +231,7 @@ fn long_repetition_has_no_recursion() {
 
 #[test]
 fn json_round_trip_and_errors() {
-    let json = r#"{"format": "arabic_rules.native/1", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
+    let json = r#"{"format": "arabic_rules.native/2", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
       "space": [[9, 13], [32, 32]],
       "sets": [{"name": "l", "forms": ["ab", "a b"], "suffixes": [], "rest": []}],
       "raws": [{"source": "c", "regex": "c"}],
@@ -279,4 +279,21 @@ fn lookahead_reads_nothing_and_keeps_captures() {
                                              // backtracking past a condition into earlier choices
     let f = one(cat(vec![alt(vec![w("a"), w("ab")]), look(w("c"), false), w("c")]));
     assert_eq!(f.end(0, "abc", 0), Some(3));
+}
+
+#[test]
+fn a_runaway_run_stops_at_the_deadline() {
+    // (word gap | word gap word gap)* "!" over 60 words and no "!": exponential backtracking
+    let item = alt(vec![
+        cat(vec![Node::AnyWord, gap(false)]),
+        cat(vec![Node::AnyWord, gap(false), Node::AnyWord, gap(false)]),
+    ]);
+    let f = one(cat(vec![rep(item, 0, None, false), w("!")]));
+    let text = "ab ".repeat(60);
+    let t = Text::from_str(&text, &f.core.classes);
+    let mut s = Scratch::with_deadline(Some(std::time::Instant::now() + std::time::Duration::from_millis(50)));
+    let started = std::time::Instant::now();
+    let got = f.core.run(0, &t, 0, t.len(), &mut s);
+    assert!(got.is_err() && s.timed_out, "{got:?}");
+    assert!(started.elapsed().as_secs_f64() < 5.0);
 }

@@ -8,6 +8,8 @@
 //! Atomic items cut the backtrack points they made; their register writes stay on the trail,
 //! so backtracking past them still undoes those.
 
+use std::time::Instant;
+
 use fancy_regex::{Regex, RegexInput};
 
 use crate::program::{AssertKind, Insn, LexSet, Program};
@@ -21,6 +23,21 @@ pub struct RawRegex {
     pub first: Option<CharSet>,
     /// whether it can match empty (if not, it is not run where `first` rules a match out)
     pub nullable: bool,
+    /// a regex of fixed characters and fixed conditions, matched without the regex engine
+    pub simple: Option<Vec<Simple>>,
+    /// a regex that is one lookahead (negated if .0) whose body starts with one of .1: where
+    /// the character at hand is not one of them, the answer is known at once
+    pub look_first: Option<(bool, CharSet)>,
+}
+
+/// One step of a simple raw regex (`RawRegex::simple`).
+#[derive(Clone, Debug)]
+pub enum Simple {
+    /// one character of the set
+    Char(CharSet),
+    /// a condition on the characters just after (`ahead`) or just before the position: each
+    /// of them in its set (the condition holds if not, when `negate`)
+    Look { ahead: bool, negate: bool, sets: Vec<CharSet> },
 }
 
 impl RawRegex {
@@ -32,7 +49,7 @@ impl RawRegex {
             .delegate_dfa_size_limit(64 << 20)
             .build()
             .map_err(|e| format!("raw regex `{source}` cannot be compiled by the native core: {e}"))?;
-        Ok(RawRegex { source: source.to_string(), regex, first: None, nullable: true })
+        Ok(RawRegex { source: source.to_string(), regex, first: None, nullable: true, simple: None, look_first: None })
     }
 
     /// With what its matches start with (see `first`, `nullable`).
@@ -54,6 +71,14 @@ impl RawRegex {
                 return Ok(None);
             }
         }
+        if let Some(steps) = &self.simple {
+            return Ok(simple_match(steps, t, p, end));
+        }
+        if let Some((negate, first)) = &self.look_first {
+            if p >= end || !first.contains(t.chars[p]) {
+                return Ok(if *negate { Some(p) } else { None });
+            }
+        }
         let (pb, eb) = (t.cp2b[p], t.cp2b[end]);
         let hay = t.utf8.get(..eb).ok_or("internal: bad text window")?;
         let input = RegexInput::new(hay).from_pos(pb).anchored(true);
@@ -66,12 +91,41 @@ impl RawRegex {
     }
 }
 
+/// A simple raw regex at `p` of `t[..end]`: where it ends, or None.
+fn simple_match(steps: &[Simple], t: &Text, p: usize, end: usize) -> Option<usize> {
+    let mut q = p;
+    for step in steps {
+        match step {
+            Simple::Char(set) => {
+                if q >= end || !set.contains(t.chars[q]) {
+                    return None;
+                }
+                q += 1;
+            }
+            Simple::Look { ahead, negate, sets } => {
+                let k = sets.len();
+                let holds = if *ahead {
+                    q + k <= end && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q + i]))
+                } else {
+                    q >= k && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q - k + i]))
+                };
+                if holds == *negate {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(q)
+}
+
 /// Everything programs read: lexicons, raw regexes, the character classes, and the programs.
 pub struct Core {
     pub classes: Classes,
     pub sets: Vec<LexSet>,
     pub raws: Vec<RawRegex>,
     pub programs: Vec<Program>,
+    /// the per-document pass over the rules (`plan.rs`; None: the JSON had none)
+    pub planner: Option<crate::plan::Planner>,
 }
 
 /// A match: its end and the (start, end) of each reported group, (-1, -1) for a group that did
@@ -93,7 +147,22 @@ pub struct Scratch {
     trail: Vec<(u32, usize)>,
     ends: Vec<usize>,
     tmp: Vec<usize>,
+    /// stop a run past this instant (checked every `CHECK_EVERY` steps)
+    pub deadline: Option<Instant>,
+    /// set when a run stopped at the deadline (its error is then a timeout, not a failure)
+    pub timed_out: bool,
+    steps: u32,
 }
+
+impl Scratch {
+    /// Buffers for runs that stop past `deadline` (None: never).
+    pub fn with_deadline(deadline: Option<Instant>) -> Scratch {
+        Scratch { deadline, ..Scratch::default() }
+    }
+}
+
+/// VM steps between two looks at the clock (a look costs about as much as 100 steps).
+const CHECK_EVERY: u32 = 1 << 16;
 
 const UNSET: usize = usize::MAX;
 
@@ -125,6 +194,15 @@ impl Core {
         let mut pc = 0usize;
         let mut p = pos;
         loop {
+            s.steps = s.steps.wrapping_add(1);
+            if s.steps % CHECK_EVERY == 0 {
+                if let Some(d) = s.deadline {
+                    if Instant::now() > d {
+                        s.timed_out = true;
+                        return Err(format!("program {:?} ran past the time limit", program.name));
+                    }
+                }
+            }
             let insn = *insns.get(pc).ok_or("internal: program counter out of range")?;
             let ok = match insn {
                 Insn::Lit(i) => {

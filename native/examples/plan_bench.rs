@@ -1,0 +1,26 @@
+//! Times the per-document pass without Python (for `perf`): a core's JSON and a text file of
+//! documents separated by U+001E, both written by the Python side, e.g.
+//!
+//!     cargo run --release --example plan_bench -- core.json docs.txt
+use std::time::Instant;
+
+use _core::load::core_from_json;
+use _core::text::Text;
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() != 3 {
+        eprintln!("usage: plan_bench CORE.json DOCS.txt (documents separated by U+001E)");
+        std::process::exit(2);
+    }
+    let json = std::fs::read_to_string(&args[1]).expect("read the core's JSON");
+    let docs = std::fs::read_to_string(&args[2]).expect("read the documents");
+    let core = core_from_json(&json).expect("a core");
+    let texts: Vec<Text> = docs.split('\u{1e}').map(|d| Text::from_str(d, &core.classes)).collect();
+    let t0 = Instant::now();
+    let mut n = 0;
+    for t in &texts {
+        n += core.extract(t, None, None).map(|v| v.len()).unwrap_or(0);
+    }
+    println!("{} documents, {} candidates, {:.3} s", texts.len(), n, t0.elapsed().as_secs_f64());
+}
