@@ -20,7 +20,7 @@ from collections import Counter
 from pathlib import Path
 
 from arabic_rules import Engine
-from arabic_rules.benchmark import best_of, nbytes, take
+from bench.suite import best_of, nbytes, take
 from arabic_rules.corpus import default_corpus
 from arabic_rules.native import available
 from arabic_rules.normalize import normalize
