@@ -33,7 +33,8 @@ _BLOCKING = SENTENCE_ENDS + "".join(QUOTATIONS)
 def sentence_gate(an: "_Analysis", items, k: int) -> str | None:
     """The gate regex to put right after ``items[k]`` (a lookahead), or None when none is
     derived: ``items[k]`` may be any word, no later required item with a literal start is reached
-    through items that stay inside the sentence, or it is so near that a gate saves nothing."""
+    through items that stay inside the sentence within a bounded number of tokens (the gate looks
+    no further than that), or it is so near that a gate saves nothing."""
     from .compiler import ANY, MAX_BACK
 
     if ANY in an.first(items[k]):  # after a free word a gate would run at every word of the text
@@ -43,14 +44,16 @@ def sentence_gate(an: "_Analysis", items, k: int) -> str | None:
     for item in items[k + 1:]:
         if not an.nullable(item):
             targets = _targets(an, an.first(item))
-            if targets is not None and (span is None or span >= 2):
-                return _gate(*targets, steps)
+            if targets is not None and span is not None and span >= 2:
+                return _gate(*targets, steps, 3 * span + 3)
         inside = literal_steps(an, item)
         if inside is None:
             return None
         steps |= inside
         size = an.max_tokens(item)
         span = None if span is None or size is None or span + size > MAX_BACK else span + size
+        if span is None:  # a gate that may scan a whole window at every cue costs more than it saves
+            return None
     return None
 
 
@@ -108,7 +111,7 @@ def _targets(an: "_Analysis", first: set) -> tuple[list[str], list[str], list[st
     return (words, marks, classes) if first else None
 
 
-def _gate(words: list[str], marks: list[str], classes: list[str], literals: set[str]) -> str:
+def _gate(words: list[str], marks: list[str], classes: list[str], literals: set[str], most: int) -> str:
     """A lookahead that steps over the text a word, a run of spaces, a mark, a whole quotation or
     one of ``literals`` at a time, trying the targets after each step, and stops at a sentence end."""
     from .compiler import LB, trie_regex
@@ -117,4 +120,4 @@ def _gate(words: list[str], marks: list[str], classes: list[str], literals: set[
               (["(?:" + trie_regex(marks) + ")"] if marks else []) + [f"[{c}]" for c in classes]
     step = "".join(f"{lit}|" for lit in sorted(literals, key=lambda x: (-len(x), x)))
     step += rf"\w++|\s++|[^{re.escape(_BLOCKING)}\w\s]|" + "|".join(QUOTATIONS.values())
-    return f"(?=(?:{step})*?(?:{'|'.join(targets)}))"
+    return f"(?=(?:{step}){{0,{most}}}?(?:{'|'.join(targets)}))"

@@ -161,7 +161,7 @@ def gated(rules_dir, pattern: str) -> bool:
 
 @pytest.mark.parametrize("pattern,has_gate", [
     ("@say _{1,4} إن _", True),  # after the cue, إن must come before the sentence ends
-    ("@say _{1,4} %quoted_name? إن _", True),  # a whole quotation cannot end the sentence
+    ("@say _{1,4} %quoted_name? إن _", False),  # a quotation may be long: the gate would look too far
     ("@say _ إن _", False),  # إن too near for a gate to save anything
     ("_ @say _{1,4} إن", False),  # the first item is any word: a gate would run everywhere
     ('@say _{1,4} "."? إن', True),  # a period the rule may read is a step of the gate
@@ -174,12 +174,11 @@ def test_the_compiler_derives_sentence_gates(rules_dir, pattern, has_gate):
 
 @pytest.mark.parametrize("text,expected", [
     ("قال رئيس البلدية الجديد إن المشروع", ["قال رئيس البلدية الجديد إن المشروع"]),
-    ("قال رئيس البلدية «الجديد. حقاً» إن المشروع", ["قال رئيس البلدية «الجديد. حقاً» إن المشروع"]),
     ("قال رئيس البلدية. إن المشروع", []),
-    ("قال رئيس «البلدية إن المشروع", []),
+    ("قال رئيس البلدية الجديد في المدينة إن المشروع", []),
 ])
 def test_a_gated_rule_finds_what_it_finds_without_the_gate(rules_dir, text, expected):
-    pattern = "@say (_ | %quoted_name){1,4} إن _"
+    pattern = "@say _{1,4} إن _"
     assert gated(rules_dir, pattern)
     assert spans(rules_dir, pattern, text) == expected
 
@@ -206,7 +205,7 @@ def test_conditions_in_groups_and_macros(rules_dir, pattern, text, expected):
 
 
 def test_a_gate_steps_over_a_literal_that_holds_a_period(rules_dir):
-    pattern = '@say (_ | "د.ب.أ"){1,4} إن _'
+    pattern = '@say (_ | "د.ب.أ"){1,2} إن _'
     assert gated(rules_dir, pattern)
     assert spans(rules_dir, pattern, "قال مراسل د.ب.أ إن الوفد") == ["قال مراسل د.ب.أ إن الوفد"]
     assert spans(rules_dir, pattern, "قال مراسل د. إن الوفد") == []
