@@ -1,7 +1,8 @@
 """Draw the real-news evaluation set: 80 articles of 400-3,000 characters from the three
 collections of the shared corpus, with a fixed seed, split 50 for development and 30 for testing;
 then a second development sample, `dev2`: 40 more articles by the same rules with another seed,
-none of them among the first 80.
+none of them among the first 80; then a third, `dev3`: 60 more articles with a third seed, none of
+the first 120 (its first 30 annotated for attribution, its last 30 for dates).
 
     python tests/gold/realnews/draw.py [CORPUS_DIR]   # writes tests/gold/realnews/ids.json
 
@@ -24,6 +25,9 @@ DEV, TEST = 50, 30
 SEED2 = 20261214  # dev2: drawn after dev had been tuned on, to see what generalizes
 PER_FILE2 = {"news-ant-multisource-00.jsonl.gz": 14, "news-ant-v1.1-00.jsonl.gz": 13,
              "news-saudinewsnet-00.jsonl.gz": 13}
+SEED3 = 20261221  # dev3: drawn once dev and dev2 had been tuned on
+PER_FILE3 = {"news-ant-multisource-00.jsonl.gz": 20, "news-ant-v1.1-00.jsonl.gz": 20,
+             "news-saudinewsnet-00.jsonl.gz": 20}
 
 
 def _eligible(corpus: Path, name: str) -> list[str]:
@@ -41,11 +45,11 @@ def draw(corpus: Path) -> dict:
     return {"seed": SEED, "dev": split(chosen[:DEV]), "test": split(chosen[DEV:DEV + TEST])}
 
 
-def draw_dev2(corpus: Path, taken: set[str]) -> list[dict]:
-    """40 more articles by the same rules, none of the ids in ``taken`` (the dev and test ones)."""
-    rng = random.Random(SEED2)
+def draw_more(corpus: Path, taken: set[str], seed: int, per_file: dict[str, int]) -> list[dict]:
+    """More articles by the same rules, none of the ids in ``taken`` (those drawn before)."""
+    rng = random.Random(seed)
     chosen = []
-    for name, n in PER_FILE2.items():
+    for name, n in per_file.items():
         ids = [i for i in _eligible(corpus, name) if i not in taken]
         chosen += [(name, i) for i in rng.sample(ids, n)]
     rng.shuffle(chosen)
@@ -57,5 +61,7 @@ if __name__ == "__main__":
     corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else here.parents[3] / "shared" / "corpus"
     ids = draw(corpus)
     ids["seed2"] = SEED2
-    ids["dev2"] = draw_dev2(corpus, {e["id"] for part in ("dev", "test") for e in ids[part]})
+    ids["dev2"] = draw_more(corpus, {e["id"] for part in ("dev", "test") for e in ids[part]}, SEED2, PER_FILE2)
+    ids["seed3"] = SEED3
+    ids["dev3"] = draw_more(corpus, {e["id"] for part in ("dev", "test", "dev2") for e in ids[part]}, SEED3, PER_FILE3)
     (here / "ids.json").write_text(json.dumps(ids, indent=1) + "\n", encoding="utf-8")
