@@ -111,7 +111,7 @@ def carry_over(matches: list[Match], norm, ref_date, context: dict) -> list[Matc
             continue
         fields, value, attrs = dict(m.fields), dict(m.value), dict(m.attrs)
         if attrs.pop("scope", None) == "before" and "content" not in fields:
-            span = _clause_before(text, m.start, clauses, said)
+            span = _clause_before(text, m.start, clauses)
             if span is not None:
                 fields["content"] = span
                 value["content"] = span.text
@@ -185,9 +185,10 @@ class _Spans:
         return i > 0 and self.max_end[i - 1] > pos
 
 
-def _clause_before(text: str, end: int, clauses: _Breaks, said: _Spans) -> Span | None:
+def _clause_before(text: str, end: int, clauses: _Breaks) -> Span | None:
     """The clause that ends at ``end`` (a source's comma): from the sentence start, without a
-    leading و, unless that clause is itself reported speech (then the source qualifies that)."""
+    leading و, even when that clause is itself reported speech: a source placed after what it
+    credits takes the preceding clause as its content (ANNOTATION.md), a whole report included."""
     stop = end
     while stop > 0 and text[stop - 1] in " \t\n،,":
         stop -= 1
@@ -196,6 +197,6 @@ def _clause_before(text: str, end: int, clauses: _Breaks, said: _Spans) -> Span 
         start += 1
     if start < stop and text[start] == "و":
         start += 1
-    if start >= stop or said.any_ending_after(start, starting_before=stop):
+    if start >= stop:
         return None
     return Span(start, stop, text[start:stop])
