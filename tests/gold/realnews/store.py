@@ -4,10 +4,11 @@ each span's text replaced by its CRC-32 (`arabic_rules.scoring.strip_texts`).
 
     python tests/gold/realnews/store.py ANNOTATIONS_DIR [CORPUS_DIR]
 
-Files are named ``dev-NN.json`` / ``test-NN.json`` / ``dev2-NN.json``; each holds {"key", "id",
-"ref_date", "annotations"} and, for a record annotated for some labels only, "labels" (dev2: dates
-and numbers). The split and the corpus file come from `ids.json`; only the splits that have files
-in ANNOTATIONS_DIR are written.
+Files are named ``NAME-NN.json`` (``dev-NN.json``, ``test-NN.json``, ``dev2-NN.json``,
+``dev3_dates-NN.json``) and are written to ``NAME.jsonl``; each holds {"key", "id", "ref_date",
+"annotations"} and, for a record annotated for some labels only, "labels" (dev2: dates and
+numbers; dev3_dates: dates). The split and the corpus file come from `ids.json`; only the sets
+that have files in ANNOTATIONS_DIR are written.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from pathlib import Path
 from arabic_rules.scoring import strip_texts
 
 HERE = Path(__file__).resolve().parent
-SPLITS = ("dev", "test", "dev2")
+SPLITS = ("dev", "test", "dev2", "dev3")
 
 
 def main(annotations: Path, corpus: Path) -> None:
@@ -32,7 +33,7 @@ def main(annotations: Path, corpus: Path) -> None:
                 a = json.loads(line)
                 if a["id"] in where:
                     texts[a["id"]] = a["text"]
-    out: dict[str, list[str]] = {split: [] for split in SPLITS}
+    out: dict[str, list[str]] = {}  # output name (the files' prefix) -> stored lines
     for path in sorted(annotations.glob("*.json")):
         record = json.loads(path.read_text(encoding="utf-8"))
         split, file = where[record["id"]]
@@ -40,12 +41,11 @@ def main(annotations: Path, corpus: Path) -> None:
         if record.get("labels") is not None:
             full["labels"] = record["labels"]
         full["annotations"] = record["annotations"]
-        out[split].append(json.dumps(strip_texts(full, file=file), ensure_ascii=False))
-    for split, lines in out.items():
-        if not lines:  # no annotation files of this split here: its stored file is left alone
-            continue
-        (HERE / f"{split}.jsonl").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
-        print(f"{split}: {len(lines)} articles")
+        name = path.stem.rsplit("-", 1)[0]  # dev3_dates-07 -> dev3_dates.jsonl
+        out.setdefault(name, []).append(json.dumps(strip_texts(full, file=file), ensure_ascii=False))
+    for name, lines in out.items():  # a set without files here keeps its stored file
+        (HERE / f"{name}.jsonl").write_text("".join(x + "\n" for x in lines), encoding="utf-8")
+        print(f"{name}: {len(lines)} articles")
 
 
 if __name__ == "__main__":
