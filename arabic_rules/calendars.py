@@ -9,8 +9,11 @@ computes: validation, resolution against ``ref_date``, Hijri (Umm al-Qura) <-> G
 month (and day) without a year, and without a word that fixes it (الماضي، المقبل), resolves:
 ``past`` the latest on or before the reference date, ``future`` the first on or after it,
 ``nearest`` the closer of the two (a tie goes to the past). None is the news default: a weekday
-is the latest on or before the reference, or the next one after it in a future clause (سـ، سوف),
-and a month or a day and month is the one of the reference year.
+is the latest on or before the reference, or the next one after it in a future clause (سـ، سوف);
+a Gregorian month or day and month is the one of the reference year, unless it lies more than
+seven months ahead outside a future clause: then it is the one of the year before («هجمات 13
+نوفمبر» in a March paper are last November's). A day written with its weekday («الخميس 15
+أغسطس») takes the year, of these and the ones on either side, in which it falls on that weekday.
 
 Relative offsets («قبل 3 أيام»، «بعد عامين»، «قبل شهر») resolve at the grain of their unit: days
 and weeks to the day (the reference date minus or plus that many days), months to the month,
@@ -26,6 +29,7 @@ from typing import Any
 from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, builder, parse_digits
 
 PREFER = ("past", "future", "nearest")
+FAR_AHEAD = 217  # days (of _distance's 31-day months, 7 months): a yearless date further ahead is last year's
 
 
 def prefer_choice(value: Any) -> str | None:
@@ -140,6 +144,18 @@ def resolve_year(month: int, day: int | None, rel: int | None, ref: tuple[int, i
     if rel < 0:
         return (ry if key < now else ry - 1) + rel + 1
     return (ry if key > now else ry + 1) + rel - 1
+
+
+def _year_of_weekday(calendar: str, year: int, month: int, day: int, weekday: int, ref: _dt.date) -> int:
+    """The year of a yearless day written with its weekday («الخميس 15 أغسطس»): ``year`` when the
+    day falls on that weekday then, else the year before or after that does (the one nearer the
+    reference date), else ``year`` (the disagreement is flagged ``weekday_mismatch``)."""
+    fits = []
+    for y in (year, year - 1, year + 1):
+        when = _gregorian(calendar, y, month, day)
+        if when is not None and when.weekday() == weekday:
+            fits.append((y != year, abs((when - ref).days), y))
+    return min(fits)[2] if fits else year
 
 
 def _distance(year: int, month: int, day: int | None, ref: tuple[int, int, int]) -> int:
@@ -320,6 +336,12 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
     if y is None and ref is not None and m is not None:
         resolved_y = in_year if in_year is not None else resolve_year(
             m, d, r, to_hijri(ref) if calendar == "hijri" else (ref.year, ref.month, ref.day), prefer)
+        if (in_year is None and prefer is None and r is None and calendar == "gregorian" and not future
+                and _distance(resolved_y, m, d, (ref.year, ref.month, ref.day)) > FAR_AHEAD
+                and (m, d or 1) > (ref.month, ref.day if d is not None else 1)):
+            resolved_y -= 1  # more than 7 months ahead, outside a future clause: the last one
+        if wd is not None and d is not None and r is None and in_year is None:
+            resolved_y = _year_of_weekday(calendar, resolved_y, m, d, wd, ref)
     shown_y = y if r is None else resolved_y  # a deictic word fixes the year: it goes in the value
     value = iso(shown_y, m, d)
     resolved = None
@@ -391,8 +413,9 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     hijri_month = calendar == "hijri" and month is not None and day is None
     weekend = (_val(unit) == "week" and rel is None and mod is not None and mod.value == "end"
                and ctx.ref_date is not None and ctx.prefer in (None, "past"))
+    yearless = month is not None and year is None and rel is None and year_rel is None and calendar == "gregorian"
     future = (_future_context(ctx, future_cues, future_prefixes, future_exceptions)
-              if weekday or hijri_month or weekend else False)
+              if weekday or hijri_month or weekend or yearless else False)
     if weekday is not None and not future and _moved_to(ctx, forward_after, forward_clause):
         future = True
     if weekend and not future and ctx.ref_date.weekday() <= 1:  # Monday, Tuesday: the weekend just past
