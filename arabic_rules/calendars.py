@@ -203,12 +203,20 @@ def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, e
 _CLITICS = "\u0648\u0641\u0644\u0628"  # the letters waw, fa, lam, ba: proclitics before a verbal noun
 
 
-def _moved_to(ctx: BuildContext, after: str | None, clause: str | None) -> bool:
-    """Is the match right after a word of lexicon ``after`` in a clause with a word of lexicon
-    ``clause`` (bare or behind one or two proclitics)?"""
-    if not after or not clause or not _in_lexicon(ctx, after, ctx.word_before()):
+def _moved_to(ctx: BuildContext, after: str | None, clause: str | None, skip: str | None = None) -> bool:
+    """Is the match right after a word of lexicon ``after`` (or after it and one word of lexicon
+    ``skip``: «حتى مساء الأحد») in a clause with a word of lexicon ``clause`` (comma-separated
+    names: of any of them; bare or behind one or two proclitics)?"""
+    if not after or not clause:
         return False
-    words = ctx.lexicons.get(clause, {})
+    word = ctx.word_before()
+    if word is not None and _in_lexicon(ctx, skip, word):
+        rest = ctx.before.rstrip()[:-len(word)]
+        gap = re.search(r"(\w+)\s+$", rest)
+        word = gap.group(1) if gap else None
+    if not _in_lexicon(ctx, after, word):
+        return False
+    words = {w for name in clause.split(",") for w in ctx.lexicons.get(name.strip(), {})}
     for w in _TOKEN.findall(_CLAUSE_END.split(ctx.before)[-1]):
         if w in words or (w[:1] in _CLITICS and (w[1:] in words or (w[1:2] in _CLITICS and w[2:] in words))):
             return True
@@ -378,7 +386,8 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          only_after: str | None = None, offset: int | None = None, year_rel: FieldView | None = None, future_cues: str | None = None, future_prefixes: str | None = None,
          future_exceptions: str | None = None, feast: FieldView | None = None,
          feast_day: FieldView | None = None, this: FieldView | None = None, not_before: str | None = None,
-         forward_after: str | None = None, forward_clause: str | None = None) -> Any:
+         forward_after: str | None = None, forward_clause: str | None = None,
+         forward_skip: str | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
@@ -392,7 +401,9 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     ``not_before`` names lexicons (comma-separated) whose words may not come right after the match.
     ``forward_after`` / ``forward_clause``: a bare weekday right after a word of the first lexicon
     («إلى») in a clause with a word of the second (a verb of moving a date, clitics و ف ل ب allowed:
-    «لتأجيل التصويت إلى الثلاثاء») is the coming one, as in a future clause.
+    «لتأجيل التصويت إلى الثلاثاء»; comma-separated names for several lexicons) is the coming one,
+    as in a future clause; ``forward_skip``: a lexicon of words that may stand between («حتى
+    مساء الأحد»: a part of the day outside the span).
 
     A Hijri month without a day or year («شهر رمضان») resolves to the Gregorian days of that month
     (``first/last``): the one nearest the reference date (a tie to the past), the first not yet
@@ -416,7 +427,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     yearless = month is not None and year is None and rel is None and year_rel is None and calendar == "gregorian"
     future = (_future_context(ctx, future_cues, future_prefixes, future_exceptions)
               if weekday or hijri_month or weekend or yearless else False)
-    if weekday is not None and not future and _moved_to(ctx, forward_after, forward_clause):
+    if weekday is not None and not future and _moved_to(ctx, forward_after, forward_clause, forward_skip):
         future = True
     if weekend and not future and ctx.ref_date.weekday() <= 1:  # Monday, Tuesday: the weekend just past
         rel = FieldView("rel", "", -1)
