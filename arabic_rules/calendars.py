@@ -483,7 +483,7 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
                year2: FieldView | None = None, alt_month1: FieldView | None = None,
                alt_month2: FieldView | None = None, not_after: str | None = None,
                only_after: str | None = None, not_in_clause: str | None = None,
-               rel2: FieldView | None = None, unit2: FieldView | None = None) -> Any:
+               rel2: FieldView | None = None, unit2: FieldView | None = None, calendar: str = "gregorian") -> Any:
     """An interval ``start/end`` (ISO 8601): «من 3 إلى 5 آذار» -> ``XXXX-03-03/XXXX-03-05``,
     «بين 2015 و2018» -> ``2015/2018``. Missing start parts come from the end; the start must
     not come after the end. ``not_in_clause`` names a lexicon of words (verbs of moving a date)
@@ -491,7 +491,8 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
     ``rel2``, a deictic word after the end («من 12 إلى 16 أكتوبر المقبل»), places both ends;
     with ``unit2`` both days are of that deictic month («من 4 إلى 22 من الشهر الجاري»). An end
     without a year after a start with one («بين حزيران 2014 وكانون الثاني») is in the start's year,
-    or in the next one when it comes earlier in the year."""
+    or in the next one when it comes earlier in the year. ``calendar`` ``hijri``: the days and
+    months are Hijri («من 10 إلى 28 شوال»): the value is Hijri, ``resolved`` the Gregorian days."""
     _check_context(ctx, not_after, only_after)
     if not_in_clause:
         words = ctx.lexicons.get(not_in_clause, {})
@@ -513,18 +514,19 @@ def date_range(ctx: BuildContext, day1: FieldView | None = None, month1: FieldVi
         # «بين حزيران 2014 وكانون الثاني»: the end in the start's year, or the next when it comes earlier
         later = (_int(month2), _int(day2) or 0) < (_int(month1), _int(day1) or 0)
         year2 = FieldView("year2", str(_int(year1) + later), _int(year1) + later)
-    b = _date_parts(ctx, day=day2, month=month2, year=year2, alt_month=alt_month2, rel=rel2)
+    b = _date_parts(ctx, day=day2, month=month2, year=year2, alt_month=alt_month2, rel=rel2, calendar=calendar)
     if rel2 is not None and y1 is None and ctx.ref_date is not None and b.day is not None:
-        y1 = FieldView("year1", str(b.day.year))  # the start is in the end's year
+        # the start is in the end's year (a Hijri end: its Hijri year, as written in its value)
+        y1 = FieldView("year1", b.value[:4] if calendar == "hijri" else str(b.day.year))
     in_year = None
-    if ctx.prefer is not None and y1 is None and b.day is not None and day1 is not None:
+    if ctx.prefer is not None and y1 is None and b.day is not None and day1 is not None and calendar == "gregorian":
         in_year = b.day.year  # the end resolves as preferred, the start in the same year (or the one before)
         if (_int(m1), _int(day1)) > (b.day.month, b.day.day):
             in_year -= 1
-    a = _date_parts(ctx, day=day1, month=m1, year=y1, alt_month=alt_month1, in_year=in_year)
+    a = _date_parts(ctx, day=day1, month=m1, year=y1, alt_month=alt_month1, in_year=in_year, calendar=calendar)
     if year1 is None and year2 is not None and month1 is not None and a.value > b.value:
         before = FieldView("year1", str(_int(year2) - 1))  # «من 24 ديسمبر إلى 3 يناير 2022» spans new year
-        a = _date_parts(ctx, day=day1, month=m1, year=before, alt_month=alt_month1)
+        a = _date_parts(ctx, day=day1, month=m1, year=before, alt_month=alt_month1, calendar=calendar)
     if a.value.replace("X", "0") >= b.value.replace("X", "0"):
         raise Reject
     attrs: dict[str, Any] = {"calendar": a.attrs["calendar"]}
