@@ -10,9 +10,10 @@ month (and day) without a year, and without a word that fixes it (الماضي،
 ``past`` the latest on or before the reference date, ``future`` the first on or after it,
 ``nearest`` the closer of the two (a tie goes to the past). None is the news default: a weekday
 is the latest on or before the reference, or the next one after it in a future clause (سـ، سوف);
-a Gregorian month or day and month is the one of the reference year, unless it lies more than
-seven months ahead outside a future clause: then it is the one of the year before («هجمات 13
-نوفمبر» in a March paper are last November's). A day written with its weekday («الخميس 15
+a Gregorian month or day and month is the one of the reference year, unless it lies far ahead
+(a day more than 200 days, a month 7 months or more) outside a future clause: then it is the one
+of the year before («هجمات 13 نوفمبر» in a March paper are last November's; ranges keep the
+reference year). A day written with its weekday («الخميس 15
 أغسطس») takes the year, of these and the ones on either side, in which it falls on that weekday.
 
 Relative offsets («قبل 3 أيام»، «بعد عامين»، «قبل شهر») resolve at the grain of their unit: days
@@ -29,7 +30,7 @@ from typing import Any
 from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, builder, parse_digits
 
 PREFER = ("past", "future", "nearest")
-FAR_AHEAD = 217  # days (of _distance's 31-day months, 7 months): a yearless date further ahead is last year's
+FAR_DAYS, FAR_MONTHS = 200, 7  # a yearless day (month) this far ahead of the reference is last year's
 
 
 def prefer_choice(value: Any) -> str | None:
@@ -146,6 +147,15 @@ def resolve_year(month: int, day: int | None, rel: int | None, ref: tuple[int, i
     return (ry if key > now else ry + 1) + rel - 1
 
 
+def _far_ahead(year: int, month: int, day: int | None, ref: _dt.date) -> bool:
+    """Is this month (or day) of ``year`` more than FAR_DAYS days, or FAR_MONTHS months or more,
+    after the reference date?"""
+    if day is None:
+        return (year - ref.year) * 12 + month - ref.month >= FAR_MONTHS
+    when = _gregorian("gregorian", year, month, day)
+    return when is not None and (when - ref).days > FAR_DAYS
+
+
 def _year_of_weekday(calendar: str, year: int, month: int, day: int, weekday: int, ref: _dt.date) -> int:
     """The year of a yearless day written with its weekday («الخميس 15 أغسطس»): ``year`` when the
     day falls on that weekday then, else the year before or after that does (the one nearer the
@@ -185,6 +195,9 @@ def _in_lexicon(ctx: BuildContext, lexicon: str | None, word: str | None) -> boo
     return bool(lexicon and word and word in ctx.lexicons.get(lexicon, {}))
 
 
+_CONJ = "\u0648\u0641"  # waw, fa: the conjunctions glued to a verb
+
+
 def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, exceptions: str | None) -> bool:
     """Does the clause before the match speak of the future (سـ + verb, سوف, ...)? All word lists
     come from lexicons named by the rule."""
@@ -195,8 +208,9 @@ def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, e
     for w in _TOKEN.findall(clause):
         if w in cue_words:
             return True
-        if len(w) >= 4 and any(w.startswith(p) for p in pre) and not any(w.startswith(b) for b in bad):
-            return True
+        for v in (w, w[1:]) if w[:1] in _CONJ else (w,):  # «وسينظر»، «فسيتم»: the future verb after و / ف
+            if len(v) >= 4 and any(v.startswith(p) for p in pre) and not any(v.startswith(b) for b in bad):
+                return True
     return False
 
 
@@ -246,9 +260,11 @@ def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | N
 def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month=None, weekday=None,
                 rel=None, unit=None, deictic=None, calendar: str = "gregorian", era=None,
                 future: bool = False, offset: int | None = None, year_rel=None, this: bool = False,
-                in_year: int | None = None) -> _Parts:
+                in_year: int | None = None, far_back: bool = False) -> _Parts:
     """One date from its fields. ``this``: «هذا الخميس», the weekday on or after the reference;
-    ``in_year``: the year a yearless date resolves in (the start of a range, in its end's year)."""
+    ``in_year``: the year a yearless date resolves in (the start of a range, in its end's year);
+    ``far_back``: a yearless Gregorian date far ahead of the reference outside a future clause is
+    last year's (the news default of `date`; ranges keep the reference year)."""
     d, m, y = _int(day), _int(month), _int(year)
     prefer = ctx.prefer
     yr = _val(year_rel)
@@ -344,10 +360,9 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
     if y is None and ref is not None and m is not None:
         resolved_y = in_year if in_year is not None else resolve_year(
             m, d, r, to_hijri(ref) if calendar == "hijri" else (ref.year, ref.month, ref.day), prefer)
-        if (in_year is None and prefer is None and r is None and calendar == "gregorian" and not future
-                and _distance(resolved_y, m, d, (ref.year, ref.month, ref.day)) > FAR_AHEAD
-                and (m, d or 1) > (ref.month, ref.day if d is not None else 1)):
-            resolved_y -= 1  # more than 7 months ahead, outside a future clause: the last one
+        if far_back and prefer is None and r is None and in_year is None and calendar == "gregorian" and not future \
+                and _far_ahead(resolved_y, m, d, ref):
+            resolved_y -= 1  # far ahead, outside a future clause: the last one
         if wd is not None and d is not None and r is None and in_year is None:
             resolved_y = _year_of_weekday(calendar, resolved_y, m, d, wd, ref)
     shown_y = y if r is None else resolved_y  # a deictic word fixes the year: it goes in the value
@@ -433,7 +448,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
         rel = FieldView("rel", "", -1)
     p = _date_parts(ctx, day=day, month=month, year=year, alt_month=alt_month, weekday=weekday, rel=rel,
                     unit=unit, deictic=deictic, calendar=calendar, era=era, future=future, offset=offset,
-                    year_rel=year_rel, this=this is not None)
+                    year_rel=year_rel, this=this is not None, far_back=True)
     attrs = dict(p.attrs)
     if p.resolved is not None:
         attrs["resolved"] = p.resolved
