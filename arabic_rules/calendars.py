@@ -43,6 +43,7 @@ def prefer_choice(value: Any) -> str | None:
 
 _TOKEN = re.compile(r"\w+")
 _CLAUSE_END = re.compile(r"[.!?؟\n]")
+_WRITTEN_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")  # a Gregorian year written in digits
 
 
 def _int(f: FieldView | None) -> int | None:
@@ -402,7 +403,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          future_exceptions: str | None = None, feast: FieldView | None = None,
          feast_day: FieldView | None = None, this: FieldView | None = None, not_before: str | None = None,
          forward_after: str | None = None, forward_clause: str | None = None,
-         forward_skip: str | None = None) -> Any:
+         forward_skip: str | None = None, count_from: str | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
@@ -418,7 +419,9 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     («إلى») in a clause with a word of the second (a verb of moving a date, clitics و ف ل ب allowed:
     «لتأجيل التصويت إلى الثلاثاء»; comma-separated names for several lexicons) is the coming one,
     as in a future clause; ``forward_skip``: a lexicon of words that may stand between («حتى
-    مساء الأحد»: a part of the day outside the span).
+    مساء الأحد»: a part of the day outside the span). ``count_from="written_year"``: a year unit moved
+    by ``rel`` («العام السابق») counts from the last year written earlier in its sentence, when
+    there is one («خلال عام 2014 مقارنة بالعام السابق»: 2013), else from the reference date.
 
     A Hijri month without a day or year («شهر رمضان») resolves to the Gregorian days of that month
     (``first/last``): the one nearest the reference date (a tie to the past), the first not yet
@@ -430,6 +433,13 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     if feast_day is None:
         _check_context(ctx, not_after, only_after)
     _check_after(ctx, not_before)
+    if count_from not in (None, "written_year"):
+        raise ValueError(f"count_from={count_from!r}: the only choice is count_from=\"written_year\"")
+    if count_from and _val(unit) == "year" and year is None and rel is not None:
+        written = _WRITTEN_YEAR.findall(_CLAUSE_END.split(ctx.before)[-1])
+        if written:
+            y = int(written[-1]) + int(_val(rel))
+            year = FieldView("year", str(y), y)
     if feast is not None:
         fm, fd = (int(x) for x in str(feast.value).split("-"))
         fd += (_int(feast_day) or 1) - 1
