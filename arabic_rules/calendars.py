@@ -43,6 +43,8 @@ def prefer_choice(value: Any) -> str | None:
 
 _TOKEN = re.compile(r"\w+")
 _CLAUSE_END = re.compile(r"[.!?؟\n]")
+_JOINED_WORD = re.compile(r"(\w+)\s+$")  # the word right before a match that starts with و
+_JOINED_WORD_WAW = re.compile("(\\w+)\\s+\u0648\\s*$")  # «X و» right before a match
 _WRITTEN_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")  # a Gregorian year written in digits
 
 
@@ -238,6 +240,21 @@ def _moved_to(ctx: BuildContext, after: str | None, clause: str | None, skip: st
     return False
 
 
+def _weekday_before(ctx: BuildContext, weekday: FieldView, lexicon: str | None) -> FieldView | None:
+    """The weekday (a word of ``lexicon``) joined to this one by و right before it («الاثنين
+    والثلاثاء»), when it is another day of the week; else None."""
+    if not lexicon:
+        return None
+    before = ctx.document[max(0, ctx.start - BEFORE_CHARS):ctx.start]
+    found = (_JOINED_WORD if ctx.text.startswith(_CONJ[0]) else _JOINED_WORD_WAW).search(before)
+    if found is None:
+        return None
+    entry = ctx.lexicons.get(lexicon, {}).get(found.group(1))
+    if entry is None or (weekday.value - entry) % 7 == 0:
+        return None
+    return FieldView("weekday", found.group(1), entry)
+
+
 def _check_after(ctx: BuildContext, not_before: str | None) -> None:
     """Reject when a word (or words) of the lexicons named in ``not_before`` follows the match:
     «قبل شهر» is not «قبل شهر رمضان»."""
@@ -403,7 +420,8 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          future_exceptions: str | None = None, feast: FieldView | None = None,
          feast_day: FieldView | None = None, this: FieldView | None = None, not_before: str | None = None,
          forward_after: str | None = None, forward_clause: str | None = None,
-         forward_skip: str | None = None, count_from: str | None = None) -> Any:
+         forward_skip: str | None = None, count_from: str | None = None,
+         joined_after: str | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
@@ -422,6 +440,8 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     مساء الأحد»: a part of the day outside the span). ``count_from="written_year"``: a year unit moved
     by ``rel`` («العام السابق») counts from the last year written earlier in its sentence, when
     there is one («خلال عام 2014 مقارنة بالعام السابق»: 2013), else from the reference date.
+    ``joined_after`` names the weekday lexicon: a weekday joined by و to one before it («الاثنين
+    والثلاثاء») is the day that follows the first one's date.
 
     A Hijri month without a day or year («شهر رمضان») resolves to the Gregorian days of that month
     (``first/last``): the one nearest the reference date (a tie to the past), the first not yet
@@ -454,6 +474,13 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
               if weekday or hijri_month or weekend or yearless else False)
     if weekday is not None and not future and _moved_to(ctx, forward_after, forward_clause, forward_skip):
         future = True
+    first = (_weekday_before(ctx, weekday, joined_after) if weekday is not None and rel is None and month is None
+             and deictic is None and unit is None else None)
+    if first is not None:  # «الاثنين والثلاثاء»: the second day follows the first
+        p0 = _date_parts(ctx, weekday=first, future=future, this=this is not None)
+        if p0.day is not None:
+            when = p0.day + _dt.timedelta(days=(_val(weekday) - _val(first)) % 7)
+            return Built(when.isoformat(), {**p0.attrs, "resolved": when.isoformat()})
     if weekend and not future and ctx.ref_date.weekday() <= 1:  # Monday, Tuesday: the weekend just past
         rel = FieldView("rel", "", -1)
     p = _date_parts(ctx, day=day, month=month, year=year, alt_month=alt_month, weekday=weekday, rel=rel,
