@@ -9,7 +9,7 @@ computes: validation, resolution against ``ref_date``, Hijri (Umm al-Qura) <-> G
 month (and day) without a year, and without a word that fixes it (الماضي، المقبل), resolves:
 ``past`` the latest on or before the reference date, ``future`` the first on or after it,
 ``nearest`` the closer of the two (a tie goes to the past). None is the news default: a weekday
-is the latest on or before the reference, or the next one after it in a future clause (سـ، سوف);
+is the latest on or before the reference, or in a future clause (سـ، سوف) the first on or after it (today, said of today's weekday);
 a Gregorian month or day and month is the one of the reference year, unless it lies far ahead
 (a day more than 200 days, a month 7 months or more) outside a future clause: then it is the one
 of the year before («هجمات 13 نوفمبر» in a March paper are last November's; ranges keep the
@@ -320,8 +320,8 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
                 when = ref - _dt.timedelta(days=(back or 7) + 7 * (-r - 1))
             elif r is None and (this or prefer == "future" or prefer == "nearest" and ahead < back):
                 when = ref + _dt.timedelta(days=ahead)
-            elif r is None and prefer is None and future:  # the news default, in a future clause
-                when = ref + _dt.timedelta(days=ahead or 7)
+            elif r is None and prefer is None and future:  # the news default, in a future clause: the
+                when = ref + _dt.timedelta(days=ahead)  # next one, or today when it is today's weekday
             else:
                 when = ref - _dt.timedelta(days=back)
         else:
