@@ -9,8 +9,8 @@ computes: validation, resolution against ``ref_date``, Hijri (Umm al-Qura) <-> G
 month (and day) without a year, and without a word that fixes it (الماضي، المقبل), resolves:
 ``past`` the latest on or before the reference date, ``future`` the first on or after it,
 ``nearest`` the closer of the two (a tie goes to the past). None is the news default: a weekday
-is the latest on or before the reference, or in a future clause (سـ، سوف) the first on or after it (today, said of today's weekday);
-a Gregorian month or day and month is the one of the reference year, unless it lies far ahead
+is the latest on or before the reference, or in a future clause (سـ، سوف) the first on or after
+it (today, said of today's weekday); a Gregorian month or day and month is the one of the reference year, unless it lies far ahead
 (a day more than 200 days, a month 7 months or more) outside a future clause: then it is the one
 of the year before («هجمات 13 نوفمبر» in a March paper are last November's; ranges keep the
 reference year). A day written with its weekday («الخميس 15
