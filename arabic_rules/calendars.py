@@ -10,11 +10,12 @@ month (and day) without a year, and without a word that fixes it (الماضي،
 ``past`` the latest on or before the reference date, ``future`` the first on or after it,
 ``nearest`` the closer of the two (a tie goes to the past). None is the news default: a weekday
 is the latest on or before the reference, or in a future clause (سـ، سوف) the first on or after
-it (today, said of today's weekday); a Gregorian month or day and month is the one of the reference year, unless it lies far ahead
-(a day more than 200 days, a month 7 months or more) outside a future clause: then it is the one
-of the year before («هجمات 13 نوفمبر» in a March paper are last November's; ranges keep the
-reference year). A day written with its weekday («الخميس 15
-أغسطس») takes the year, of these and the ones on either side, in which it falls on that weekday.
+it (today, said of today's weekday); a Gregorian month or day and month is the one of the
+reference year, unless it lies far ahead (a day more than 200 days, a month 7 months or more)
+outside a future clause: then it is the one of the year before («هجمات 13 نوفمبر» in a March
+paper are last November's; ranges keep the reference year). A day written with its weekday
+(«الخميس 15 أغسطس») takes the year, of these and the ones on either side, in which it falls on
+that weekday.
 
 Relative offsets («قبل 3 أيام»، «بعد عامين»، «قبل شهر») resolve at the grain of their unit: days
 and weeks to the day (the reference date minus or plus that many days), months to the month,
