@@ -422,7 +422,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          feast_day: FieldView | None = None, this: FieldView | None = None, not_before: str | None = None,
          forward_after: str | None = None, forward_clause: str | None = None,
          forward_skip: str | None = None, count_from: str | None = None,
-         joined_after: str | None = None) -> Any:
+         joined_after: str | None = None, same_year: FieldView | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
@@ -441,6 +441,8 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     مساء الأحد»: a part of the day outside the span). ``count_from="written_year"``: a year unit moved
     by ``rel`` («العام السابق») counts from the last year written earlier in its sentence, when
     there is one («خلال عام 2014 مقارنة بالعام السابق»: 2013), else from the reference date.
+    ``same_year`` («من العام نفسه»، «من نفس السنة»): the year is the last one written before the
+    match (within its left context), else the date stays without a year.
     ``joined_after`` names the weekday lexicon: a weekday joined by و to one before it («الاثنين
     والثلاثاء») is the day that follows the first one's date.
 
@@ -454,6 +456,10 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     if feast_day is None:
         _check_context(ctx, not_after, only_after)
     _check_after(ctx, not_before)
+    if same_year is not None and year is None:  # «في ديسمبر من العام نفسه»: the year last written
+        written = _WRITTEN_YEAR.findall(ctx.before)
+        if written:
+            year = FieldView("year", written[-1], int(written[-1]))
     if count_from not in (None, "written_year"):
         raise ValueError(f"count_from={count_from!r}: the only choice is count_from=\"written_year\"")
     if count_from and _val(unit) == "year" and year is None and rel is not None:
