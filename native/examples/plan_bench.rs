@@ -2,6 +2,7 @@
 //! documents separated by U+001E, both written by the Python side, e.g.
 //!
 //!     cargo run --release --example plan_bench -- core.json docs.txt
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::time::Instant;
 
 use _core::load::core_from_json;
@@ -19,8 +20,14 @@ fn main() {
     let texts: Vec<Text> = docs.split('\u{1e}').map(|d| Text::from_str(d, &core.classes)).collect();
     let t0 = Instant::now();
     let mut n = 0;
+    let mut all = Vec::new(); // (every candidate, to fingerprint: a change of speed must find the same)
     for t in &texts {
-        n += core.extract(t, None, None).map(|v| v.len()).unwrap_or(0);
+        let found = core.extract(t, None, None).unwrap_or_default();
+        n += found.len();
+        all.push(found);
     }
-    println!("{} documents, {} candidates, {:.3} s", texts.len(), n, t0.elapsed().as_secs_f64());
+    let took = t0.elapsed().as_secs_f64();
+    let mut h = DefaultHasher::new();
+    all.hash(&mut h);
+    println!("{} documents, {} candidates (fingerprint {:016x}), {:.3} s", texts.len(), n, h.finish(), took);
 }

@@ -239,13 +239,11 @@ impl Scan {
         let more = |found: &Vec<usize>| cap.is_none_or(|c| found.len() <= c);
         // where the regex cannot start (nor match empty), it is not called at all
         let first = if rx.nullable { None } else { rx.first.as_ref() };
-        let skip = |mut p: usize, stop: usize| -> usize {
-            if let Some(f) = first {
-                while p < stop && !f.contains(t.chars[p]) {
-                    p += 1;
-                }
+        let skip = |p: usize, stop: usize| -> usize {
+            match first {
+                Some(f) => f.find(&t.chars, p, stop),
+                None => p,
             }
-            p
         };
         if def.short {
             let mut p = self.pos;

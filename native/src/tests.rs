@@ -297,3 +297,21 @@ fn a_runaway_run_stops_at_the_deadline() {
     assert!(got.is_err() && s.timed_out, "{got:?}");
     assert!(started.elapsed().as_secs_f64() < 5.0);
 }
+
+#[test]
+fn raw_answers_are_remembered_per_text_only() {
+    // the raw item is asked twice at the same place (once per option): both times it matches
+    let raw = Node::Raw(0);
+    let prog = alt(vec![cat(vec![raw.clone(), gap(true), w("x")]), cat(vec![raw, gap(true), w("y")])]);
+    let f = Fixture::new(vec![(prog, 0)], vec![], vec![("\\w+(?=\\s)", "\\w+(?=\\s)")]);
+    let (a, b) = (Text::from_str("cat y", &f.core.classes), Text::from_str("dog x", &f.core.classes));
+    let mut s = Scratch::default();
+    assert_eq!(f.core.run(0, &a, 0, a.len(), &mut s).unwrap().map(|m| m.0), Some(5));
+    // one scratch, another text: the first text's answers do not carry over
+    let short = Text::from_str("dogx", &f.core.classes);
+    assert_eq!(f.core.run(0, &short, 0, short.len(), &mut s).unwrap(), None);
+    assert_eq!(f.core.run(0, &b, 0, b.len(), &mut s).unwrap().map(|m| m.0), Some(5));
+    // the window is part of the question: cut before the space, the lookahead fails
+    assert_eq!(f.core.run(0, &b, 0, 3, &mut s).unwrap(), None);
+    assert_eq!(f.core.run(0, &b, 0, b.len(), &mut s).unwrap().map(|m| m.0), Some(5));
+}

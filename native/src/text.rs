@@ -7,6 +7,8 @@
 pub struct CharSet {
     bmp: Vec<u64>, // 1024 words
     astral: Vec<(u32, u32)>,
+    /// the set's only character, when it has just one (a scan for it compares, no look-ups)
+    one: Option<char>,
 }
 
 impl CharSet {
@@ -29,7 +31,31 @@ impl CharSet {
             }
         }
         astral.sort_unstable();
-        CharSet { bmp, astral }
+        let (mut one, mut many) = (None, false);
+        for &(lo, hi) in ranges.iter().filter(|&&(lo, hi)| lo <= hi) {
+            many |= lo != hi || one.is_some_and(|c| c != lo);
+            one = Some(lo);
+        }
+        let one = if many { None } else { one.and_then(char::from_u32) };
+        CharSet { bmp, astral, one }
+    }
+
+    /// The set's only character, if it has exactly one.
+    #[inline]
+    pub fn one(&self) -> Option<char> {
+        self.one
+    }
+
+    /// The first position in `chars[p..stop]` holding a character of the set, else `stop`.
+    #[inline]
+    pub fn find(&self, chars: &[char], p: usize, stop: usize) -> usize {
+        if p >= stop {
+            return p;
+        }
+        match self.one {
+            Some(c) => chars[p..stop].iter().position(|&x| x == c).map_or(stop, |k| p + k),
+            None => chars[p..stop].iter().position(|&x| self.contains(x)).map_or(stop, |k| p + k),
+        }
     }
 
     #[inline]
@@ -168,6 +194,16 @@ mod tests {
         assert!(s.contains('A') && s.contains('Z') && !s.contains('a'));
         assert!(s.contains('\u{1F600}') && s.contains('\u{1F64F}') && !s.contains('\u{1F650}'));
         assert!(s.contains('\u{10001}') && !s.contains('\u{10002}'));
+        assert_eq!(s.one(), None);
+        let one = CharSet::from_ranges(&[(0xAB, 0xAB), (0xAB, 0xAB), (5, 4)]);
+        assert_eq!(one.one(), Some('\u{AB}'));
+        let chars: Vec<char> = "ab\u{AB}c\u{AB}".chars().collect();
+        assert_eq!(one.find(&chars, 0, 5), 2);
+        assert_eq!(one.find(&chars, 3, 5), 4);
+        assert_eq!(one.find(&chars, 3, 4), 4);
+        assert_eq!(s.find(&chars, 0, 5), 5);
+        assert_eq!(CharSet::from_ranges(&[(0x61, 0x62)]).one(), None);
+        assert_eq!(CharSet::from_ranges(&[(0x61, 0x61), (0x63, 0x63)]).one(), None);
     }
 
     #[test]

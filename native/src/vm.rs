@@ -63,21 +63,39 @@ impl RawRegex {
     /// `rx.match(text, p, end)`): lookbehinds see the text before `p`, nothing after `end` is
     /// seen, and only the window is read (an anchored search over a haystack cut at `end`).
     pub fn match_at(&self, t: &Text, p: usize, end: usize) -> Result<Option<usize>, String> {
+        match self.quick(t, p, end) {
+            Some(known) => Ok(known),
+            None => self.engine_match(t, p, end),
+        }
+    }
+
+    /// The answer of `match_at` when it is known without the regex engine (outside the text or
+    /// the window, a first character that rules a match out, a simple regex); None: ask it.
+    #[inline]
+    pub fn quick(&self, t: &Text, p: usize, end: usize) -> Option<Option<usize>> {
         if p > end || end > t.len() {
-            return Ok(None);
+            return Some(None);
         }
         if let (Some(first), false) = (&self.first, self.nullable) {
             if p == end || !first.contains(t.chars[p]) {
-                return Ok(None);
+                return Some(None);
             }
         }
         if let Some(steps) = &self.simple {
-            return Ok(simple_match(steps, t, p, end));
+            return Some(simple_match(steps, t, p, end));
         }
         if let Some((negate, first)) = &self.look_first {
             if p >= end || !first.contains(t.chars[p]) {
-                return Ok(if *negate { Some(p) } else { None });
+                return Some(if *negate { Some(p) } else { None });
             }
+        }
+        None
+    }
+
+    /// `match_at` by the regex engine (after `quick` had no answer).
+    pub fn engine_match(&self, t: &Text, p: usize, end: usize) -> Result<Option<usize>, String> {
+        if p > end || end > t.len() {
+            return Ok(None);
         }
         let (pb, eb) = (t.cp2b[p], t.cp2b[end]);
         let hay = t.utf8.get(..eb).ok_or("internal: bad text window")?;
@@ -139,9 +157,48 @@ struct Branch {
     trail: usize,
 }
 
-/// Reusable buffers for runs (one per call or batch).
+/// A hasher for the raw-match memo's small integer keys (the standard one is built to resist
+/// chosen keys, which positions in a text are not, and costs more than the look-up it serves).
+#[derive(Default, Clone, Copy)]
+pub struct PosHasher(u64);
+
+impl std::hash::Hasher for PosHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(b as u64);
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(n as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The answers of the regex engine for (raw, position, window end) in one text: rules that share
+/// a raw item (the rest of a sentence, a guard before a word) ask it again at the same place,
+/// and its answer there cannot change.
+type RawMemo = std::collections::HashMap<(u32, usize, usize), Option<usize>, std::hash::BuildHasherDefault<PosHasher>>;
+
+/// Reusable buffers for runs (one per call or batch, all on one text: the raw-match memo
+/// belongs to the text of the first run, and is emptied when another text comes).
 #[derive(Default)]
 pub struct Scratch {
+    memo: RawMemo,
+    /// the address of the text `memo` belongs to (0: none yet)
+    memo_text: usize,
     regs: Vec<usize>,
     branches: Vec<Branch>,
     trail: Vec<(u32, usize)>,
@@ -245,17 +302,14 @@ impl Core {
                         false
                     }
                 }
-                Insn::Raw(i) => {
-                    let rx = self.raws.get(i as usize).ok_or("internal: no such raw regex")?;
-                    match rx.match_at(t, p, end)? {
-                        Some(q) => {
-                            p = q;
-                            pc += 1;
-                            true
-                        }
-                        None => false,
+                Insn::Raw(i) => match self.raw_match(i, t, p, end, s)? {
+                    Some(q) => {
+                        p = q;
+                        pc += 1;
+                        true
                     }
-                }
+                    None => false,
+                },
                 Insn::Gap(required) => {
                     let q = spaces(t, p, end);
                     if required && q == p {
@@ -380,6 +434,29 @@ impl Core {
                 }
             }
         }
+    }
+}
+
+impl Core {
+    /// Raw regex `i` at `p` of `t[..end]` (`RawRegex::match_at`), the regex engine's answers
+    /// remembered in `s` for the text.
+    #[inline]
+    pub fn raw_match(&self, i: u32, t: &Text, p: usize, end: usize, s: &mut Scratch) -> Result<Option<usize>, String> {
+        let rx = self.raws.get(i as usize).ok_or("internal: no such raw regex")?;
+        if let Some(known) = rx.quick(t, p, end) {
+            return Ok(known);
+        }
+        let text = t as *const Text as usize;
+        if s.memo_text != text {
+            s.memo.clear();
+            s.memo_text = text;
+        }
+        if let Some(&known) = s.memo.get(&(i, p, end)) {
+            return Ok(known);
+        }
+        let got = rx.engine_match(t, p, end)?;
+        s.memo.insert((i, p, end), got);
+        Ok(got)
     }
 }
 
