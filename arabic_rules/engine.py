@@ -119,6 +119,9 @@ class Engine:
                                     for _, name, lex in r.groups) for r in pack.rules]
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         _check_builder_calls(self.rules)
+        # per rule, its value call as `build` makes it: (builder, args, kwargs), each argument
+        # (True, field name) or (False, the value itself); None for a rule without a value
+        self._calls = [None if r.value is None else _call_plan(r.value) for r in pack.rules]
 
     # construction -----------------------------------------------------------------------------
     @classmethod
@@ -544,20 +547,31 @@ class Engine:
         """``c`` with its value and attrs from the rule's builder; None if the builder rejects it.
         ``structure`` is the text's (one per text: its quotations are found once)."""
         rule = c.rule
-        if rule.value is None:
+        plan = self._calls[rule.index] if rule.index < len(self._calls) and self.rules[rule.index] is rule else (
+            None if rule.value is None else _call_plan(rule.value))
+        if plan is None:
             return c
         text = norm.text
         views = {}
-        for k, (s, e, v) in c.fields.items():
-            os_, oe = norm.span(s, e)
-            views[k] = _VIEW(k, text[s:e], v, norm.original[os_:oe])
+        if norm.bp_norm:
+            original, span = norm.original, norm.span
+            for k, (s, e, v) in c.fields.items():
+                os_, oe = span(s, e)
+                views[k] = _VIEW(k, text[s:e], v, original[os_:oe])
+        else:  # (nothing deleted or expanded: the original has the same offsets)
+            original = norm.original
+            for k, (s, e, v) in c.fields.items():
+                views[k] = _VIEW(k, text[s:e], v, original[s:e] if s < e else "")
         ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start,
                        structure, prefer)
-        call = rule.value
-        args = [views.get(a.name) if isinstance(a, FieldArg) else a for a in call.args]
-        kwargs = {k: (views.get(a.name) if isinstance(a, FieldArg) else a) for k, a in call.kwargs}
+        fn, arg_plan, kwarg_plan = plan
+        get = views.get
+        args = [get(a) if named else a for named, a in arg_plan]
         try:
-            result = get_builder(call.name)(ctx, *args, **kwargs)  # type: ignore[misc]  # (it exists: loaded)
+            if kwarg_plan:
+                result = fn(ctx, *args, **{k: (get(a) if named else a) for k, named, a in kwarg_plan})
+            else:
+                result = fn(ctx, *args)
         except Reject:
             return None
         if isinstance(result, Built):  # (the constructor: dataclasses.replace costs 3x more)
@@ -565,12 +579,24 @@ class Engine:
         return Candidate(rule, c.start, c.end, c.fields, result, c.attrs)
 
     def _to_match(self, norm: Normalized, c: Candidate) -> Match:
-        s, e = norm.span(c.start, c.end)
+        original = norm.original
+        if not norm.bp_norm:  # (the same offsets in the original: `Normalized.span` without a map)
+            s, e = c.start, c.end
+            if s > e:
+                e = s
+            fields = {}
+            for name, (fs, fe, value) in c.fields.items():
+                if fs > fe:
+                    fe = fs
+                fields[name] = _SPAN(fs, fe, original[fs:fe], value)
+            return _MATCH(c.rule.label, c.rule.name, s, e, original[s:e], c.value, c.attrs, fields)
+        span = norm.span
+        s, e = span(c.start, c.end)
         fields = {}
         for name, (fs, fe, value) in c.fields.items():
-            os_, oe = norm.span(fs, fe)
-            fields[name] = _SPAN(os_, oe, norm.original[os_:oe], value)
-        return _MATCH(c.rule.label, c.rule.name, s, e, norm.original[s:e], c.value, c.attrs, fields)
+            os_, oe = span(fs, fe)
+            fields[name] = _SPAN(os_, oe, original[os_:oe], value)
+        return _MATCH(c.rule.label, c.rule.name, s, e, original[s:e], c.value, c.attrs, fields)
 
     def finish(self, matches: list[Match], norm: Normalized, ref_date: _dt.date | None = None,
                context: dict[str, Any] | None = None,
@@ -620,6 +646,19 @@ def _shifted(m: Match, by: int) -> Match:
     """``m`` found in a chunk, with offsets in the whole text (the chunk starts at ``by``)."""
     fields = {k: _SPAN(f.start + by, f.end + by, f.text, f.value) for k, f in m.fields.items()}
     return _MATCH(m.label, m.rule, m.start + by, m.end + by, m.text, m.value, m.attrs, fields)
+
+
+def _call_plan(call: Any) -> tuple[Callable[..., Any], tuple[tuple[bool, Any], ...], tuple[tuple[str, bool, Any], ...]]:
+    """A rule's value call as `Engine.build` makes it, worked out once per rule: the builder,
+    then each argument as (True, the field it names) or (False, the value itself)."""
+    fn = get_builder(call.name)
+    if fn is None:  # (loading checks every name: only a pack cached before a builder was removed)
+        def fn(*_: Any, **__: Any) -> Any:
+            raise RuleError([Problem("<compiled pack>", 0, 0, "E114",
+                                     f"no value builder named {call.name!r}: is the module that registers it imported?")])
+    args = tuple((True, a.name) if isinstance(a, FieldArg) else (False, a) for a in call.args)
+    kwargs = tuple((k, True, a.name) if isinstance(a, FieldArg) else (k, False, a) for k, a in call.kwargs)
+    return fn, args, kwargs
 
 
 def _check_builder_calls(rules: Iterable[CompiledRule]) -> None:

@@ -96,8 +96,36 @@ def _roles(lexicons: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Mapping
     return out
 
 
+_PACK_CACHES: dict[int, tuple[Mapping, dict]] = {}
+_CACHE_LIMIT = 100_000  # entries per pack (word readings): past it the cache starts over
+
+
+def _pack_cache(lexicons: Mapping[str, Mapping[str, Any]]) -> dict:
+    """What is derived from one pack's lexicons (word readings, sets of forms), kept beside it:
+    the builders ask the same of them for every match."""
+    cached = _PACK_CACHES.get(id(lexicons))
+    if cached is not None and cached[0] is lexicons:
+        if len(cached[1]) > _CACHE_LIMIT:
+            cached[1].clear()
+        return cached[1]
+    out: dict = {}
+    _PACK_CACHES[id(lexicons)] = (lexicons, out)
+    return out
+
+
 def _readings(word: str, lexicons, roles) -> list[Reading]:
     """Every reading of ``word``: as written, without a glued joiner, without the article."""
+    cache = _pack_cache(lexicons)
+    key = ("readings", word, id(roles))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = (roles, tuple(_read(word, lexicons, roles)))
+    elif found[0] is not roles:  # (another list of roles under a reused id: read again)
+        found = cache[key] = (roles, tuple(_read(word, lexicons, roles)))
+    return list(found[1])
+
+
+def _read(word: str, lexicons, roles) -> list[Reading]:
     joiners = sorted(lexicons.get("joiner", {}), key=len, reverse=True)
     articles = sorted(lexicons.get("article", {}), key=len, reverse=True)
     variants = [(word, False)]
@@ -358,18 +386,28 @@ def _whole(text: str, lexicons) -> int | float:
     return v
 
 
-def _lexicon_words(ctx: BuildContext, names: str) -> set:
+def _lexicon_words(ctx: BuildContext, names: str) -> frozenset:
     """The forms of one or more lexicons named in ``names`` (separated by commas or spaces)."""
-    words: set = set()
-    for name in re.split(r"[\s,]+", names.strip()):
-        words.update(ctx.lexicons.get(name, {}))
+    cache = _pack_cache(ctx.lexicons)
+    key = ("forms", names)
+    words = cache.get(key)
+    if words is None:
+        found: set = set()
+        for name in re.split(r"[\s,]+", names.strip()):
+            found.update(ctx.lexicons.get(name, {}))
+        words = cache[key] = frozenset(found)
     return words
 
 
-def _last_words(ctx: BuildContext, names: str) -> set:
+def _last_words(ctx: BuildContext, names: str) -> frozenset:
     """The last word of every form of the lexicons in ``names``: what the word right before a
     number is when one of those forms ends there («تشرين الثاني 1799»: الثاني)."""
-    return {form.split()[-1] for form in _lexicon_words(ctx, names) if form.split()}
+    cache = _pack_cache(ctx.lexicons)
+    key = ("last words", names)
+    words = cache.get(key)
+    if words is None:
+        words = cache[key] = frozenset(form.split()[-1] for form in _lexicon_words(ctx, names) if form.split())
+    return words
 
 
 _YEAR = re.compile(r"1\d{3}|20\d{2}")  # after a month name or a competition
@@ -399,9 +437,29 @@ def _after_title(ctx: BuildContext, titles: set) -> bool:
         return False
     if before in titles:
         return True
-    m = _TWO_WORDS_BEFORE.search(ctx.before)
-    return bool(m and m.group(1) in titles and m.group(2).startswith("ال")
-                and m.group(2).endswith(("ي", "ية", "يه")))
+    words = _two_words_before(ctx.before)
+    return bool(words and words[0] in titles and words[1].startswith("ال")
+                and words[1].endswith(("ي", "ية", "يه")))
+
+
+def _two_words_before(before: str) -> tuple[str, str] | None:
+    """The groups of ``_TWO_WORDS_BEFORE.search(before)`` (the last two words, each followed by
+    whitespace), read backwards from the end: the regex tried every start of the text."""
+    j = len(before)
+    spans = []
+    for _ in range(2):
+        i = j
+        while i and before[i - 1].isspace():  # (str.isspace is re's \s, isalnum or "_" its \w)
+            i -= 1
+        if i == j:
+            return None
+        j = i
+        while j and _is_word_char(before[j - 1]):
+            j -= 1
+        if j == i:
+            return None
+        spans.append(before[j:i])
+    return spans[1], spans[0]
 
 
 def _is_word_char(c: str) -> bool:

@@ -198,3 +198,26 @@ def test_blocks_extracted_by_two_processes_give_the_matches_of_one(tmp_path):
     one = records(1)
     assert len(one) > 100
     assert records(2) == one
+
+
+@given(st.text(alphabet=" \t\n.،_1abيال\u00a0\u0651", max_size=16))
+def test_two_words_before_read_backwards_equal_the_regex(text):
+    """The number builder's title check reads the last two words backwards; the regex it replaces
+    tried every start of the left context."""
+    from arabic_rules.numerals import _TWO_WORDS_BEFORE, _two_words_before
+
+    m = _TWO_WORDS_BEFORE.search(text)
+    assert _two_words_before(text) == (None if m is None else (m.group(1), m.group(2)))
+
+
+def test_number_readings_cached_per_pack_are_fresh_lists():
+    """Cached readings of a word come back as a new list each time (callers filter and extend it)."""
+    from arabic_rules.numerals import _readings, _roles
+
+    lexicons = {"num_units": {"ثلاثة": 3}, "joiner": {"و": None}, "article": {"ال": None}}
+    roles = _roles(lexicons)
+    first = _readings("وثلاثة", lexicons, roles)
+    assert [(r.value, r.joined) for r in first] == [(3, True)]
+    first.clear()
+    assert [(r.value, r.joined) for r in _readings("وثلاثة", lexicons, roles)] == [(3, True)]
+    assert _readings("اربعة", lexicons, roles) == []
