@@ -382,6 +382,7 @@ class Engine:
             raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {late!r}); "
                                     f"lint the rules or raise the timeout") from None
         rules, shapes, out = self.rules, self._field_shapes, []
+        append, make = out.append, Candidate._make
         for ri, start, end, spans in found:
             rule = rules[ri]
             fields: dict[str, tuple[int, int, Any]] = {}
@@ -391,7 +392,7 @@ class Engine:
                 fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
             if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
                 start, end, _ = fields.pop(rule.span)
-            out.append(Candidate(rule, start, end, fields, None, {}))
+            append(make((rule, start, end, fields, None, {})))
         return out
 
     def _work(self, text: str, wanted: frozenset[str] | None,

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 from .values import BuildContext, Built, FieldView, Reject, builder
@@ -46,6 +47,7 @@ _ARABIC_COMMA_GROUP = re.compile(r"[+-]?\d{1,3}\u060c\d{3}")
 _THOUSANDS = re.compile(r"(?<=\d)[,\u066c \u00a0\u202f](?=\d{3}(?!\d))")
 
 
+@lru_cache(maxsize=1 << 16)
 def parse_number_digits(text: str) -> int | float | None:
     """``"2,500"`` -> 2500, ``"3٫5"`` -> 3.5, ``"2,5"`` -> 2.5 and ``"1،5"`` -> 1.5 (a comma before
     1-2 or 4+ final digits is a decimal comma), ``"1،250،000"`` -> 1250000, ``"1 200"`` -> 1200,
@@ -250,7 +252,21 @@ class _Eval:
 
 def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str = "value") -> int | float:
     """The value of number words (and digits) in normalized ``text``; raises Reject if they are
-    not one well-formed number."""
+    not one well-formed number. (Answers are kept per pack: news repeats its numbers.)"""
+    cache = _pack_cache(lexicons)
+    key = ("value", text, prefer)
+    known = cache.get(key)
+    if known is None:
+        try:
+            known = cache[key] = (True, _evaluate(text, lexicons, prefer))
+        except Reject as e:
+            known = cache[key] = (False, e.args)
+    if known[0]:
+        return known[1]
+    raise Reject(*known[1])
+
+
+def _evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str) -> int | float:
     whole = parse_number_digits(text)
     if whole is not None:
         return whole
