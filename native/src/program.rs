@@ -265,6 +265,18 @@ impl First {
         }
     }
 
+    /// Whether a character below U+0800 is one of these by itself (its own bit, or a raw
+    /// regex that can start with it; the word and space classes are left to the caller).
+    fn admits_low(&self, u: u32, raws: &[RawRegex]) -> bool {
+        self.any
+            || self.low[(u >> 6) as usize] & (1 << (u & 63)) != 0
+            || char::from_u32(u).is_some_and(|c| {
+                self.raws
+                    .iter()
+                    .any(|&r| raws.get(r as usize).and_then(|x| x.first.as_ref()).is_none_or(|set| set.contains(c)))
+            })
+    }
+
     /// Whether a match can start at `p` (a character there, and one of these).
     #[inline]
     pub fn admits(&self, t: &Text, p: usize, end: usize, raws: &[RawRegex]) -> bool {
@@ -308,6 +320,9 @@ pub enum Insn {
     Split(u32, u32),
     /// as Split, but straight to .1 when first set .2 does not admit the character at hand
     SplitIf(u32, u32, u32),
+    /// a long alternation (`Program::dispatch[.0]`): its options that can start at the
+    /// character at hand, in order, the first taken and the others as backtrack points
+    Dispatch(u32),
     Jmp(u32),
     /// register .0 = the position
     SavePos(u32),
@@ -345,6 +360,8 @@ pub struct Program {
     pub n_regs: usize,
     /// the first sets of SplitIf
     pub firsts: Vec<First>,
+    /// the tables of Dispatch
+    pub dispatch: Vec<Dispatch>,
     /// where a match can start (None: anywhere, the program can match empty)
     pub first: Option<u32>,
 }
@@ -367,6 +384,7 @@ impl Program {
             sets,
             raws,
             firsts: Vec::new(),
+            dispatch: Vec::new(),
         };
         let first = c.guard(node);
         c.node(node)?;
@@ -382,6 +400,7 @@ impl Program {
             n_groups,
             n_regs: c.n_regs,
             firsts: c.firsts,
+            dispatch: c.dispatch,
             first,
         })
     }
@@ -395,6 +414,7 @@ struct Compiler<'a> {
     sets: &'a [LexSet],
     raws: &'a [RawRegex],
     firsts: Vec<First>,
+    dispatch: Vec<Dispatch>,
 }
 
 impl Compiler<'_> {
@@ -547,6 +567,26 @@ impl Compiler<'_> {
                 if options.is_empty() {
                     return Err("an alternation with no option".into());
                 }
+                if options.len() >= DISPATCH_MIN {
+                    let at = self.emit(Insn::Dispatch(0));
+                    let mut starts = Vec::with_capacity(options.len());
+                    let mut jumps = Vec::new();
+                    for (i, o) in options.iter().enumerate() {
+                        starts.push((self.here(), self.guard(o)));
+                        self.node(o)?;
+                        if i + 1 < options.len() {
+                            jumps.push(self.emit(Insn::Jmp(0)));
+                        }
+                    }
+                    let end = self.here();
+                    for j in jumps {
+                        self.insns[j] = Insn::Jmp(end);
+                    }
+                    let table = Dispatch::new(starts, &self.firsts, self.raws);
+                    self.dispatch.push(table);
+                    self.insns[at] = Insn::Dispatch((self.dispatch.len() - 1) as u32);
+                    return Ok(());
+                }
                 let mut jumps = Vec::new();
                 for (i, o) in options.iter().enumerate() {
                     if i + 1 < options.len() {
@@ -619,6 +659,124 @@ impl Compiler<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Alternations of at least this many options are compiled to a `Dispatch` (shorter ones to a
+/// chain of `SplitIf`, one first-set test per option).
+const DISPATCH_MIN: usize = 3;
+
+/// The characters a dispatch table holds rows for: ASCII and the Arabic block (others test
+/// each option's first set).
+const ROWS: usize = 128 + 256;
+
+/// The row of character `u` in a dispatch table, if it has one.
+#[inline]
+fn row_of(u: u32) -> Option<usize> {
+    match u {
+        0..=127 => Some(u as usize),
+        0x600..=0x6FF => Some(128 + (u - 0x600) as usize),
+        _ => None,
+    }
+}
+
+/// The options of a long alternation by the character at hand, so that those that cannot start
+/// there cost nothing (a chain of `SplitIf` tests every option's first set in turn).
+#[derive(Clone, Debug)]
+pub struct Dispatch {
+    /// per option: its first instruction and its first set (None: tried anywhere)
+    pub options: Vec<(u32, Option<u32>)>,
+    /// u64 words per bit set (one bit per option)
+    words: usize,
+    /// per character with a row (`row_of`): which of `rows` holds the options that admit it by
+    /// the character alone (most characters share a few rows: kept once each)
+    index: Vec<u16>,
+    rows: Vec<u64>,
+    /// the options that admit any word character, any whitespace, and those tried anywhere
+    word: Vec<u64>,
+    space: Vec<u64>,
+    always: Vec<u64>,
+}
+
+impl Dispatch {
+    fn new(options: Vec<(u32, Option<u32>)>, firsts: &[First], raws: &[RawRegex]) -> Dispatch {
+        let words = options.len().div_ceil(64);
+        let mut low = vec![0u64; ROWS * words];
+        let mut d = Dispatch {
+            words,
+            index: Vec::new(),
+            rows: Vec::new(),
+            word: vec![0; words],
+            space: vec![0; words],
+            always: vec![0; words],
+            options,
+        };
+        for (i, &(_, guard)) in d.options.iter().enumerate() {
+            let bit = 1u64 << (i % 64);
+            let Some(f) = guard.map(|g| &firsts[g as usize]) else {
+                d.always[i / 64] |= bit;
+                continue;
+            };
+            if f.word {
+                d.word[i / 64] |= bit;
+            }
+            if f.space {
+                d.space[i / 64] |= bit;
+            }
+            for u in (0..128).chain(0x600..0x700) {
+                if f.admits_low(u, raws) {
+                    let row = row_of(u).unwrap_or(0);
+                    low[row * words + i / 64] |= bit;
+                }
+            }
+        }
+        let mut seen: std::collections::HashMap<&[u64], u16> = std::collections::HashMap::new();
+        for row in low.chunks(words.max(1)).take(ROWS) {
+            let k = match seen.get(row) {
+                Some(&k) => k,
+                None => {
+                    let k = seen.len() as u16; // (at most ROWS distinct rows)
+                    seen.insert(row, k);
+                    d.rows.extend_from_slice(row);
+                    k
+                }
+            };
+            d.index.push(k);
+        }
+        d
+    }
+
+    /// The options that can start at `p` of `t[..end]` (the bits of `out`), as a chain of
+    /// `SplitIf` would admit them.
+    #[inline]
+    pub fn admitted(&self, t: &Text, p: usize, end: usize, firsts: &[First], raws: &[RawRegex], out: &mut Vec<u64>) {
+        out.clear();
+        out.extend_from_slice(&self.always);
+        if p >= end {
+            return; // (a guarded option needs a character)
+        }
+        if let Some(r) = row_of(t.chars[p] as u32) {
+            let k = self.index[r] as usize;
+            let row = &self.rows[k * self.words..(k + 1) * self.words];
+            let f = t.flags[p];
+            for (k, w) in out.iter_mut().enumerate() {
+                *w |= row[k];
+                if f & WORD != 0 {
+                    *w |= self.word[k];
+                }
+                if f & SPACE != 0 {
+                    *w |= self.space[k];
+                }
+            }
+            return;
+        }
+        for (i, &(_, guard)) in self.options.iter().enumerate() {
+            if let Some(g) = guard {
+                if firsts[g as usize].admits(t, p, end, raws) {
+                    out[i / 64] |= 1u64 << (i % 64);
+                }
+            }
+        }
     }
 }
 

@@ -315,3 +315,26 @@ fn raw_answers_are_remembered_per_text_only() {
     assert_eq!(f.core.run(0, &b, 0, 3, &mut s).unwrap(), None);
     assert_eq!(f.core.run(0, &b, 0, b.len(), &mut s).unwrap().map(|m| m.0), Some(5));
 }
+
+#[test]
+fn long_alternations_try_in_order_only_the_options_that_can_start() {
+    // compiled to a dispatch table (3 options or more): options in order, the first that lets the
+    // rest match wins, options that cannot start at the character are skipped, and an option that
+    // can match empty is tried anywhere
+    let opts = alt(vec![w("ab"), w("a"), w("中文"), w("b"), opt(w("x"), false)]);
+    let f = one(cat(vec![group(0, opts), w("b")]));
+    assert_eq!(f.run(0, "abb", 0, None), Some((3, vec![(0, 2)]))); // "ab" then "b"
+    assert_eq!(f.run(0, "ab", 0, None), Some((2, vec![(0, 1)]))); // "ab" leaves no "b": "a"
+    assert_eq!(f.run(0, "中文b", 0, None), Some((3, vec![(0, 2)]))); // a character without a row
+    assert_eq!(f.run(0, "bb", 0, None), Some((2, vec![(0, 1)])));
+    assert_eq!(f.run(0, "b", 0, None), Some((1, vec![(0, 0)]))); // "b" leaves none: the empty option
+    assert_eq!(f.run(0, "zb", 0, None), None);
+    assert_eq!(f.run(0, "ab", 0, Some(0)), None); // at the window's end only the empty option, then no "b"
+                                                  // more than 64 options (two words of bits), the one that matches last
+    let mut many: Vec<Node> = (0..70).map(|i| w(&format!("q{i}"))).collect();
+    many.push(w("ok"));
+    let f = one(group(0, alt(many)));
+    assert_eq!(f.run(0, "ok", 0, None), Some((2, vec![(0, 2)])));
+    assert_eq!(f.run(0, "q69", 0, None), Some((2, vec![(0, 2)]))); // "q6" comes first: it wins
+    assert_eq!(f.run(0, "q6", 0, None), Some((2, vec![(0, 2)])));
+}

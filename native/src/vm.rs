@@ -204,6 +204,8 @@ pub struct Scratch {
     trail: Vec<(u32, usize)>,
     ends: Vec<usize>,
     tmp: Vec<usize>,
+    /// the options a `Dispatch` admits
+    bits: Vec<u64>,
     /// stop a run past this instant (checked every `CHECK_EVERY` steps)
     pub deadline: Option<Instant>,
     /// set when a run stopped at the deadline (its error is then a timeout, not a failure)
@@ -344,6 +346,34 @@ impl Core {
                         pc = b as usize;
                     }
                     true
+                }
+                Insn::Dispatch(d) => {
+                    let table = program.dispatch.get(d as usize).ok_or("internal: no such dispatch table")?;
+                    let mut bits = std::mem::take(&mut s.bits);
+                    table.admitted(t, p, end, &program.firsts, &self.raws, &mut bits);
+                    // the admitted options after the first become backtrack points, the last
+                    // pushed first, so that they are tried in order
+                    let trail = s.trail.len();
+                    let mut first = None;
+                    for k in (0..bits.len()).rev() {
+                        let mut w = bits[k];
+                        while w != 0 {
+                            let b = 63 - w.leading_zeros() as usize;
+                            w &= !(1u64 << b);
+                            let i = k * 64 + b;
+                            if let Some(prev) = first.replace(i) {
+                                s.branches.push(Branch { pc: table.options[prev].0, pos: p, trail });
+                            }
+                        }
+                    }
+                    s.bits = bits;
+                    match first {
+                        Some(i) => {
+                            pc = table.options[i].0 as usize;
+                            true
+                        }
+                        None => false,
+                    }
                 }
                 Insn::Jmp(a) => {
                     pc = a as usize;
