@@ -265,18 +265,6 @@ impl First {
         }
     }
 
-    /// Whether a character below U+0800 is one of these by itself (its own bit, or a raw
-    /// regex that can start with it; the word and space classes are left to the caller).
-    fn admits_low(&self, u: u32, raws: &[RawRegex]) -> bool {
-        self.any
-            || self.low[(u >> 6) as usize] & (1 << (u & 63)) != 0
-            || char::from_u32(u).is_some_and(|c| {
-                self.raws
-                    .iter()
-                    .any(|&r| raws.get(r as usize).and_then(|x| x.first.as_ref()).is_none_or(|set| set.contains(c)))
-            })
-    }
-
     /// Whether a match can start at `p` (a character there, and one of these).
     #[inline]
     pub fn admits(&self, t: &Text, p: usize, end: usize, raws: &[RawRegex]) -> bool {
@@ -664,7 +652,7 @@ impl Compiler<'_> {
 
 /// Alternations of at least this many options are compiled to a `Dispatch` (shorter ones to a
 /// chain of `SplitIf`, one first-set test per option).
-const DISPATCH_MIN: usize = 3;
+const DISPATCH_MIN: usize = 4;
 
 /// The characters a dispatch table holds rows for: ASCII and the Arabic block (others test
 /// each option's first set).
@@ -690,7 +678,7 @@ pub struct Dispatch {
     words: usize,
     /// per character with a row (`row_of`): which of `rows` holds the options that admit it by
     /// the character alone (most characters share a few rows: kept once each)
-    index: Vec<u16>,
+    index: Vec<u8>,
     rows: Vec<u64>,
     /// the options that admit any word character, any whitespace, and those tried anywhere
     word: Vec<u64>,
@@ -723,22 +711,43 @@ impl Dispatch {
             if f.space {
                 d.space[i / 64] |= bit;
             }
-            for u in (0..128).chain(0x600..0x700) {
-                if f.admits_low(u, raws) {
-                    let row = row_of(u).unwrap_or(0);
+            let mut set = |u: u32| {
+                if let Some(row) = row_of(u) {
                     low[row * words + i / 64] |= bit;
+                }
+            };
+            // the characters of its own bitmap that have rows: ASCII (words 0, 1), the Arabic block (24..28)
+            for w in [0usize, 1, 24, 25, 26, 27] {
+                let mut b = f.low[w];
+                while b != 0 {
+                    set((w * 64) as u32 + b.trailing_zeros());
+                    b &= b - 1;
+                }
+            }
+            for &r in &f.raws {
+                let first = raws.get(r as usize).and_then(|x| x.first.as_ref());
+                for u in (0..128u32).chain(0x600..0x700) {
+                    if first.is_none_or(|cs| char::from_u32(u).is_some_and(|c| cs.contains(c))) {
+                        set(u);
+                    }
                 }
             }
         }
-        let mut seen: std::collections::HashMap<&[u64], u16> = std::collections::HashMap::new();
+        let mut seen: std::collections::HashMap<&[u64], u8> = std::collections::HashMap::new();
         for row in low.chunks(words.max(1)).take(ROWS) {
             let k = match seen.get(row) {
                 Some(&k) => k,
-                None => {
-                    let k = seen.len() as u16; // (at most ROWS distinct rows)
+                None if seen.len() <= u8::MAX as usize => {
+                    let k = seen.len() as u8;
                     seen.insert(row, k);
                     d.rows.extend_from_slice(row);
                     k
+                }
+                None => {
+                    // (more distinct rows than an index holds: every option's first set is tested)
+                    d.index.clear();
+                    d.rows.clear();
+                    return d;
                 }
             };
             d.index.push(k);
@@ -755,7 +764,7 @@ impl Dispatch {
         if p >= end {
             return; // (a guarded option needs a character)
         }
-        if let Some(r) = row_of(t.chars[p] as u32) {
+        if let Some(r) = row_of(t.chars[p] as u32).filter(|_| !self.index.is_empty()) {
             let k = self.index[r] as usize;
             let row = &self.rows[k * self.words..(k + 1) * self.words];
             let f = t.flags[p];
