@@ -8,12 +8,16 @@ computes: validation, resolution against ``ref_date``, Hijri (Umm al-Qura) <-> G
 ``prefer`` (``Engine.extract(..., prefer=)``, ``arules check --prefer``) says how a weekday or a
 month (and day) without a year, and without a word that fixes it (الماضي، المقبل), resolves:
 ``past`` the latest on or before the reference date, ``future`` the first on or after it,
-``nearest`` the closer of the two (a tie goes to the past). None is the news default: a weekday
-is the latest on or before the reference, or in a future clause (سـ، سوف) the first on or after
-it (today, said of today's weekday); a Gregorian month or day and month is the one of the
-reference year, unless it lies far ahead (a day more than 200 days, a month 7 months or more)
-outside a future clause: then it is the one of the year before («هجمات 13 نوفمبر» in a March
-paper are last November's; ranges keep the reference year). A day written with its weekday
+``nearest`` the closer of the two (a tie goes to the past); a ``prefer`` the caller gives wins
+over the clause's tense. None is the news default, read from the tense of the clause
+(`arabic_rules.tense`, word lists in patterns/date_tense.yaml): a weekday is the latest on or
+before the reference, or in a future clause (سـ، سوف) the first on or after it (today, said of
+today's weekday); a Gregorian month or day and month is the latest on or before the reference
+in a past clause («اختُطف ... في ديسمبر» in an August paper), else the one of the reference year,
+unless it lies far ahead (a day more than 200 days, a month 7 months or more) outside a future
+clause: then it is the one of the year before («هجمات 13 نوفمبر» in a March paper are last
+November's; ranges keep the reference year); a month far behind in a future or scheduling
+clause is next year's («سيزور ... في يناير» in December). A day written with its weekday
 («الخميس 15 أغسطس») takes the year, of these and the ones on either side, in which it falls on
 that weekday.
 

@@ -17,8 +17,8 @@ after it only when the date opens its clause; the first word that carries a tens
   after the decision, whatever the decision's tense («قررت الشركة رفع السعر في سبتمبر»).
 
 A clause ends at sentence punctuation, a comma, a semicolon, a colon or a line break (not a point,
-comma or colon between digits); after the date, also at a word of the ``breaks`` lexicon (أن،
-الذي ...: what follows speaks of something else). Every word list comes from YAML
+comma or colon between digits); a word of the ``breaks`` lexicon (أن، حيث ...) ends the search
+before the date, and it or a relative pronoun (الذي) ends the clause after it. Every word list comes from YAML
 (``patterns/date_tense.yaml``: verbs declared by root and measure, particles, proclitics, breaks,
 cue words); this module only reads.
 """
@@ -49,6 +49,7 @@ class TenseWords:
     proclitics: tuple[str, ...] = ()
     future_proclitics: tuple[str, ...] = ()
     breaks: Collection[str] = frozenset()
+    relatives: Collection[str] = frozenset()  # end the clause after the date only
     nouns: Collection[str] = frozenset()  # verb forms that are also common nouns: no tense
     pronouns: tuple[str, ...] = ()  # pronouns glued to a break word (لكنها، أنه)
     future_words: Collection[str] = frozenset()  # a date rule's future cues (and the future adjectives)
@@ -81,7 +82,8 @@ class TenseWords:
             past_particles=words(base and f"{base}_past_particles"),
             proclitics=longest_first(base and f"{base}_proclitics"),
             future_proclitics=longest_first(base and f"{base}_future_proclitics"),
-            breaks=words(base and f"{base}_breaks"), nouns=words(base and f"{base}_nouns"),
+            breaks=words(base and f"{base}_breaks"), relatives=words(base and f"{base}_relatives"),
+            nouns=words(base and f"{base}_nouns"),
             pronouns=longest_first(base and f"{base}_pronouns"),
             future_words=frozenset(words(future_words)) | frozenset(words(base and f"{base}_future_words")),
             past_words=words(base and f"{base}_past_words"),
@@ -206,7 +208,7 @@ def read_tense(before: str, after: str, tw: TenseWords) -> Tense | None:
         return None
     after_words = _clause(after, backward=False)
     for i, w in enumerate(after_words):
-        if _bare(w, tw) in tw.breaks:
+        if _bare(w, tw) in tw.breaks or w in tw.relatives:
             break
         found = _word_tense(after_words, i, tw, cues=False)
         if found is not None:
