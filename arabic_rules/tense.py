@@ -52,11 +52,11 @@ class TenseWords:
     relatives: Collection[str] = frozenset()  # end the clause after the date only
     nouns: Collection[str] = frozenset()  # verb forms that are also common nouns: no tense
     pronouns: tuple[str, ...] = ()  # pronouns glued to a break word (لكنها، أنه)
-    future_words: Collection[str] = frozenset()  # a date rule's future cues (and the future adjectives)
+    future_words: tuple[Collection[str], ...] = ()  # a date rule's future cues, the future adjectives
     past_words: Collection[str] = frozenset()  # past adjectives: الماضي
     past_prepositions: Collection[str] = frozenset()  # منذ right before the date
     unless: Collection[str] = frozenset()  # «ما» before لم: «ما لم يتحسن» (unless) is no past
-    scheduling: Collection[str] = frozenset()  # words that set a date: قرر، حدد، موعد، تأجيل
+    scheduling: tuple[Collection[str], ...] = ()  # words that set a date: قرر، حدد، موعد، تأجيل
     future_prefixes: tuple[str, ...] = ()
     future_exceptions: tuple[str, ...] = ()
 
@@ -85,12 +85,11 @@ class TenseWords:
             breaks=words(base and f"{base}_breaks"), relatives=words(base and f"{base}_relatives"),
             nouns=words(base and f"{base}_nouns"),
             pronouns=longest_first(base and f"{base}_pronouns"),
-            future_words=frozenset(words(future_words)) | frozenset(words(base and f"{base}_future_words")),
+            future_words=(words(future_words), words(base and f"{base}_future_words")),
             past_words=words(base and f"{base}_past_words"),
             past_prepositions=words(base and f"{base}_past_prepositions"),
             unless=words(base and f"{base}_unless"),
-            scheduling=frozenset(words(base and f"{base}_scheduling")) | frozenset(
-                words(base and f"{base}_scheduling_words")),
+            scheduling=(words(base and f"{base}_scheduling"), words(base and f"{base}_scheduling_words")),
             future_prefixes=tuple(words(future_prefixes)), future_exceptions=tuple(words(future_exceptions)))
 
 
@@ -116,9 +115,10 @@ def _noun(stem: str, tw: TenseWords) -> bool:
     return stem in tw.nouns or any(stem.endswith(e) and stem[:-len(e)] in tw.nouns for e in tw.pronouns)
 
 
-def _in(word: str, words: Collection[str], tw: TenseWords) -> bool:
-    """``word`` or ``word`` without a conjunction (ويلتقي، وموعد) is in ``words``."""
-    return word in words or (word[:1] in _conjunctions(tw) and word[1:] in words)
+def _in(word: str, lists: tuple[Collection[str], ...], tw: TenseWords) -> bool:
+    """``word`` or ``word`` without a conjunction (ويلتقي، وموعد) is in one of ``lists``."""
+    bare = word[1:] if word[:1] in _conjunctions(tw) else None
+    return any(word in words or (bare is not None and bare in words) for words in lists)
 
 
 def _verb(word: str, tw: TenseWords) -> bool:
@@ -181,11 +181,13 @@ def read_tense(before: str, after: str, tw: TenseWords) -> Tense | None:
 
     Before the date, the nearest word that carries a tense decides (Arabic puts the verb first:
     «سيلتقي الوزير يوم الأحد»، «اختُطف ... في ديسمبر»); past an imperfect, only a future or
-    scheduling cue further back still counts («من المقرر ... يتوجه»), not an older verb; a past preposition right before it (منذ) decides at once. A break word (أن، الذي)
-    ends the search: the verb beyond it is another clause's (the saying, not the said), unless the
-    word right before the break is a future or scheduling cue («من المقرر أن»). After the date, only when the date opens its clause or follows a break word
-    (at most one word between: «فإن نهار [الأربعاء] سيكون»), the first verb up to the next break
-    («قال ... [الأحد] إن»: what follows إن speaks of something else)."""
+    scheduling cue further back still counts («من المقرر ... يتوجه»), not an older verb. A past
+    preposition right before the date (منذ) decides at once. A break word (أن، حيث) ends the
+    search: the verb beyond it is another clause's (the saying, not the said), unless the word
+    right before the break is a future or scheduling cue («من المقرر أن»). After the date, only
+    when the date opens its clause or follows a break word (at most one word between: «فإن نهار
+    [الأربعاء] سيكون»), the first verb up to the next break or relative pronoun («قال ... [الأحد]
+    إن»: what follows إن speaks of something else)."""
     words = _clause(before, backward=True)
     if words and _bare(words[-1], tw) in tw.past_prepositions:
         return "past"
