@@ -483,11 +483,15 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     ``joined_after`` names the weekday lexicon: a weekday joined by و to one before it («الاثنين
     والثلاثاء») is the day that follows the first one's date.
 
-    ``tense`` names the verbs group of the tense reading (``tense_verbs``, patterns/date_tense.yaml;
-    `arabic_rules.tense`): the clause around a bare weekday or a yearless month is read for its
-    tense, past sends the date backward (the latest on or before the reference), future forward
-    (the first on or after it), present (an imperfect) a weekday forward; the future cues above
-    count as future. Without ``tense`` only the future cues before the match are read.
+    ``tense`` names the verbs group of the tense reading (``tense_verbs`` of
+    patterns/date_tense.yaml; its particles, cue words and breaks are the ``tense_*`` lexicons
+    there; `arabic_rules.tense`): the clause around a bare weekday or a yearless date is read for
+    its tense. Past sends a yearless date back (the latest on or before the reference); future
+    sends a weekday forward (the first on or after the reference) and a month far behind the
+    reference into the next year, while a day and month in a future clause keeps the reference
+    year; a scheduling clause (a date decided on: موعد، قرر) counts as future for a month or a day
+    and month, not for a weekday; present (an imperfect alone) changes nothing. The future cues
+    above count as future. Without ``tense`` only the future cues before the match are read.
 
     A Hijri month without a day or year («شهر رمضان») resolves to the Gregorian days of that month
     (``first/last``): the one nearest the reference date (a tie to the past), the first not yet
