@@ -17,6 +17,7 @@ from .match import Match, Span
 from .normalize import Normalized, normalize
 from .refdates import parse_ref_date
 from .syntax import parse_pattern, render
+from .tense import TenseWords, read_tense
 from .values import Built, BuildContext, FieldView, Reject, builder
 from .work import Work
 
@@ -40,6 +41,7 @@ __all__ = [
     "Reject",
     "RuleError",
     "Span",
+    "TenseWords",
     "Work",
     "builder",
     "normalize",
@@ -47,5 +49,6 @@ __all__ = [
     "parse_ref_date",
     "read_corpus",
     "read_documents",
+    "read_tense",
     "render",
 ]

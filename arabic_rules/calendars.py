@@ -8,12 +8,16 @@ computes: validation, resolution against ``ref_date``, Hijri (Umm al-Qura) <-> G
 ``prefer`` (``Engine.extract(..., prefer=)``, ``arules check --prefer``) says how a weekday or a
 month (and day) without a year, and without a word that fixes it (الماضي، المقبل), resolves:
 ``past`` the latest on or before the reference date, ``future`` the first on or after it,
-``nearest`` the closer of the two (a tie goes to the past). None is the news default: a weekday
-is the latest on or before the reference, or in a future clause (سـ، سوف) the first on or after
-it (today, said of today's weekday); a Gregorian month or day and month is the one of the
-reference year, unless it lies far ahead (a day more than 200 days, a month 7 months or more)
-outside a future clause: then it is the one of the year before («هجمات 13 نوفمبر» in a March
-paper are last November's; ranges keep the reference year). A day written with its weekday
+``nearest`` the closer of the two (a tie goes to the past); a ``prefer`` the caller gives wins
+over the clause's tense. None is the news default, read from the tense of the clause
+(`arabic_rules.tense`, word lists in patterns/date_tense.yaml): a weekday is the latest on or
+before the reference, or in a future clause (سـ، سوف) the first on or after it (today, said of
+today's weekday); a Gregorian month or day and month is the latest on or before the reference
+in a past clause («اختُطف ... في ديسمبر» in an August paper), else the one of the reference year,
+unless it lies far ahead (a day more than 200 days, a month 7 months or more) outside a future
+clause: then it is the one of the year before («هجمات 13 نوفمبر» in a March paper are last
+November's; ranges keep the reference year); a month far behind in a future or scheduling
+clause is next year's («سيزور ... في يناير» in December). A day written with its weekday
 («الخميس 15 أغسطس») takes the year, of these and the ones on either side, in which it falls on
 that weekday.
 
@@ -28,6 +32,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from .tense import TenseWords, read_tense
 from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, builder, parse_digits
 
 PREFER = ("past", "future", "nearest")
@@ -160,6 +165,15 @@ def _far_ahead(year: int, month: int, day: int | None, ref: _dt.date) -> bool:
     return when is not None and (when - ref).days > FAR_DAYS
 
 
+def _far_behind(year: int, month: int, day: int | None, ref: _dt.date) -> bool:
+    """Is this month (or day) of ``year`` more than FAR_DAYS days, or FAR_MONTHS months or more,
+    before the reference date? (A future clause then means the next one.)"""
+    if day is None:
+        return (ref.year - year) * 12 + ref.month - month >= FAR_MONTHS
+    when = _gregorian("gregorian", year, month, day)
+    return when is not None and (ref - when).days > FAR_DAYS
+
+
 def _year_of_weekday(calendar: str, year: int, month: int, day: int, weekday: int, ref: _dt.date) -> int:
     """The year of a yearless day written with its weekday («الخميس 15 أغسطس»): ``year`` when the
     day falls on that weekday then, else the year before or after that does (the one nearer the
@@ -216,6 +230,18 @@ def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, e
             if len(v) >= 4 and any(v.startswith(p) for p in pre) and not any(v.startswith(b) for b in bad):
                 return True
     return False
+
+
+def _clause_tense(ctx: BuildContext, verbs: str | None, cues: str | None, prefixes: str | None,
+                  exceptions: str | None) -> str | None:
+    """The tense of the match's clause (``past``, ``present``, ``future`` or None), read from the
+    verbs group ``verbs`` and the future cue lexicons; without ``verbs``, only whether the clause
+    before the match is a future one (the older reading, kept for packs without tense data)."""
+    if not verbs:
+        return "future" if _future_context(ctx, cues, prefixes, exceptions) else None
+    words = TenseWords.from_lexicons(ctx.lexicons, verbs, cues, prefixes, exceptions)
+    after = ctx.document[ctx.start + len(ctx.text):ctx.start + len(ctx.text) + BEFORE_CHARS]
+    return read_tense(ctx.before, after, words)
 
 
 _CLITICS = "\u0648\u0641\u0644\u0628"  # the letters waw, fa, lam, ba: proclitics before a verbal noun
@@ -279,11 +305,13 @@ def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | N
 def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month=None, weekday=None,
                 rel=None, unit=None, deictic=None, calendar: str = "gregorian", era=None,
                 future: bool = False, offset: int | None = None, year_rel=None, this: bool = False,
-                in_year: int | None = None, far_back: bool = False) -> _Parts:
+                in_year: int | None = None, far_back: bool = False, past: bool = False) -> _Parts:
     """One date from its fields. ``this``: «هذا الخميس», the weekday on or after the reference;
     ``in_year``: the year a yearless date resolves in (the start of a range, in its end's year);
     ``far_back``: a yearless Gregorian date far ahead of the reference outside a future clause is
-    last year's (the news default of `date`; ranges keep the reference year)."""
+    last year's (the news default of `date`; ranges keep the reference year). ``future`` / ``past``:
+    the clause's tense (`tense.read_tense`) sends a yearless date forward / backward when the
+    caller gave no ``prefer``."""
     d, m, y = _int(day), _int(month), _int(year)
     prefer = ctx.prefer
     yr = _val(year_rel)
@@ -377,11 +405,20 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
         raise Reject
     resolved_y = y
     if y is None and ref is not None and m is not None:
+        direction = prefer
+        if prefer is None and r is None and calendar == "gregorian" and past:
+            direction = "past"  # a past clause: the latest on or before the reference
         resolved_y = in_year if in_year is not None else resolve_year(
-            m, d, r, to_hijri(ref) if calendar == "hijri" else (ref.year, ref.month, ref.day), prefer)
+            m, d, r, to_hijri(ref) if calendar == "hijri" else (ref.year, ref.month, ref.day), direction)
         if far_back and prefer is None and r is None and in_year is None and calendar == "gregorian" and not future \
                 and _far_ahead(resolved_y, m, d, ref):
             resolved_y -= 1  # far ahead, outside a future clause: the last one
+        if future and d is None and prefer is None and r is None and in_year is None and calendar == "gregorian" \
+                and _far_behind(resolved_y, m, None, ref):
+            # a month far behind, in a future clause: the next one («سيزور ... في يناير» in December).
+            # A day and month keeps the reference year, as tests/gold/README.md has it («تنطلق ... في
+            # الثالث من كانون الثاني» said on 13 December is 2021-01-03 there).
+            resolved_y += 1
         if wd is not None and d is not None and r is None and in_year is None:
             resolved_y = _year_of_weekday(calendar, resolved_y, m, d, wd, ref)
     shown_y = y if r is None else resolved_y  # a deictic word fixes the year: it goes in the value
@@ -422,7 +459,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
          feast_day: FieldView | None = None, this: FieldView | None = None, not_before: str | None = None,
          forward_after: str | None = None, forward_clause: str | None = None,
          forward_skip: str | None = None, count_from: str | None = None,
-         joined_after: str | None = None, same_year: FieldView | None = None) -> Any:
+         joined_after: str | None = None, same_year: FieldView | None = None, tense: str | None = None) -> Any:
     """A date from its fields (all optional, lexicon values where the rule captures a lexicon).
 
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
@@ -445,6 +482,16 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     match (within its left context), else the date stays without a year.
     ``joined_after`` names the weekday lexicon: a weekday joined by و to one before it («الاثنين
     والثلاثاء») is the day that follows the first one's date.
+
+    ``tense`` names the verbs group of the tense reading (``tense_verbs`` of
+    patterns/date_tense.yaml; its particles, cue words and breaks are the ``tense_*`` lexicons
+    there; `arabic_rules.tense`): the clause around a bare weekday or a yearless date is read for
+    its tense. Past sends a yearless date back (the latest on or before the reference); future
+    sends a weekday forward (the first on or after the reference) and a month far behind the
+    reference into the next year, while a day and month in a future clause keeps the reference
+    year; a scheduling clause (a date decided on: موعد، قرر) counts as future for a month or a day
+    and month, not for a weekday; present (an imperfect alone) changes nothing. The future cues
+    above count as future. Without ``tense`` only the future cues before the match are read.
 
     A Hijri month without a day or year («شهر رمضان») resolves to the Gregorian days of that month
     (``first/last``): the one nearest the reference date (a tie to the past), the first not yet
@@ -477,8 +524,13 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     weekend = (_val(unit) == "week" and rel is None and mod is not None and mod.value == "end"
                and ctx.ref_date is not None and ctx.prefer in (None, "past"))
     yearless = month is not None and year is None and rel is None and year_rel is None and calendar == "gregorian"
-    future = (_future_context(ctx, future_cues, future_prefixes, future_exceptions)
-              if weekday or hijri_month or weekend or yearless else False)
+    reading = (_clause_tense(ctx, tense, future_cues, future_prefixes, future_exceptions)
+               if weekday or hijri_month or weekend or yearless else None)
+    # a future clause sends a date forward, a scheduling one (a date decided on: موعد، قرر) a
+    # month; a past one sends a yearless date backward (a weekday goes back by default). A present
+    # one (an imperfect) says nothing: in news it tells past stories as often as plans.
+    future = reading == "future" or (reading == "scheduled" and month is not None)
+    past = reading == "past"
     if weekday is not None and not future and _moved_to(ctx, forward_after, forward_clause, forward_skip):
         future = True
     first = (_weekday_before(ctx, weekday, joined_after) if weekday is not None and rel is None and month is None
@@ -492,7 +544,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
         rel = FieldView("rel", "", -1)
     p = _date_parts(ctx, day=day, month=month, year=year, alt_month=alt_month, weekday=weekday, rel=rel,
                     unit=unit, deictic=deictic, calendar=calendar, era=era, future=future, offset=offset,
-                    year_rel=year_rel, this=this is not None, far_back=True)
+                    year_rel=year_rel, this=this is not None, far_back=True, past=past)
     attrs = dict(p.attrs)
     if p.resolved is not None:
         attrs["resolved"] = p.resolved

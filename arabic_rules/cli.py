@@ -76,9 +76,10 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--ref-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
     c.add_argument("--prefer", choices=("past", "future", "nearest"),
                    help="how a weekday or a month (and day) without a year resolves: the latest on or before the "
-                        "reference date, the first on or after it, or the closer (default: the news rule: a weekday "
-                        "past unless the clause speaks of the future, a yearless date in the reference year unless "
-                        "it lies far ahead outside a future clause)")
+                        "reference date, the first on or after it, or the closer; it wins over the clause's tense "
+                        "(default: the news rule: by the tense of the clause, a weekday past unless it speaks of the "
+                        "future, a yearless date back in a past clause, else in the reference year unless it lies "
+                        "far ahead outside a future clause)")
     c.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
     c.add_argument("--encoding-errors", choices=ENCODING_ERRORS, default="strict",
                    help="bytes the encoding rejects: strict stops at the first (naming it), replace reads them as U+FFFD")

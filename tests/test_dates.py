@@ -25,7 +25,9 @@ def only_date(text: str, ref: dt.date | None = None):
 @given(d=dates, system=st.sampled_from(SYSTEMS), style=st.sampled_from(STYLES), seed=st.integers(0, 10**6))
 def test_rendered_dates_come_back(d, system, style, seed):
     expr, value = render_date_with_value(d, system=system, style=style, rng=random.Random(seed))
-    text = f"أعلنت اللجنة في {expr} نتائج أعمالها"
+    # a frame without a verb: a past verb («أعلنت») would send a yearless date after the
+    # reference back a year (arabic_rules/tense.py), which is not what this round trip tests
+    text = f"تقرير اللجنة في {expr} عن نتائج أعمالها"
     m = only_date(text, ref=dt.date(d.year, 6, 15))
     assert m.text == expr and m.value == value
     if style != "my":

@@ -1,0 +1,218 @@
+"""The tense of the clause around a date, read from its verbs' morphology.
+
+A bare weekday or a month (and day) without a year points backward or forward depending on what
+its clause tells: «اختُطف ... في ديسمبر» is last December, «سيلتقي الوزير يوم الأحد» the coming
+Sunday. `read_tense` looks at the words of the same clause before the date, nearest first, and
+after it only when the date opens its clause; the first word that carries a tense decides:
+
+- a perfect form of a known verb -> ``past``;
+- an imperfect form -> ``future`` with the future proclitic (سـ) or after a future particle (سوف،
+  لن), ``past`` after a past particle (لم, also with a jussive form), else ``present``;
+- a word of the caller's ``future_words`` (cue words such as المقرر, adjectives such as القادمة)
+  or one shaped like a future verb (``future_prefixes`` minus ``future_exceptions``) ->
+  ``future``; an adjective of the past (``past_words``: الماضي) -> ``past``, and so does a
+  preposition of the past right before the date (``past_prepositions``: منذ);
+- a word that sets a date (``scheduling``: a verb of deciding or postponing, قرر، حدد، أجّل in any
+  form, or a noun such as موعد، تاريخ، تأجيل) -> ``scheduled``: the date is the one decided on,
+  after the decision, whatever the decision's tense («قررت الشركة رفع السعر في سبتمبر»).
+
+A clause ends at sentence punctuation, a comma, a semicolon, a colon or a line break (not a point,
+comma or colon between digits); a word of the ``breaks`` lexicon (أن، حيث ...) ends the search
+before the date, and it or a relative pronoun (الذي) ends the clause after it. Every word list comes from YAML
+(``patterns/date_tense.yaml``: verbs declared by root and measure, particles, proclitics, breaks,
+cue words); this module only reads.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Collection, Literal, Mapping
+
+Tense = Literal["past", "present", "future", "scheduled"]
+
+# . ! ? ؟ line break , ، ; ؛ : end a clause; not a point, comma or colon between digits (11.89,
+# 11,00, 11:59)
+_CLAUSE_END = re.compile(r"[!?\u061f\n\u060c;\u061b]|(?<!\d)[.,:]|[.,:](?!\d)")
+_TOKEN = re.compile(r"\w+")
+_COMMAS = ",\u060c"  # , ،
+
+
+@dataclass(frozen=True)
+class TenseWords:
+    """The word lists a tense reading needs (normalized forms), taken from lexicons."""
+
+    perfect: Collection[str] = frozenset()  # lexicons are passed as they are (no copy per date)
+    imperfect: Collection[str] = frozenset()
+    jussive: Collection[str] = frozenset()
+    future_particles: Collection[str] = frozenset()
+    past_particles: Collection[str] = frozenset()
+    proclitics: tuple[str, ...] = ()
+    future_proclitics: tuple[str, ...] = ()
+    breaks: Collection[str] = frozenset()
+    relatives: Collection[str] = frozenset()  # end the clause after the date only
+    nouns: Collection[str] = frozenset()  # verb forms that are also common nouns: no tense
+    pronouns: tuple[str, ...] = ()  # pronouns glued to a break word (لكنها، أنه)
+    future_words: tuple[Collection[str], ...] = ()  # a date rule's future cues, the future adjectives
+    past_words: Collection[str] = frozenset()  # past adjectives: الماضي
+    past_prepositions: Collection[str] = frozenset()  # منذ right before the date
+    unless: Collection[str] = frozenset()  # «ما» before لم: «ما لم يتحسن» (unless) is no past
+    scheduling: tuple[Collection[str], ...] = ()  # words that set a date: قرر، حدد، موعد، تأجيل
+    future_prefixes: tuple[str, ...] = ()
+    future_exceptions: tuple[str, ...] = ()
+
+    @classmethod
+    def from_lexicons(cls, lexicons: Mapping[str, Mapping[str, Any]], verbs: str | None,
+                      future_words: str | None = None, future_prefixes: str | None = None,
+                      future_exceptions: str | None = None) -> "TenseWords":
+        """The lists of a verbs group ``verbs`` (lexicons ``verbs.perfect``, ``verbs.imperfect``,
+        ``verbs.jussive``; particles, proclitics, breaks and nouns in ``tense_*`` lexicons next to it,
+        see patterns/date_tense.yaml) and the future cue lexicons a date rule names. A name that
+        is not there gives an empty list (a pack without tense data reads no tense)."""
+        def words(name: str | None) -> Collection[str]:
+            return lexicons.get(name or "", {}).keys()
+
+        def longest_first(name: str | None) -> tuple[str, ...]:
+            return tuple(sorted(words(name), key=len, reverse=True))
+
+        base = "tense" if verbs else None
+        return cls(
+            perfect=words(verbs and f"{verbs}.perfect"), imperfect=words(verbs and f"{verbs}.imperfect"),
+            jussive=words(verbs and f"{verbs}.jussive"),
+            future_particles=words(base and f"{base}_future_particles"),
+            past_particles=words(base and f"{base}_past_particles"),
+            proclitics=longest_first(base and f"{base}_proclitics"),
+            future_proclitics=longest_first(base and f"{base}_future_proclitics"),
+            breaks=words(base and f"{base}_breaks"), relatives=words(base and f"{base}_relatives"),
+            nouns=words(base and f"{base}_nouns"),
+            pronouns=longest_first(base and f"{base}_pronouns"),
+            future_words=(words(future_words), words(base and f"{base}_future_words")),
+            past_words=words(base and f"{base}_past_words"),
+            past_prepositions=words(base and f"{base}_past_prepositions"),
+            unless=words(base and f"{base}_unless"),
+            scheduling=(words(base and f"{base}_scheduling"), words(base and f"{base}_scheduling_words")),
+            future_prefixes=tuple(words(future_prefixes)), future_exceptions=tuple(words(future_exceptions)))
+
+
+def _conjunctions(tw: TenseWords) -> tuple[str, ...]:
+    return tuple(p for p in tw.proclitics if len(p) == 1)
+
+
+def _bare(word: str, tw: TenseWords) -> str:
+    """A particle or break word without its conjunction (ولم، فلن) or pronoun (لكنها، أنه)."""
+    for p in _conjunctions(tw):
+        if word.startswith(p) and len(word) > 2 and word[1:] in (
+                *tw.future_particles, *tw.past_particles, *tw.past_prepositions):
+            return word[1:]
+    for e in tw.pronouns:
+        if word.endswith(e) and word[:-len(e)] in tw.breaks:
+            return word[:-len(e)]
+    return word
+
+
+def _noun(stem: str, tw: TenseWords) -> bool:
+    """Is ``stem`` one of the verb forms that are also common nouns, alone or with a pronoun
+    («عقدها» in «الجلسة المقرر عقدها»)?"""
+    return stem in tw.nouns or any(stem.endswith(e) and stem[:-len(e)] in tw.nouns for e in tw.pronouns)
+
+
+def _in(word: str, lists: tuple[Collection[str], ...], tw: TenseWords) -> bool:
+    """``word`` or ``word`` without a conjunction (ويلتقي، وموعد) is in one of ``lists``."""
+    bare = word[1:] if word[:1] in _conjunctions(tw) else None
+    return any(word in words or (bare is not None and bare in words) for words in lists)
+
+
+def _verb(word: str, tw: TenseWords) -> bool:
+    """Is ``word`` a verb form of the lists (with its proclitics)?"""
+    stems = [word] + [word[len(p):] for p in tw.future_proclitics + tw.proclitics if word.startswith(p)]
+    return any(s in tw.perfect or s in tw.imperfect for s in stems if not _noun(s, tw))
+
+
+def _word_tense(words: list[str], i: int, tw: TenseWords, cues: bool = True) -> Tense | None:
+    """The tense word ``i`` of ``words`` carries (its particle, the word before, included);
+    ``cues``: whether cue words, adjectives and scheduling words count (before the date only:
+    after it they describe something else, «... [نهاية شهر مارس] وقد بلغ انتاج الخريف الماضي»)."""
+    w = words[i]
+    prev = _bare(words[i - 1], tw) if i else ""
+    if prev in tw.past_particles and i > 1 and words[i - 2] in tw.unless:
+        prev = next(iter(tw.future_particles), "")  # «ما لم»: a condition on what is to come
+    if cues and _in(w, tw.future_words, tw):
+        return "future"
+    if cues and w in tw.past_words:
+        return "past"
+    if cues and _in(w, tw.scheduling, tw):
+        return "scheduled"
+    readings = [(w, "")] + [(w[len(p):], p) for p in tw.future_proclitics + tw.proclitics
+                            if w.startswith(p) and len(w) > len(p) + 1]
+    for stem, clitic in readings:
+        if _noun(stem, tw):
+            continue
+        if stem in tw.perfect and clitic in ("", *tw.proclitics):
+            return "past"
+        if stem in tw.imperfect or stem in tw.jussive:
+            if clitic in tw.future_proclitics or prev in tw.future_particles:
+                return "future"
+            if prev in tw.past_particles:
+                return "past"
+            if stem in tw.imperfect:
+                return "present"
+    for v in (w, w[1:]) if w[:1] in _conjunctions(tw) else (w,):  # «وسينظر»: a future verb after و
+        if len(v) >= 4 and any(v.startswith(p) for p in tw.future_prefixes) \
+                and not any(v.startswith(b) for b in tw.future_exceptions):
+            return "future"
+    return None
+
+
+def _clause(text: str, backward: bool) -> list[str]:
+    """The words of ``text`` in the date's clause: the end of ``text`` when ``backward`` (text
+    before the date), else its start. A date set off by a comma right before it («سينهي زيارته،
+    [الأربعاء]، ويتجه») belongs to the clause before that comma."""
+    parts = _CLAUSE_END.split(text)
+    if not backward:
+        return _TOKEN.findall(parts[0])
+    words = _TOKEN.findall(parts[-1])
+    if not words and len(parts) > 1 and text[len(text) - len(parts[-1]) - 1] in _COMMAS:
+        words = _TOKEN.findall(parts[-2])
+    return words
+
+
+def read_tense(before: str, after: str, tw: TenseWords) -> Tense | None:
+    """The tense of the clause a date stands in, from the normalized text ``before`` and
+    ``after`` it, or None when the clause says nothing (the caller's default holds).
+
+    Before the date, the nearest word that carries a tense decides (Arabic puts the verb first:
+    «سيلتقي الوزير يوم الأحد»، «اختُطف ... في ديسمبر»); past an imperfect, only a future or
+    scheduling cue further back still counts («من المقرر ... يتوجه»), not an older verb. A past
+    preposition right before the date (منذ) decides at once. A break word (أن، حيث) ends the
+    search: the verb beyond it is another clause's (the saying, not the said), unless the word
+    right before the break is a future or scheduling cue («من المقرر أن»). After the date, only
+    when the date opens its clause or follows a break word (at most one word between: «فإن نهار
+    [الأربعاء] سيكون»), the first verb up to the next break or relative pronoun («قال ... [الأحد]
+    إن»: what follows إن speaks of something else)."""
+    words = _clause(before, backward=True)
+    if words and _bare(words[-1], tw) in tw.past_prepositions:
+        return "past"
+    present = False
+    for i in range(len(words) - 1, -1, -1):
+        if _bare(words[i], tw) in tw.breaks:  # the date is in a subordinate clause: only a cue
+            governing = _word_tense(words, i - 1, tw) if i else None  # right before it counts
+            if governing in ("future", "scheduled") and not _verb(words[i - 1], tw):
+                return governing  # «من المقرر أن يتوجه ... [الاثنين]»
+            break  # «وأضافت أن قيوداً يمكن أن تفرض في [16 أيلول]»: not the saying's tense
+        found = _word_tense(words, i, tw)
+        if found == "present":  # an imperfect says little: a future cue further back may say more
+            present = True
+        elif found is not None and (not present or found in ("future", "scheduled")):
+            return found
+    if present:
+        return "present"
+    opened = next((k for k, w in enumerate(reversed(words)) if _bare(w, tw) in tw.breaks), len(words))
+    if opened > 1:
+        return None
+    after_words = _clause(after, backward=False)
+    for i, w in enumerate(after_words):
+        if _bare(w, tw) in tw.breaks or w in tw.relatives:
+            break
+        found = _word_tense(after_words, i, tw, cues=False)
+        if found is not None:
+            return found
+    return None
