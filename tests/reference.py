@@ -8,8 +8,10 @@ are greedy and optional items are tried present first; the first way that comple
 its match at that start. Glue works inside one token, character by character.
 
 Implemented subset: Word, Phrase, LexRef (one-word and space-separated forms), AnyWord, Seq, Alt,
-Repeat of items that cannot match empty, Capture (not inside a Repeat), and Glue of words and
-word lexicons (optionally ``?``) ending in a word, a lexicon or ``_``. No Raw, no SubRef.
+Repeat of items that cannot match empty, Capture (not inside a Repeat), Glue of words and
+word lexicons (optionally ``?``) ending in a word, a lexicon or ``_``, and look backs (``<&x``,
+``<&!x``) before an item that cannot match empty: x matches the tokens that end where the item
+starts. No Raw, no SubRef.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from arabic_rules.normalize import normalize
-from arabic_rules.syntax import Alt, AnyWord, Capture, Glue, LexRef, Phrase, Repeat, Seq, Word
+from arabic_rules.syntax import MAX_BACK_TOKENS, Alt, AnyWord, Capture, Cond, Glue, LexRef, Phrase, Repeat, Seq, Word
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -72,6 +74,11 @@ class Matcher:
                 word = toks[i][0]
                 for _end in self.glue(node.parts, word, 0):
                     yield i + 1, caps
+        elif isinstance(node, Cond) and node.back:  # some tokens before i, up to i, are a match of x
+            ends_here = any(j == i for start in range(max(0, i - MAX_BACK_TOKENS), i)
+                            for j, _ in self.match(node.node, start, {}))
+            if ends_here != node.negate:
+                yield i, caps
         else:
             raise NotImplementedError(f"reference matcher does not implement {type(node).__name__}")
 
