@@ -12,12 +12,15 @@ from .resources import data_dir
 @dataclass(frozen=True)
 class Builtin:
     """One built-in item: ``alternatives`` are regular expressions tried in order; ``quoted``
-    says that every match is one whole quotation (opening mark to closing mark)."""
+    says that every match is one whole quotation (opening mark to closing mark). A condition
+    on where the text stands (``check``: a kind of `ir.Assert`, checked in code) has none: it
+    reads nothing."""
 
     name: str
     doc: str
     alternatives: tuple[str, ...]
     quoted: bool
+    check: str | None = None
 
 
 def builtins_path():
@@ -30,7 +33,8 @@ def builtins() -> dict[str, Builtin]:
     import yaml
 
     data = yaml.safe_load(builtins_path().read_text(encoding="utf-8"))
-    return {name: Builtin(name, spec["doc"], tuple(spec["alternatives"]), bool(spec.get("quoted")))
+    return {name: Builtin(name, spec["doc"], tuple(spec.get("alternatives") or ()), bool(spec.get("quoted")),
+                          spec.get("check"))
             for name, spec in data.items()}
 
 

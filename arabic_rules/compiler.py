@@ -252,7 +252,7 @@ class _Analysis:
         if isinstance(node, (Seq, Glue, Alt)):
             return any(self.captures(x) for x in (node.items if isinstance(node, Seq) else
                                                   node.parts if isinstance(node, Glue) else node.options))
-        return not isinstance(node, (Word, Phrase, LexRef, AnyWord, Raw))  # (an unknown kind: assume so)
+        return not isinstance(node, (Word, Phrase, LexRef, AnyWord, Raw, _LineCheck))  # (an unknown kind: assume so)
 
     def lex_edges(self, name: str) -> tuple[bool, bool]:
         """Whether every entry of lexicon ``name`` starts with a word character, and ends with one."""
@@ -305,8 +305,8 @@ class _Analysis:
     def condition_edge(self, node) -> frozenset[str]:
         """The kinds of token the conditions of ``node`` look at first (see `edge`)."""
         node = self.resolve(node)
-        if isinstance(node, Cond):  # (a look back needs no gap: it reads what came before)
-            return frozenset() if node.back else self.edge(node.node, False)
+        if isinstance(node, Cond):  # (a look back or line check needs no gap: it reads what came before)
+            return frozenset() if node.back or isinstance(node.node, _LineCheck) else self.edge(node.node, False)
         parts = node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else node.parts
         return frozenset().union(*(self.condition_edge(p) for p in parts))
 
@@ -490,9 +490,21 @@ class _Analysis:
         return out
 
 
+@dataclass(frozen=True)
+class _LineCheck:
+    """A built-in condition on where the text stands (``%line_start`` ...): an `ir.Assert` of
+    kind ``kind``; the compiler reads the built-in as ``&`` this."""
+
+    kind: str
+
+
 def _builtin_node(name: str):
-    """A built-in item as the compiler reads it: its alternatives as raw regexes."""
-    alts = tuple(Raw(src) for src in builtin(name).alternatives)
+    """A built-in item as the compiler reads it: its alternatives as raw regexes, or a condition
+    for a line check."""
+    b = builtin(name)
+    if b.check is not None:
+        return Cond(_LineCheck(b.check))
+    alts = tuple(Raw(src) for src in b.alternatives)
     return alts[0] if len(alts) == 1 else Alt(alts)
 
 
@@ -602,6 +614,8 @@ class _Emitter:
         return got[1]
 
     def _emit(self, node, lb: bool, rb: bool) -> ir.Node:
+        if isinstance(node, _LineCheck):
+            return ir.Assert(node.kind)
         if isinstance(node, (Word, Phrase)):
             toks = tokens(node.text)
             body = ir.Lit(tuple(toks), tuple(_is_word(a) and _is_word(b) for a, b in zip(toks, toks[1:])))
@@ -629,6 +643,11 @@ class _Emitter:
         if isinstance(node, (Capture, Repeat)):
             body, optional = self.once(node, lb, rb, None)
             return ir.Opt(body) if optional else body
+        if isinstance(node, Alt) and self.an.reads_nothing(node):
+            # options that are conditions (&a | <&!b): the first that holds is enough; checked as
+            # one condition, they give no second way to backtrack into (which, inside a repetition,
+            # would double the ways at every copy)
+            return ir.Look(ir.Alt(tuple(self.emit(o, lb, rb) for o in node.options)))
         if isinstance(node, Alt):
             return ir.Alt(tuple(self.emit(o, lb, rb) for o in node.options))
         if isinstance(node, Glue):  # boundaries around the whole chain, none inside it

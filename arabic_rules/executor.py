@@ -136,6 +136,8 @@ class _Run:
         t = self.text
         before = p > 0 and is_word(t[p - 1])
         after = p < self.end and is_word(t[p])
+        if n.kind in ir.LINE_CHECKS:
+            return k(p, caps) if ir.line_check(t, p, n.kind) else None
         ok = {ir.LB: not before, ir.RB: not after, ir.NOSPLIT: not before or not after}[n.kind]
         return k(p, caps) if ok else None
 

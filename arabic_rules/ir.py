@@ -21,7 +21,30 @@ from dataclasses import dataclass
 from typing import Union
 
 LB, RB, NOSPLIT = "LB", "RB", "NOSPLIT"
-ASSERT_REGEX = {LB: r"(?<!\w)", RB: r"(?!\w)", NOSPLIT: r"(?:(?<!\w)|(?!\w))"}
+# where the text stands, looking back over the whitespace before the point (`line_check`)
+LINE_START, PARAGRAPH_START, SENTENCE_START = "line_start", "paragraph_start", "sentence_start"
+LINE_CHECKS = (LINE_START, PARAGRAPH_START, SENTENCE_START)
+ASSERT_REGEX = {LB: r"(?<!\w)", RB: r"(?!\w)", NOSPLIT: r"(?:(?<!\w)|(?!\w))",
+                # (look backs of any width: the `regex` module reads them; `needs_executor`)
+                LINE_START: r"(?<=(?:\A|\n)\s*)", PARAGRAPH_START: r"(?<=(?:\A|\n[^\S\n]*\n)\s*)",
+                SENTENCE_START: r"(?<=(?:\A|[\n.!?؟])\s*)"}
+SENTENCE_ENDS = ".!?؟"
+
+
+def line_check(text: str, p: int, kind: str) -> bool:
+    """Whether the line check ``kind`` holds at ``p``: step back over the whitespace before
+    ``p``; the text starts there (nothing but whitespace before), or that whitespace holds a
+    line break (LINE_START), two of them (PARAGRAPH_START: a blank line), or a line break or
+    follows . ! ? ؟ (SENTENCE_START)."""
+    q, breaks = p, 0
+    while q > 0 and text[q - 1].isspace():
+        q -= 1
+        breaks += text[q] == "\n"
+    if q == 0:
+        return True
+    if kind == PARAGRAPH_START:
+        return breaks >= 2
+    return breaks >= 1 or (kind == SENTENCE_START and text[q - 1] in SENTENCE_ENDS)
 
 
 @dataclass(frozen=True)
@@ -63,7 +86,7 @@ class Gap:
 @dataclass(frozen=True)
 class Assert:
     """A condition at the position: LB (no word character before), RB (none after), NOSPLIT
-    (not inside a word)."""
+    (not inside a word), or one of `LINE_CHECKS` (`line_check`)."""
 
     kind: str
 
@@ -232,11 +255,11 @@ def _quant(lo: int, hi: int | None) -> str:
 
 
 def needs_executor(node: Node | None) -> bool:
-    """Whether the program holds a look back (`Behind`), which Python's `re` cannot run: the
-    regex back end then runs it in the executor."""
+    """Whether the program holds a look back (`Behind`) or a line check, which Python's `re`
+    cannot run: the regex back end then runs it in the executor."""
     if node is None:
         return False
-    if isinstance(node, Behind):
+    if isinstance(node, Behind) or (isinstance(node, Assert) and node.kind in LINE_CHECKS):
         return True
     if isinstance(node, (Look, Opt, Rep, Group)):
         return needs_executor(node.node)

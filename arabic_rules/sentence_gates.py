@@ -62,8 +62,9 @@ def literal_steps(an: "_Analysis", node, seen: frozenset = frozenset()) -> set[s
     gate steps over them whole), or None when ``node`` may read past a sentence end otherwise."""
     from .compiler import literal_regex
 
-    if isinstance(node, BuiltinRef):
-        return set() if builtin(node.name).quoted else None
+    if isinstance(node, BuiltinRef):  # a whole quotation, or a line check (which reads nothing)
+        b = builtin(node.name)
+        return set() if b.quoted or b.check is not None else None
     if isinstance(node, SubRef):
         macro = an.pack.macros[node.name].node  # (not `resolve`: it would open a built-in item)
         return set() if node.name in seen else literal_steps(an, macro, seen | {node.name})

@@ -12,6 +12,31 @@ pub enum AssertKind {
     Rb,
     /// not inside a word
     NoSplit,
+    /// the text or a line starts here (`line_check`)
+    LineStart,
+    /// the text or a paragraph starts here: a blank line before
+    ParagraphStart,
+    /// a sentence starts here: a line start, or . ! ? ؟ before
+    SentenceStart,
+}
+
+/// Whether line check `kind` holds at `p`, as `ir.line_check`: step back over the whitespace
+/// before `p`; the text starts there, or that whitespace holds a line break (two for a paragraph),
+/// or (a sentence) it follows . ! ? ؟.
+pub fn line_check(t: &Text, p: usize, kind: AssertKind) -> bool {
+    let (mut q, mut breaks) = (p, 0usize);
+    while q > 0 && t.is_space(q - 1) {
+        q -= 1;
+        breaks += (t.chars[q] == '\n') as usize;
+    }
+    if q == 0 {
+        return true;
+    }
+    match kind {
+        AssertKind::ParagraphStart => breaks >= 2,
+        AssertKind::SentenceStart => breaks >= 1 || matches!(t.chars[q - 1], '.' | '!' | '?' | '\u{061F}'),
+        _ => breaks >= 1,
+    }
 }
 
 /// A program tree. Indexes point into the core's lexicons (`Lex`), raw regexes (`Raw`) and the

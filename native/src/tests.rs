@@ -368,3 +368,17 @@ fn look_back_reads_what_ends_here() {
     assert_eq!(f.end(0, "استبعده قرار", 0), None);
     assert_eq!(f.end(0, "استبعدها", 0), None);
 }
+
+#[test]
+fn line_checks_look_back_over_whitespace() {
+    let at = |kind: AssertKind| one(cat(vec![Node::Assert(kind), Node::AnyWord]));
+    let (line, para, sent) = (at(AssertKind::LineStart), at(AssertKind::ParagraphStart), at(AssertKind::SentenceStart));
+    let text = "a b\n c\n \n d. e";
+    // a: the text starts; b: same line; c: after a line break; d: after a blank line; e: after a period
+    let want = [(0, true, true, true), (2, false, false, false), (5, true, false, true), (10, true, true, true), (13, false, false, true)];
+    for (pos, l, p, s) in want {
+        assert_eq!(line.end(0, text, pos).is_some(), l, "line {pos}");
+        assert_eq!(para.end(0, text, pos).is_some(), p, "paragraph {pos}");
+        assert_eq!(sent.end(0, text, pos).is_some(), s, "sentence {pos}");
+    }
+}

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use fancy_regex::{Regex, RegexInput};
 
-use crate::program::{behind_start, AssertKind, Insn, LexSet, Program};
+use crate::program::{behind_start, line_check, AssertKind, Insn, LexSet, Program};
 use crate::text::{CharSet, Classes, Text};
 
 /// A raw regex: its Python source (for messages) and the compiled translation.
@@ -360,6 +360,7 @@ impl Core {
                         AssertKind::Lb => !before,
                         AssertKind::Rb => !after,
                         AssertKind::NoSplit => !before || !after,
+                        _ => line_check(t, p, kind),
                     };
                     pc += 1;
                     ok
