@@ -268,3 +268,35 @@ def test_look_backs_parse_render_and_report_what_they_cannot_do(rules_dir):
         with pytest.raises(Exception) as err:
             Engine.from_paths([rules_dir(r=LEXICONS + rule) / "r.yaml"], use_cache=False)
         assert "E115" in str(err.value), bad
+
+
+# --- line structure: %line_start, %paragraph_start, %sentence_start ------------------------------
+
+@pytest.mark.parametrize("pattern,text,expected", [
+    ("&%line_start _ @say", "خبر\nالوزير قال", ["الوزير قال"]),
+    ("&%line_start _ @say", "خبر الوزير قال", []),
+    ("%line_start _ @say", "الوزير قال", ["الوزير قال"]),  # the text starts: a line starts
+    ("&!%line_start _ @say", "خبر\nالوزير قال", []),
+    ("%paragraph_start _ @say", "خبر\n \nالوزير قال", ["الوزير قال"]),
+    ("%paragraph_start _ @say", "خبر\nالوزير قال", []),
+    ("%sentence_start _ @say", "انتهى.  الوزير قال", ["الوزير قال"]),
+    ("%sentence_start _ @say", "انتهى، الوزير قال", []),
+    # a repetition that runs over a line break but not a blank line
+    ("@say (&!%paragraph_start _)+", "قال الوزير\nكلاما\n\nآخر", ["قال الوزير\nكلاما"]),
+])
+def test_line_checks(rules_dir, pattern, text, expected):
+    found = [[m.text for m in e.extract(text)] for e in all_backends(rules_dir, pattern, BACK_LEXICONS)]
+    assert all(f == found[0] for f in found), found
+    assert found[0] == expected
+
+
+def test_an_alternation_of_conditions_in_a_repetition_stays_linear(rules_dir):
+    # (&!a | &!b) _ repeated: one condition per copy, not two ways to backtrack into at each copy
+    import time
+
+    pattern = "@say ((&!%line_start | &!في) _)* أن"
+    text = "قال " + "كلمة " * 60
+    for e in all_backends(rules_dir, pattern, BACK_LEXICONS):
+        started = time.perf_counter()
+        assert e.extract(text) == []
+        assert time.perf_counter() - started < 5, e.backend
