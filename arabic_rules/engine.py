@@ -75,7 +75,7 @@ class Engine:
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs) if src}
-        elif backend == "regex" and any(ir.needs_executor(r.program) for r in pack.rules):
+        if backend != "python" and any(ir.needs_executor(r.program) for r in pack.rules):
             # a look back (<&x) reads any width, which `re` cannot: those rules (and rests) run
             # in the executor, the others as regexes
             executor = Executor(pack.word_sets)
@@ -84,7 +84,7 @@ class Engine:
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs)
                                      if src and ir.needs_executor(prog)}
-        elif backend == "native":  # the same programs, run by the Rust core (see _raw_matches, _work)
+        if backend == "native":  # the same programs, run by the Rust core (see _raw_matches, _work)
             from .native import Core
 
             self._core = Core(pack)
@@ -515,7 +515,7 @@ class Engine:
     def _rest_regex(self, source: str) -> Any:
         if self.backend == "python":
             return self._rests_by_source[source]
-        if self.backend == "regex" and source in getattr(self, "_rests_by_source", ()):
+        if self.backend != "python" and source in getattr(self, "_rests_by_source", ()):
             return self._rests_by_source[source]  # (a rest with a look back)
         rx = self._rests.get(source)
         if rx is None:

@@ -203,14 +203,13 @@ def test_a_pack_folder_imports_its_own_files(tmp_path):
 
 def test_no_cue_list_is_written_out_twice():
     """The participle and finite cue forms are listed in words.yaml only: no pattern of the pack
-    spells one out (characters.yaml excepted: its raw <rest> and <sentence_break> still copy the
-    lists), and the relative source cues (بحسب ما ...) are written once, in <source_rel>."""
+    spells one out, and the relative source cues (بحسب ما ...) are written once, in <source_rel>."""
     import re as _re
 
     from arabic_rules.normalize import normalize
 
     pack = _pack()
-    sources = [m.source for m in pack.macros.values() if not m.loc.path.endswith("characters.yaml")]
+    sources = [m.source for m in pack.macros.values()]
     sources += [r.source for r in pack.rules]
     words = set(_re.findall(r"\w+", normalize(" ".join(sources)).text))
     for name in ("participle", "participle_np", "participle_more", "said", "said_pointed", "said_went_on",
