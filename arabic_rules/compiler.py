@@ -427,8 +427,28 @@ class _Analysis:
     def back_tokens(self, node) -> int:
         """How many tokens a look back (``<&node``) reads before its point: those of ``node``, at
         most `MAX_BACK_TOKENS` (the loader reports a body that may read more)."""
-        size = self.max_tokens(node)
+        size = self.back_size(node)
         return MAX_BACK_TOKENS if size is None else max(1, min(size, MAX_BACK_TOKENS))
+
+    def back_size(self, node) -> int | None:
+        """`max_tokens`, but a glued chain of words (و ~ م? ~ ما) counts as the one word it is:
+        a look back then tries fewer starts."""
+        node = self.resolve(node)
+        if isinstance(node, Glue) and all(self.edge(p, False) <= {"w"} and self.edge(p, True) <= {"w"}
+                                          for p in node.parts):
+            return 1
+        if isinstance(node, Alt):
+            sizes = [self.back_size(o) for o in node.options]
+            return None if None in sizes else max(s for s in sizes if s is not None)
+        if isinstance(node, (Seq, Capture, Repeat)):
+            if isinstance(node, Seq):
+                sizes = [self.back_size(x) for x in node.items]
+                return None if None in sizes else sum(s for s in sizes if s is not None)
+            inner = self.back_size(node.node)
+            if isinstance(node, Capture):
+                return inner
+            return None if inner is None or node.max is None else inner * node.max
+        return self.max_tokens(node)
 
     def anchor(self, node) -> tuple[set, int | None]:
         """The rule's best-guess anchor set and how many tokens before it a match may start."""
