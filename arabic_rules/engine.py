@@ -564,7 +564,7 @@ class Engine:
             for k, (s, e, v) in c.fields.items():
                 views[k] = _VIEW(k, text[s:e], v, original[s:e] if s < e else "")
         ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start,
-                       structure, prefer)
+                       structure, prefer, self.pack.roles)
         fn, arg_plan, kwarg_plan = plan
         get = views.get
         args = [get(a) if named else a for named, a in arg_plan]

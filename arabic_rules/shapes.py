@@ -177,13 +177,16 @@ class Record(Shape):
     fields: tuple[Field, ...]
     what: str
     other: Shape | None = None
+    marks: tuple[str, ...] = ()  # when given, only a mapping with one of these keys fits (see `fits`)
 
     @property
     def noun(self) -> str:
         return "a mapping"
 
     def fits(self, value: Any) -> bool:
-        return isinstance(value, Mapping)
+        """A mapping; with ``marks``, one that has one of those keys: how `Either` tells this
+        record from another mapping (a declared lexicon {role:, forms:} from a value table)."""
+        return isinstance(value, Mapping) and (not self.marks or any(k in value for k in self.marks))
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -487,4 +490,6 @@ def _record(shape: Record, defs: dict[str, JsonSchema]) -> JsonSchema:
     if required:
         out["required"] = required
     out["additionalProperties"] = _schema(shape.other, defs) if shape.other is not None else False
+    if shape.marks:
+        out["anyOf"] = [{"required": [k]} for k in shape.marks]
     return out
