@@ -470,7 +470,15 @@ def _body(shape: Shape, defs: dict[str, JsonSchema]) -> JsonSchema:
             branches.append(branch)
         return {"type": "object", "properties": props, "additionalProperties": False, "oneOf": branches}
     if isinstance(shape, Either):
-        return {"anyOf": [_schema(o, defs) for o in shape.options]}
+        options, marks = [], []
+        for o in shape.options:  # a mapping after a record told by its marks: one without those keys
+            got = _schema(o, defs)
+            if marks and isinstance(o, (TableOf, Record)):
+                got = {"allOf": [got], "not": {"anyOf": [{"required": [k]} for k in marks]}}
+            options.append(got)
+            if isinstance(o, Record):
+                marks += o.marks
+        return {"anyOf": options}
     return {}
 
 
