@@ -290,7 +290,7 @@ class _Loader:
         if role is not None and role not in roles():
             close = difflib.get_close_matches(role, list(roles()), n=1)
             hint = f"did you mean {close[0]!r}? " if close else ""
-            self.report(self.at(path, body.value_nodes["role"]), "E115",
+            self.report(self.at(path, body.value_nodes["role"]), "E116",
                         f"lexicon {name!r}: unknown role {role!r}; {hint}known roles: {', '.join(roles())}")
             role = None
         include = tuple(n for n, _ in self.items_of(body, "include"))

@@ -27,7 +27,7 @@ BAD_FILES = [
     ("macro cycle", "macros:\n  a: '<b> x'\n  b: '<a> y'\nrules:\n  - {name: r, label: l, pattern: '<a>'}\n",
      [("E104", 3, 3, "cycle a -> b -> a")]),
     ("unknown lexicon role", "lexicons:\n  x: {role: number.scal, forms: [b]}\n",
-     [("E115", 2, 13, "did you mean 'number.scale'")]),
+     [("E116", 2, 13, "did you mean 'number.scale'")]),
     ("lexicon include cycle", "lexicons:\n  x: {include: [y]}\n  y: {include: [x]}\n",
      [("E104", 3, 3, "include cycle x -> y -> x")]),
     ("unknown included lexicon", "lexicons:\n  x: {include: [yy]}\n  y: [a]\n",
