@@ -24,7 +24,8 @@ from . import ir, programs
 from .normalize import normalize
 from .builtins import builtin
 from .sentence_gates import sentence_gate
-from .syntax import AnyWord, Alt, BuiltinRef, Capture, Cond, Glue, LexRef, Not, Phrase, Raw, Repeat, Seq, SubRef, Word
+from .syntax import (MAX_BACK_TOKENS, AnyWord, Alt, BuiltinRef, Capture, Cond, Glue, LexRef, Not, Phrase, Raw, Repeat, Seq,
+                     SubRef, Word)
 
 if TYPE_CHECKING:  # the loader (and yaml) are not needed to run a pack from the cache
     from .loader import Pack, Rule
@@ -305,8 +306,8 @@ class _Analysis:
     def condition_edge(self, node) -> frozenset[str]:
         """The kinds of token the conditions of ``node`` look at first (see `edge`)."""
         node = self.resolve(node)
-        if isinstance(node, Cond):
-            return self.edge(node.node, False)
+        if isinstance(node, Cond):  # (a look back needs no gap: it reads what came before)
+            return frozenset() if node.back else self.edge(node.node, False)
         parts = node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else node.parts
         return frozenset().union(*(self.condition_edge(p) for p in parts))
 
@@ -423,6 +424,12 @@ class _Analysis:
             return None if None in sizes else max(sizes)
         sizes = [self.max_tokens(x) for x in (node.items if isinstance(node, Seq) else node.parts)]
         return None if None in sizes else sum(sizes)
+
+    def back_tokens(self, node) -> int:
+        """How many tokens a look back (``<&node``) reads before its point: those of ``node``, at
+        most `MAX_BACK_TOKENS` (the loader reports a body that may read more)."""
+        size = self.max_tokens(node)
+        return MAX_BACK_TOKENS if size is None else max(1, min(size, MAX_BACK_TOKENS))
 
     def anchor(self, node) -> tuple[set, int | None]:
         """The rule's best-guess anchor set and how many tokens before it a match may start."""
@@ -607,6 +614,12 @@ class _Emitter:
         if isinstance(node, Not):  # one word, at whose start the node does not match
             # glued (lb False: right after a clitic), the node is tried there, not at a word start
             return self.bound(ir.cat(ir.Look(self.emit(node.node, lb), negate=True), ir.AnyWord()), lb, rb)
+        if isinstance(node, Cond) and node.back:
+            # the body, then any whitespace, ends right here: before an item, at its start (past
+            # its gap); glued (lb False), right after the clitic or word before, and the body may
+            # start inside that word (a word ending: @say ~ <&!ه)
+            return ir.Behind(ir.cat(self.emit(node.node, lb), ir.Gap(False)), node.negate,
+                             self.an.back_tokens(node.node))
         if isinstance(node, Cond):
             return ir.Look(self.emit(node.node, lb), node.negate)
         if isinstance(node, Raw):
@@ -749,7 +762,7 @@ class _Emitter:
         for c in pending:  # after the last item: what follows it, past the gap
             c = self.an.resolve(c)
             g = self.gap(self.an.edge(items[-1], True), self.an.condition_edge(c))
-            out.append(ir.Look(ir.cat(g, self.emit(c.node)), c.negate) if isinstance(c, Cond)
+            out.append(ir.Look(ir.cat(g, self.emit(c.node)), c.negate) if isinstance(c, Cond) and not c.back
                        else ir.Look(ir.cat(g, self.emit(c))))
         return ir.cat(*out)
 
@@ -802,7 +815,7 @@ def program_width(node: ir.Node, lex_widths: dict[str, int], cap: int = DEFAULT_
         return lex_widths[node.name]
     if isinstance(node, (ir.AnyWord, ir.Gap)):
         return cap
-    if isinstance(node, (ir.Assert, ir.Look)):
+    if isinstance(node, (ir.Assert, ir.Look, ir.Behind)):
         return 0
     if isinstance(node, ir.Raw):
         return _raw_chars(node.source, cap)

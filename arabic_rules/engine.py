@@ -10,7 +10,7 @@ from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping, NamedTuple
 
-from . import alarm, arguments, cache, programs
+from . import alarm, arguments, cache, ir, programs
 from .calendars import prefer_choice
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
@@ -75,6 +75,15 @@ class Engine:
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs) if src}
+        elif backend == "regex" and any(ir.needs_executor(r.program) for r in pack.rules):
+            # a look back (<&x) reads any width, which `re` cannot: those rules (and rests) run
+            # in the executor, the others as regexes
+            executor = Executor(pack.word_sets)
+            self._regex = _Mixed(self._regex, {r.index: _ProgramRunner(executor, r.program) for r in pack.rules
+                                               if ir.needs_executor(r.program)})
+            self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
+                                     for (*_, src), prog in zip(r.options, r.rest_programs)
+                                     if src and ir.needs_executor(prog)}
         elif backend == "native":  # the same programs, run by the Rust core (see _raw_matches, _work)
             from .native import Core
 
@@ -506,6 +515,8 @@ class Engine:
     def _rest_regex(self, source: str) -> Any:
         if self.backend == "python":
             return self._rests_by_source[source]
+        if self.backend == "regex" and source in getattr(self, "_rests_by_source", ()):
+            return self._rests_by_source[source]  # (a rest with a look back)
         rx = self._rests.get(source)
         if rx is None:
             rx = self._rests[source] = programs.load(self.pack.programs, source, self._persist)
@@ -628,6 +639,17 @@ def default_backend(pack: CompiledPack | None = None) -> str:
     if pack is not None and any(r.program is None for r in pack.rules):
         return "regex"
     return "native" if available() else "regex"
+
+
+class _Mixed:
+    """The regex back end's rules: their regexes, but the executor for the rules ``runners`` name."""
+
+    def __init__(self, regexes: Any, runners: dict[int, "_ProgramRunner"]):
+        self._regexes, self._runners = regexes, runners
+
+    def __getitem__(self, i: int) -> Any:
+        got = self._runners.get(i)
+        return self._regexes[i] if got is None else got
 
 
 class _ProgramRunner:

@@ -145,6 +145,13 @@ class _Run:
             return k(p, caps) if found is None else None
         return None if found is None else k(p, found[1])
 
+    def behind(self, n: ir.Behind, p: int, caps: dict, k: Cont) -> Found:
+        # the node runs on the text cut at p, and must end right at p
+        sub = _Run(self.ex, self.text, p)
+        found = any(sub.node(n.node, s, {}, lambda e, c: (e, c) if e == p else None) is not None
+                    for s in ir.behind_starts(self.text, p, n.tokens))
+        return k(p, caps) if found != n.negate else None
+
     # structure --------------------------------------------------------------------------------
     def cat(self, n: ir.Cat, p: int, caps: dict, k: Cont) -> Found:
         items = n.items
@@ -219,5 +226,5 @@ class _Run:
 
 
 _STEPS = {ir.Lit: _Run.lit, ir.Lex: _Run.lex, ir.AnyWord: _Run.anyword, ir.Raw: _Run.raw, ir.Gap: _Run.gap,
-          ir.Assert: _Run.condition, ir.Look: _Run.look, ir.Cat: _Run.cat, ir.Alt: _Run.alt, ir.Opt: _Run.opt, ir.Rep: _Run.rep,
+          ir.Assert: _Run.condition, ir.Look: _Run.look, ir.Behind: _Run.behind, ir.Cat: _Run.cat, ir.Alt: _Run.alt, ir.Opt: _Run.opt, ir.Rep: _Run.rep,
           ir.Group: _Run.group}

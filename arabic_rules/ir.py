@@ -9,7 +9,8 @@ All nodes match at a position of the normalized text and give end positions in p
 Atoms: `Lit` (a literal: words and punctuation with gaps), `Lex` (any entry of a lexicon),
 `AnyWord` (one run of word characters, taken whole), `Raw` (a guarded raw regex, atomic), `Gap`
 (whitespace, taken whole), `Assert` (a word-boundary condition), `Look` (a condition: a program
-matches, or does not, where it stands, reading nothing). Structure: `Cat`, `Alt` (the
+matches, or does not, where it stands, reading nothing), `Behind` (a look back: a program
+matches text that ends where it stands, or does not). Structure: `Cat`, `Alt` (the
 first option that leads to a match wins), `Opt` and `Rep` (greedy; possessive ones never give
 back), `Group` (a capture).
 """
@@ -76,6 +77,40 @@ class Look:
 
 
 @dataclass(frozen=True)
+class Behind:
+    """A condition that looks back and reads nothing: ``node`` matches text that ends exactly
+    here (does not, if ``negate``). ``node`` runs on the text cut here (it sees nothing after
+    this point), from each start `behind_starts` gives: every position back to the start of the
+    ``tokens``-th token before here. Its captures are not kept."""
+
+    node: "Node"
+    negate: bool
+    tokens: int
+
+
+def behind_starts(text: str, p: int, tokens: int) -> range:
+    """Where a `Behind` node's program is tried, nearest first: ``p``, then every position back
+    to the start of the ``tokens``-th token before ``p`` (a token is a run of word characters or
+    one other character that is not whitespace; whitespace between tokens is stepped over)."""
+    q = p
+    for _ in range(tokens):
+        while q > 0 and text[q - 1].isspace():
+            q -= 1
+        if q == 0:
+            break
+        if _is_word_char(text[q - 1]):
+            while q > 0 and _is_word_char(text[q - 1]):
+                q -= 1
+        else:
+            q -= 1
+    return range(p, q - 1, -1)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+@dataclass(frozen=True)
 class Cat:
     items: tuple["Node", ...]
 
@@ -111,7 +146,7 @@ class Group:
     node: "Node"
 
 
-Node = Union[Lit, Lex, AnyWord, Raw, Gap, Assert, Look, Cat, Alt, Opt, Rep, Group]
+Node = Union[Lit, Lex, AnyWord, Raw, Gap, Assert, Look, Behind, Cat, Alt, Opt, Rep, Group]
 
 
 @dataclass(frozen=True)
@@ -167,6 +202,10 @@ def to_regex(node: Node, tries: dict[str, str]) -> str:
         return ASSERT_REGEX[node.kind]
     if isinstance(node, Look):
         return ("(?!" if node.negate else "(?=") + to_regex(node.node, tries) + ")"
+    if isinstance(node, Behind):
+        # a look back of any width: the `regex` module reads it (Python's `re` takes fixed widths
+        # only, so the regex back end runs a rule that has one in the executor: `needs_executor`)
+        return ("(?<!" if node.negate else "(?<=") + to_regex(node.node, tries) + ")"
     if isinstance(node, Cat):
         return "".join(to_regex(x, tries) for x in node.items)
     if isinstance(node, Alt):
@@ -190,3 +229,19 @@ def _quant(lo: int, hi: int | None) -> str:
     if hi is None:
         return f"{{{lo},}}"
     return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
+
+
+def needs_executor(node: Node | None) -> bool:
+    """Whether the program holds a look back (`Behind`), which Python's `re` cannot run: the
+    regex back end then runs it in the executor."""
+    if node is None:
+        return False
+    if isinstance(node, Behind):
+        return True
+    if isinstance(node, (Look, Opt, Rep, Group)):
+        return needs_executor(node.node)
+    if isinstance(node, Cat):
+        return any(needs_executor(x) for x in node.items)
+    if isinstance(node, Alt):
+        return any(needs_executor(x) for x in node.options)
+    return False

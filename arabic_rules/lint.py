@@ -217,7 +217,7 @@ def _probe(crule, word_sets: dict | None = None) -> str:
     passed = f"probe {PROBE_SIZE} {PROBE_TIMEOUT}\n{sorted(crule.literals)[:3]!r}\n{source}"
     if cache.has_mark(passed):  # (this very probe passed before: an unedited rule is not probed again)
         return ""
-    if alarm.available():
+    if alarm.available() and not ir.needs_executor(crule.program):  # (`re` takes no look back of any width)
         rx = re.compile(source)
 
         def match(text: str, i: int) -> None:

@@ -531,8 +531,56 @@ class _Loader:
                         self.report(where, "E105", f"{kind} {n.name!r} is defined in {other}.yaml; "
                                                    f"add `imports: [{other}]` to {path.name}")
         self.check_cycles()
+        for name, node, source, loc, rule in items:
+            self.check_looks_back(node, source, loc, self.pattern_node(rule, name, Path(loc.path)))
         for rule in self.rules:
             self.check_call(rule)
+
+    def check_looks_back(self, node: Node, source: str, loc: Loc, pnode) -> None:
+        """A look back (``<&x``) reads a bounded stretch before its point and captures nothing."""
+        for n in syntax.walk(node):
+            if not (isinstance(n, syntax.Cond) and n.back):
+                continue
+            where = self.ref_loc(Path(loc.path), pnode, source, n.pos, loc)
+            size = self.back_size(n.node, frozenset())
+            if size is None or size > syntax.MAX_BACK_TOKENS:
+                self.report(where, "E115", f"the look back {syntax.render(n)} may read more than "
+                                           f"{syntax.MAX_BACK_TOKENS} tokens; bound its repetitions (_{{0,3}}, not _*)",
+                            caret(source, max(n.pos, 0)))
+            elif self.captures(n.node):
+                self.report(where, "E115", f"the look back {syntax.render(n)} holds a capture, which it cannot "
+                                           f"keep; capture outside it", caret(source, max(n.pos, 0)))
+
+    def back_size(self, node: Node, seen: frozenset) -> int | None:
+        """Most tokens ``node`` can read (None: no bound), for `check_looks_back`."""
+        def words(text: str) -> int:
+            return len(re.findall(r"\w+|[^\w\s]", normalize(text).text))
+
+        if isinstance(node, (syntax.Word, syntax.Phrase)):
+            return words(node.text)
+        if isinstance(node, syntax.LexRef):
+            lx = self.lexicons.get(node.name)
+            return 1 if lx is None else max((words(f) for f, _ in lx.entries), default=1)
+        if isinstance(node, syntax.SubRef):
+            macro = self.macros.get(node.name)
+            return 1 if macro is None or node.name in seen else self.back_size(macro.node, seen | {node.name})
+        if isinstance(node, syntax.Cond):
+            return 0
+        if isinstance(node, (syntax.Not, syntax.AnyWord)):
+            return 1
+        if isinstance(node, (syntax.Raw, syntax.BuiltinRef)):
+            return None
+        if isinstance(node, syntax.Capture):
+            return self.back_size(node.node, seen)
+        if isinstance(node, syntax.Repeat):
+            inner = self.back_size(node.node, seen)
+            return None if inner is None or node.max is None else inner * node.max
+        parts = node.options if isinstance(node, syntax.Alt) else node.items if isinstance(node, syntax.Seq) \
+            else node.parts
+        sizes = [self.back_size(p, seen) for p in parts]
+        if None in sizes:
+            return None
+        return max(sizes) if isinstance(node, syntax.Alt) else sum(s for s in sizes if s is not None)
 
     def pattern_node(self, rule, name, path):
         f = self.files[path].data

@@ -477,6 +477,8 @@ class _Writer:
             return ["assert", n.kind]
         if isinstance(n, ir.Look):
             return ["look", self.node(n.node, groups), bool(n.negate)]
+        if isinstance(n, ir.Behind):
+            return ["behind", self.node(n.node, groups), bool(n.negate), int(n.tokens)]
         if isinstance(n, ir.Cat):
             return ["cat", [self.node(x, groups) for x in n.items]]
         if isinstance(n, ir.Alt):
@@ -541,7 +543,7 @@ def _group_names(node: ir.Node) -> list[str]:
             out.append(n.name)
         if isinstance(n, (ir.Cat, ir.Alt)):
             stack.extend(reversed(n.items if isinstance(n, ir.Cat) else n.options))
-        elif isinstance(n, (ir.Opt, ir.Rep, ir.Group, ir.Look)):
+        elif isinstance(n, (ir.Opt, ir.Rep, ir.Group, ir.Look, ir.Behind)):
             stack.append(n.node)
     return list(dict.fromkeys(out))
 

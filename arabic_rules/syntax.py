@@ -15,6 +15,7 @@ from .errors import PatternSyntaxError
 from .resources import grammar_path
 
 MAX_REPEAT = 200  # a bound larger than this is almost surely a typo
+MAX_BACK_TOKENS = 12  # the most tokens (words, marks) a look-back condition (<&x) may read
 
 
 @dataclass(frozen=True)
@@ -84,11 +85,17 @@ class Not:
 class Cond:
     """``&node`` (``&!node`` when ``negate``): a condition at this point of the text, which reads
     nothing: ``node`` matches here (does not match here). Before an item it looks at where that
-    item starts; at the end of a sequence, at what follows its last item."""
+    item starts; at the end of a sequence, at what follows its last item.
+
+    With ``back`` (``<&node``, ``<&!node``) it looks back instead: ``node`` matches text that ends
+    right here (before an item: before the item's gap; glued after a clitic or word: right at the
+    glue, so ``@say ~ <&!ه`` is a cue word that does not end in ه). ``node`` reads a bounded
+    number of tokens (`MAX_BACK_TOKENS`) and captures nothing."""
 
     node: "Node"
     negate: bool = False
     pos: int = field(default=-1, compare=False)
+    back: bool = False
 
 
 @dataclass(frozen=True)
@@ -199,6 +206,9 @@ def _transformer() -> Any:
 
         def condition(self, meta: Any, c: list[Any]) -> Any:
             return Cond(c[1], str(c[0]) == "&!", pos=c[0].start_pos)
+
+        def behind(self, meta: Any, c: list[Any]) -> Any:
+            return Cond(c[1], str(c[0]) == "<&!", pos=c[0].start_pos, back=True)
 
         def negated(self, meta: Any, c: list[Any]) -> Any:
             return Not(c[0], pos=_pos(meta))
@@ -326,7 +336,8 @@ def _char_hint(ch: str, start: str) -> str:
 
 
 _NAMES = {"RPAR": "')'", "LPAR": "'('", "VBAR": "'|'", "TILDE": "'~'", "QUANT": "a quantifier",
-          "WORD": "a word", "STRING": "a quoted literal", "BUILTIN": "a built-in item", "NAME": "a name", "COMMA": "','"}
+          "WORD": "a word", "STRING": "a quoted literal", "BUILTIN": "a built-in item", "NAME": "a name", "COMMA": "','",
+          "COND": "a condition (&, &!)", "BACK": "a look-back condition (<&, <&!)"}
 
 
 def _token_hint(token: str, expected: list[str]) -> str:
@@ -371,7 +382,7 @@ def _render(node: Node, prec: int) -> str:
     if isinstance(node, Raw):
         return 're"' + node.source.replace('"', '\\"') + '"'
     if isinstance(node, (Not, Cond)):
-        mark = "!" if isinstance(node, Not) else "&!" if node.negate else "&"
+        mark = "!" if isinstance(node, Not) else ("<" if node.back else "") + ("&!" if node.negate else "&")
         body = mark + _render(node.node, 4 if isinstance(node.node, (Repeat, Capture)) else 3)
         return _wrap(body, prec > 3 and isinstance(node, Not))
     if isinstance(node, Repeat):

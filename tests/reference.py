@@ -9,9 +9,10 @@ its match at that start. Glue works inside one token, character by character.
 
 Implemented subset: Word, Phrase, LexRef (one-word and space-separated forms), AnyWord, Seq, Alt,
 Repeat of items that cannot match empty, Capture (not inside a Repeat), Glue of words and
-word lexicons (optionally ``?``) ending in a word, a lexicon or ``_``, and the built-in numbers
-``%digits`` and ``%integer`` (read here by hand, character by character, not by their regexes).
-No Raw, no SubRef.
+word lexicons (optionally ``?``) ending in a word, a lexicon or ``_``, look backs (``<&x``,
+``<&!x``) before an item that cannot match empty: x matches the tokens that end where the item
+starts, and the built-in numbers ``%digits`` and ``%integer`` (read here by hand, character by
+character, not by their regexes). No Raw, no SubRef.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ import re
 from dataclasses import dataclass
 
 from arabic_rules.normalize import normalize
-from arabic_rules.syntax import Alt, AnyWord, BuiltinRef, Capture, Glue, LexRef, Phrase, Repeat, Seq, Word
+from arabic_rules.syntax import (MAX_BACK_TOKENS, Alt, AnyWord, BuiltinRef, Capture, Cond, Glue, LexRef, Phrase, Repeat,
+                                 Seq, Word)
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -81,6 +83,11 @@ class Matcher:
                 word = toks[i][0]
                 for _end in self.glue(node.parts, word, 0):
                     yield i + 1, caps
+        elif isinstance(node, Cond) and node.back:  # some tokens before i, up to i, are a match of x
+            ends_here = any(j == i for start in range(max(0, i - MAX_BACK_TOKENS), i)
+                            for j, _ in self.match(node.node, start, {}))
+            if ends_here != node.negate:
+                yield i, caps
         else:
             raise NotImplementedError(f"reference matcher does not implement {type(node).__name__}")
 

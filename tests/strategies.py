@@ -12,8 +12,8 @@ from functools import cache
 from hypothesis import strategies as st
 
 from arabic_rules import syntax
-from arabic_rules.syntax import (Alt, AnyWord, BuiltinRef, Capture, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef,
-                                 Word)
+from arabic_rules.syntax import (Alt, AnyWord, BuiltinRef, Capture, Cond, Glue, LexRef, Phrase, Raw, Repeat, Seq,
+                                 SubRef, Word)
 
 # --- characters ---------------------------------------------------------------------------------
 
@@ -212,8 +212,13 @@ def _ref_node(depth: int, captures: bool):
     glue = st.tuples(st.lists(_glue_part(), min_size=1, max_size=2),
                      st.one_of(DIFF_WORDS.map(Word), st.sampled_from(["say"]).map(LexRef), st.just(AnyWord()))
                      ).map(lambda t: Glue((*t[0], t[1])))
+    # a look back before an item: a word, lexicon entry or phrase, or two or three of them in a
+    # row or as options (<&!(قال | الوزير) _, <&(و ال) @who)
+    back_body = st.one_of(leaf, st.lists(leaf, min_size=2, max_size=3).map(lambda xs: Seq(tuple(xs))),
+                          st.lists(leaf, min_size=2, max_size=3).map(lambda xs: Alt(tuple(xs))))
+    look_back = st.tuples(back_body, st.booleans(), sub).map(lambda t: Seq((Cond(t[0], t[1], back=True), t[2])))
     options = [
-        leaf, leaf, glue,
+        leaf, leaf, glue, look_back, look_back,
         st.lists(sub, min_size=2, max_size=4).map(lambda xs: Seq(tuple(xs))),
         st.lists(sub, min_size=2, max_size=3).map(lambda xs: Alt(tuple(xs))),
         _quantified(sub_nocap),

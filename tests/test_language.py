@@ -209,3 +209,62 @@ def test_a_gate_steps_over_a_literal_that_holds_a_period(rules_dir):
     assert gated(rules_dir, pattern)
     assert spans(rules_dir, pattern, "قال مراسل د.ب.أ إن الوفد") == ["قال مراسل د.ب.أ إن الوفد"]
     assert spans(rules_dir, pattern, "قال مراسل د. إن الوفد") == []
+
+
+# --- look backs: <&x, <&!x ------------------------------------------------------------------------
+
+def all_backends(rules_dir, pattern: str, lexicons: str = LEXICONS) -> list[Engine]:
+    from arabic_rules.native import available
+
+    rule = f"rules:\n  - {{name: r, label: x, pattern: '{pattern}'}}\n"
+    first = Engine.from_paths([rules_dir(r=lexicons + rule) / "r.yaml"], use_cache=False)
+    return [Engine(first.pack, backend=b) for b in ("regex", "python", "native") if b != "native" or available()]
+
+
+BACK_LEXICONS = LEXICONS + """
+  relative: [التي, الذي, الذين]
+  pron: [ه, ها, هم]
+  said: [استبعد, استبعده, استبعدها]
+"""
+
+
+@pytest.mark.parametrize("pattern,text,expected", [
+    # the word before the speaker is not a relative nor a preposition
+    ("<&!(@relative | في) who:_ @say", "وأضاف أن الحكومة التي قالت", []),
+    ("<&!(@relative | في) who:_ @say", "التي الحكومة قال", []),
+    ("<&!(@relative | في) who:_ @say", "الحكومة قال", ["الحكومة قال"]),
+    ("<&!(@relative | في) who:_ @say", "في الاجتماع الوزير قال", ["الوزير قال"]),
+    # nothing before the start of the text: a negated look back holds, a positive one does not
+    ("<&في _ @say", "في الاجتماع قال", ["الاجتماع قال"]),
+    ("<&في _ @say", "الاجتماع قال", []),
+    # across punctuation and line breaks: what ends right before, past the gap
+    ('<&!"،" @say', "الوزير، قال", []),
+    ('<&!"،" @say', "الوزير\nقال", ["قال"]),
+    # a bounded reach: no ما within the two words before the cue
+    ("<&!(ما _{0,2}) @say", "وهو ما قال", []),
+    ("<&!(ما _{0,2}) @say", "ما هو قد قال", []),
+    ("<&!(ما _{0,2}) @say", "ما كان هو قد قال", ["قال"]),
+    # at the end of a sequence: what the last item ends with
+    ("@say _ <&!اليوم", "قال اليوم", []),
+    ("@say _ <&!اليوم", "قال الوزير", ["قال الوزير"]),
+    # glued: the end of the word it follows (a cue without an object pronoun)
+    ("@said ~ <&!@pron أن", "استبعده أن", []),
+    ("@said ~ <&!@pron أن", "استبعد أن", ["استبعد أن"]),
+    ("ال ~ _ ~ <&(ية | ي)", "أكدت الحكومة الفرنسية", ["الفرنسية"]),
+])
+def test_look_backs(rules_dir, pattern, text, expected):
+    found = [[m.text for m in e.extract(text)] for e in all_backends(rules_dir, pattern, BACK_LEXICONS)]
+    assert all(f == found[0] for f in found), found  # every back end agrees
+    assert found[0] == expected
+
+
+def test_look_backs_parse_render_and_report_what_they_cannot_do(rules_dir):
+    for text in ("<&!@rel _", "a <&(ما _{0,2}) b", "x ~ <&!ه", "<&<m> y"):
+        assert parse_pattern(render(parse_pattern(text))) == parse_pattern(text)
+    cond = parse_pattern("<&!x y").items[0]
+    assert isinstance(cond, Cond) and cond.negate and cond.back
+    for bad in ("<&!(ما _*) @say", "<&(w:_) @say", '<&re"ما" @say'):
+        rule = f"rules:\n  - {{name: r, label: x, pattern: '{bad}'}}\n"
+        with pytest.raises(Exception) as err:
+            Engine.from_paths([rules_dir(r=LEXICONS + rule) / "r.yaml"], use_cache=False)
+        assert "E115" in str(err.value), bad

@@ -138,6 +138,11 @@ PROGRAMS = [
     ir.cat(ir.Opt(ir.Look(G("g0", lit("a")), negate=True)), lit("b")),
     ir.cat(ir.Alt((lit("a"), lit("ab"))), ir.Look(lit("c")), lit("c")),
     ir.cat(ir.Look(ir.cat(ir.Alt((lit("a"), lit("ab"))), lit("c"))), lit("ab")),
+    # look backs: a word before (and its gap), two tokens back, a word's ending
+    ir.cat(ir.Behind(ir.cat(LB, lit("قال"), RB, ir.Gap(False)), True, 1), W),
+    ir.cat(ir.Behind(ir.cat(LB, ir.Lex("say"), ir.Gap(False), lit(":"), ir.Gap(False)), False, 2), W),
+    ir.cat(ir.Lex("say"), ir.Behind(ir.Alt((lit("ت"), lit("وا"))), True, 1), RB),
+    ir.cat(W, ir.Behind(ir.cat(G("g0", W), ir.Gap(False)), False, 3), ir.Gap(False), W),
 ]
 
 TEXTS = [
@@ -193,6 +198,7 @@ def _grow(children):
         st.builds(lambda n, lo, extra, pos: ir.Rep(n, lo, None if extra is None else lo + extra, pos),
                   children, st.integers(0, 2), st.one_of(st.none(), st.integers(0, 2)), st.booleans()),
         st.builds(ir.Look, children, st.booleans()),
+        st.builds(ir.Behind, children, st.booleans(), st.integers(0, 3)),
         st.builds(lambda n, i: ir.Group(f"g{i}", n), children, st.integers(0, 2)),
     )
 

@@ -223,6 +223,11 @@ fn node(v: &Value, ctx: &Ctx) -> Result<Node, String> {
             other => return Err(format!("unknown condition {other:?}")),
         }),
         "look" => Node::Look { node: kid(1)?, negate: boolean(a.get(2))? },
+        "behind" => Node::Behind {
+            node: kid(1)?,
+            negate: boolean(a.get(2))?,
+            tokens: a.get(3).and_then(Value::as_u64).ok_or("a look back needs its token count")? as usize,
+        },
         "cat" => Node::Cat(kids(1)?),
         "alt" => {
             let options = kids(1)?;

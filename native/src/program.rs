@@ -33,6 +33,14 @@ pub enum Node {
         node: Box<Node>,
         negate: bool,
     },
+    /// a condition that looks back and reads nothing: the node matches text that ends here (does
+    /// not, if negated), tried from every position back to the start of the `tokens`-th token
+    /// before here, on the text cut here; its captures are not kept
+    Behind {
+        node: Box<Node>,
+        negate: bool,
+        tokens: usize,
+    },
     Cat(Vec<Node>),
     Alt(Vec<Node>),
     Opt {
@@ -333,6 +341,12 @@ pub enum Insn {
     /// the end of a lookahead's node: drop its backtrack points (mark .0), back to where it
     /// started (register .1)
     LookEnd(u32, u32),
+    /// look back: sub-program .0 of the program matches (does not, if .1) text ending here, from
+    /// a start within .2 tokens before here (`behind_starts`)
+    Behind(u32, bool, u32),
+    /// fail unless the position is the end of the text the run sees (a look back's body ends
+    /// right at its point)
+    AtEnd,
     Fail,
     Match,
 }
@@ -352,6 +366,8 @@ pub struct Program {
     pub dispatch: Vec<Dispatch>,
     /// where a match can start (None: anywhere, the program can match empty)
     pub first: Option<u32>,
+    /// the bodies of look backs (`Insn::Behind`), each ending with `Insn::AtEnd`
+    pub behinds: Vec<Program>,
 }
 
 impl Program {
@@ -364,6 +380,20 @@ impl Program {
         sets: &[LexSet],
         raws: &[RawRegex],
     ) -> Result<Program, String> {
+        Program::build(name, node, n_groups, n_report, sets, raws, false)
+    }
+
+    /// As `compile`; with `at_end`, the program matches only where it ends at the end of the
+    /// text it sees (a look back's body).
+    fn build(
+        name: &str,
+        node: &Node,
+        n_groups: usize,
+        n_report: usize,
+        sets: &[LexSet],
+        raws: &[RawRegex],
+        at_end: bool,
+    ) -> Result<Program, String> {
         let mut c = Compiler {
             insns: Vec::new(),
             lits: Vec::new(),
@@ -373,9 +403,14 @@ impl Program {
             raws,
             firsts: Vec::new(),
             dispatch: Vec::new(),
+            behinds: Vec::new(),
+            name,
         };
         let first = c.guard(node);
         c.node(node)?;
+        if at_end {
+            c.insns.push(Insn::AtEnd);
+        }
         c.insns.push(Insn::Match);
         if c.insns.len() >= u32::MAX as usize || c.n_regs >= u32::MAX as usize {
             return Err(format!("program {name:?} is too big"));
@@ -390,8 +425,32 @@ impl Program {
             firsts: c.firsts,
             dispatch: c.dispatch,
             first,
+            behinds: c.behinds,
         })
     }
+}
+
+/// Where a look back's body is tried, nearest first: `p`, then every position back to the start
+/// of the `tokens`-th token before `p` (a token: a run of word characters, or one other character
+/// that is not whitespace; whitespace between tokens is stepped over). As `ir.behind_starts`.
+pub fn behind_start(t: &Text, p: usize, tokens: usize) -> usize {
+    let mut q = p;
+    for _ in 0..tokens {
+        while q > 0 && t.is_space(q - 1) {
+            q -= 1;
+        }
+        if q == 0 {
+            break;
+        }
+        if t.is_word(q - 1) {
+            while q > 0 && t.is_word(q - 1) {
+                q -= 1;
+            }
+        } else {
+            q -= 1;
+        }
+    }
+    q
 }
 
 struct Compiler<'a> {
@@ -403,6 +462,8 @@ struct Compiler<'a> {
     raws: &'a [RawRegex],
     firsts: Vec<First>,
     dispatch: Vec<Dispatch>,
+    behinds: Vec<Program>,
+    name: &'a str,
 }
 
 impl Compiler<'_> {
@@ -437,7 +498,7 @@ impl Compiler<'_> {
                 _ => (First::any(), true),
             },
             Node::Gap(required) => (First { space: true, ..First::none() }, !required),
-            Node::Assert(_) | Node::Look { .. } => (First::none(), true),
+            Node::Assert(_) | Node::Look { .. } | Node::Behind { .. } => (First::none(), true),
             Node::Cat(items) => {
                 let mut acc = First::none();
                 for it in items {
@@ -545,6 +606,12 @@ impl Compiler<'_> {
                     self.node(node)?;
                     self.emit(Insn::LookEnd(mark, start));
                 }
+            }
+            Node::Behind { node, negate, tokens } => {
+                let body = Program::build(self.name, node, self.n_groups, 0, self.sets, self.raws, true)?;
+                self.behinds.push(body);
+                let tokens = u32::try_from(*tokens).map_err(|_| format!("look back of {tokens} tokens"))?;
+                self.emit(Insn::Behind((self.behinds.len() - 1) as u32, *negate, tokens));
             }
             Node::Cat(items) => {
                 for it in items {

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use fancy_regex::{Regex, RegexInput};
 
-use crate::program::{AssertKind, Insn, LexSet, Program};
+use crate::program::{behind_start, AssertKind, Insn, LexSet, Program};
 use crate::text::{CharSet, Classes, Text};
 
 /// A raw regex: its Python source (for messages) and the compiled translation.
@@ -211,6 +211,8 @@ pub struct Scratch {
     /// set when a run stopped at the deadline (its error is then a timeout, not a failure)
     pub timed_out: bool,
     steps: u32,
+    /// the buffers of look backs' runs (kept for the next one)
+    inner: Option<Box<Scratch>>,
 }
 
 impl Scratch {
@@ -236,6 +238,35 @@ impl Core {
         s: &mut Scratch,
     ) -> Result<Option<Found>, String> {
         let program = self.programs.get(prog).ok_or_else(|| format!("no program {prog}"))?;
+        self.exec(program, t, pos, endpos, s)
+    }
+
+    /// Whether look back body `body` matches text of `t` ending exactly at `p`, from a start
+    /// within `tokens` tokens before it (the text seen as ending at `p`).
+    fn behind(&self, body: &Program, t: &Text, p: usize, tokens: usize, s: &mut Scratch) -> Result<bool, String> {
+        let mut sub = s.inner.take().map(|b| *b).unwrap_or_default();
+        sub.deadline = s.deadline;
+        let mut found = Ok(false);
+        let lo = behind_start(t, p, tokens);
+        for start in (lo..=p).rev() {
+            match self.exec(body, t, start, p, &mut sub) {
+                Ok(Some(_)) => {
+                    found = Ok(true);
+                    break;
+                }
+                Ok(None) => {}
+                Err(e) => {
+                    s.timed_out |= sub.timed_out;
+                    found = Err(e);
+                    break;
+                }
+            }
+        }
+        s.inner = Some(Box::new(sub));
+        found
+    }
+
+    fn exec(&self, program: &Program, t: &Text, pos: usize, endpos: usize, s: &mut Scratch) -> Result<Option<Found>, String> {
         if pos > t.len() {
             return Err(format!("position {pos} is past the end of the text ({})", t.len()));
         }
@@ -438,6 +469,15 @@ impl Core {
                     p = s.regs[start as usize];
                     pc += 1;
                     true
+                }
+                Insn::Behind(i, negate, tokens) => {
+                    let body = program.behinds.get(i as usize).ok_or("internal: no such look back")?;
+                    pc += 1;
+                    self.behind(body, t, p, tokens as usize, s)? != negate
+                }
+                Insn::AtEnd => {
+                    pc += 1;
+                    p == end
                 }
                 Insn::Fail => false,
                 Insn::Match => {
