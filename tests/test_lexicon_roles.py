@@ -141,3 +141,16 @@ def test_digits_and_integers_on_every_back_end(backend):
         ("12,400", 12400), ("-7", -7), ("٣٫٥", 3.5), ("1،5", 1.5), ("40", 40), ("55", 55), ("1 250", 1250)}
     # (a space joins no digits for %integer: 1 250 is two of them)
     assert {t for label, t, _ in found if label == "integer"} == {"40", "55", "7", "45", "19", "1", "250"}
+
+
+def test_the_built_in_numbers_pass_the_raw_regex_checks_of_lint():
+    """Built-in items are raw regexes a pack does not see: they must pass what lint asks of one
+    (no nested quantifiers, no backreference), and lint's probe on their own characters."""
+    from arabic_rules.builtins import builtin
+    from arabic_rules.lint import _raw_problems_of
+
+    for name in ("digits", "integer"):
+        for source in builtin(name).alternatives:
+            assert _raw_problems_of(source) == (), name
+    pack = load([], texts={"<d>": DIGITS})
+    assert [p for p in lint(pack) if p.code.startswith("E")] == []

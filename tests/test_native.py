@@ -70,6 +70,8 @@ def test_every_try_on_200kb_of_news_agrees_with_the_executor(engine, capsys):
 
     t0 = time.perf_counter()
     for ri, starts, ends in jobs:
+        if ir.needs_executor(pack.rules[ri].program):
+            continue  # a rule with a look back has no Python regex (the regex back end runs it in the executor)
         rx = engine._regex[ri]
         for s, e in zip(starts, ends):
             rx.match(text, s, e)
