@@ -181,11 +181,14 @@ DIFF_NUMBERS = st.sampled_from(["12", "2,500", "1،250،000", "3.5", "٣٫٥", "
                                 "12,3456", "1,234,5678", "2017", "1،2345"])
 
 
-def _reference_atoms():
-    return st.one_of(DIFF_WORDS.map(Word), DIFF_WORDS.map(Word),
-                     st.sampled_from(sorted(LEXICONS)).map(LexRef), st.just(AnyWord()),
-                     DIFF_PUNCT.map(Phrase), st.sampled_from(["قال الوزير", "«", "كانون الاول"]).map(Phrase),
-                     st.sampled_from(["digits", "integer"]).map(BuiltinRef))
+def _reference_atoms(builtins: bool = True):
+    """The atoms of the differential patterns; a look back reads no built-in item (E115)."""
+    atoms = [DIFF_WORDS.map(Word), DIFF_WORDS.map(Word),
+             st.sampled_from(sorted(LEXICONS)).map(LexRef), st.just(AnyWord()),
+             DIFF_PUNCT.map(Phrase), st.sampled_from(["قال الوزير", "«", "كانون الاول"]).map(Phrase)]
+    if builtins:
+        atoms.append(st.sampled_from(["digits", "integer"]).map(BuiltinRef))
+    return st.one_of(*atoms)
 
 
 def _glue_part():
@@ -214,8 +217,9 @@ def _ref_node(depth: int, captures: bool):
                      ).map(lambda t: Glue((*t[0], t[1])))
     # a look back before an item: a word, lexicon entry or phrase, or two or three of them in a
     # row or as options (<&!(قال | الوزير) _, <&(و ال) @who)
-    back_body = st.one_of(leaf, st.lists(leaf, min_size=2, max_size=3).map(lambda xs: Seq(tuple(xs))),
-                          st.lists(leaf, min_size=2, max_size=3).map(lambda xs: Alt(tuple(xs))))
+    back_leaf = _reference_atoms(builtins=False)
+    back_body = st.one_of(back_leaf, st.lists(back_leaf, min_size=2, max_size=3).map(lambda xs: Seq(tuple(xs))),
+                          st.lists(back_leaf, min_size=2, max_size=3).map(lambda xs: Alt(tuple(xs))))
     look_back = st.tuples(back_body, st.booleans(), sub).map(lambda t: Seq((Cond(t[0], t[1], back=True), t[2])))
     options = [
         leaf, leaf, glue, look_back, look_back,
