@@ -18,7 +18,7 @@ from .normalize import Normalized, normalize
 from .refdates import parse_ref_date
 from .syntax import parse_pattern, render
 from .tense import TenseWords, read_tense
-from .values import Built, BuildContext, FieldView, Reject, builder
+from .values import Built, BuildContext, FieldView, Reject, builder, role
 from .work import Work
 
 __version__ = "0.1.0"
@@ -51,4 +51,5 @@ __all__ = [
     "read_documents",
     "read_tense",
     "render",
+    "role",
 ]

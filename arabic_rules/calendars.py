@@ -676,7 +676,7 @@ def date_offset(ctx: BuildContext, ago: FieldView, n: FieldView | None = None, u
     elif one is not None:
         count, u = 1, one.value
     elif n is not None and unit is not None:
-        count, u = evaluate(n.text, ctx.lexicons), unit.value
+        count, u = evaluate(n.text, ctx.lexicons, roles=ctx.roles), unit.value
     else:
         raise Reject
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 5000:

@@ -96,6 +96,7 @@ class CompiledPack:
     anchors: AnchorIndex | None = None
     programs: dict[str, tuple] = field(default_factory=dict)
     word_sets: dict[str, ir.WordSet] = field(default_factory=dict)  # the lexicons programs read
+    roles: dict[str, str] = field(default_factory=dict)  # lexicon -> its role, for builders (`values.roles`)
 
 
 # --- tokens and tries -------------------------------------------------------------------------
@@ -918,7 +919,8 @@ def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
     # the code of the regexes every back end runs; the rules' own regexes (only the regex back
     # end runs them, and parsing them is most of a compile) are built when a rule first runs
     sources = [src for src, _ in anchors.raw_scans] + ([anchors.prefilter] if anchors.prefilter else [])
-    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources), an.word_sets())
+    roles = {name: lx.role for name, lx in pack.lexicons.items() if lx.role}
+    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources), an.word_sets(), roles)
 
 
 def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:

@@ -22,6 +22,7 @@ from . import alarm, cache, ir, syntax
 from .compiler import CompiledPack, analysis, compile_pack, trie_regex, word_set_regex
 from .errors import Problem
 from .loader import Pack, Rule
+from .numerals import OLD_PREFIXES
 from .values import call_problem, get_builder
 
 PROBE_TIMEOUT = 0.5  # seconds one adversarial probe may take
@@ -50,7 +51,22 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
             msg = _probe(crule, compiled.word_sets)
             if msg:
                 report(rule, "E107", msg)
+    out.extend(_roleless_number_lexicons(pack))
     return out
+
+
+def _roleless_number_lexicons(pack: Pack):
+    """W202: a lexicon named as number lexicons had to be before roles were declared (num_unit,
+    scale_big), without a role: the number builder no longer reads it as numbers."""
+    for lx in pack.lexicons.values():
+        if lx.role is not None:
+            continue
+        was = next((r for p, r in OLD_PREFIXES.items() if lx.name == p or (p.endswith("_") and lx.name.startswith(p))),
+                   None)
+        if was is not None:
+            yield Problem(lx.loc.path, lx.loc.line, lx.loc.col, "W202",
+                          f"lexicon {lx.name!r} has no role, so the number builder does not read its words; if they "
+                          f"are numbers, write them under 'forms:' with 'role: {was}' (docs/patterns.md)")
 
 
 def _call_problems(rule: Rule):

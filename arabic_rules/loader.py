@@ -12,7 +12,7 @@ import datetime as _dt
 import difflib
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +26,7 @@ from .normalize import normalize
 from .resources import data_dir, yaml_files
 from .rulefile import brackets as _brackets
 from .syntax import Call, FieldArg, Node
-from .values import builder_names, call_problem, get_builder
+from .values import builder_names, call_problem, get_builder, roles
 from .yamltree import NodeList as _Seq, NodeMap as _Map, convert as _convert, new_map as _empty_map
 
 VERB_KEYS = rulefile.VERB.keys
@@ -54,6 +54,10 @@ class Lexicon:
     # regex is built as stem + optional suffix, or any other entry whole (4x smaller, same words).
     stems: tuple[str, ...] = ()
     suffixes: tuple[str, ...] = ()
+    # What its words are to the value builders (`values.roles`): declared with ``role:``; the
+    # lexicons of a verb group's form classes get ``verb.<class>`` (verb.passive, ...).
+    role: str | None = None
+    include: tuple[str, ...] = ()  # the lexicons whose entries it also holds (``include:``)
 
 
 @dataclass(frozen=True)
@@ -257,6 +261,13 @@ class _Loader:
             vnode = lexs.value_nodes[name]
             if not self.define(path, name, node, "lexicon"):
                 continue
+            role, include = None, ()
+            if isinstance(body, _Map) and rulefile.DECLARED_LEXICON.fits(body):  # {role:, include:, forms:}
+                role, include = self.declared(path, name, body, vnode)
+                if "forms" not in body or body["forms"] is None:
+                    self.lexicons[name] = Lexicon(name, (), self.at(path, node), role=role, include=include)
+                    continue
+                vnode, body = body.value_nodes["forms"], body["forms"]
             entries: list[tuple[str, Any]] = []
             if isinstance(body, _Seq):  # [forms]
                 for form, fnode in zip(body, body.item_nodes):
@@ -270,7 +281,56 @@ class _Loader:
                         self.add_form(path, n, name, form, value, entries)
             if not entries and body:  # (an empty list or mapping is reported by the shape check)
                 self.report(self.at(path, vnode), "E111", f"lexicon {name!r} is empty; add at least one form")
-            self.lexicons[name] = Lexicon(name, tuple(entries), self.at(path, node))
+            self.lexicons[name] = Lexicon(name, tuple(entries), self.at(path, node), role=role, include=include)
+
+    def declared(self, path: Path, name: str, body: _Map, node) -> tuple[str | None, tuple[str, ...]]:
+        """The role and includes of a declared lexicon ``{role:, include:, forms:}``, checked:
+        the role must be one a value builder reads (`values.roles`), and forms or includes given."""
+        role = body.get("role")
+        if role is not None and role not in roles():
+            close = difflib.get_close_matches(role, list(roles()), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            self.report(self.at(path, body.value_nodes["role"]), "E116",
+                        f"lexicon {name!r}: unknown role {role!r}; {hint}known roles: {', '.join(roles())}")
+            role = None
+        include = tuple(n for n, _ in self.items_of(body, "include"))
+        if body.get("forms") is None and not include:
+            self.report(self.at(path, node), "E005", f"lexicon {name!r} needs 'forms' or 'include' (or both)")
+        return role, include
+
+    def resolve_includes(self) -> None:
+        """Give every lexicon with ``include:`` the entries of the lexicons it names (theirs after
+        its own, each entry once), once every file is read: an include may name a lexicon of an
+        imported file, or one that includes others in turn."""
+        done: dict[str, Lexicon] = {}
+
+        def entries(name: str, stack: tuple[str, ...]) -> tuple[tuple[str, Any], ...]:
+            lx = self.lexicons[name]
+            if name in done or not lx.include:
+                return done.get(name, lx).entries
+            out = list(lx.entries)
+            visible = self.visible(Path(lx.loc.path))
+            for other in lx.include:
+                if other in stack or other == name:
+                    cycle = " -> ".join((*stack, name, other))
+                    self.report(lx.loc, "E104", f"lexicon include cycle {cycle}; a lexicon cannot include itself")
+                elif other not in self.lexicons:
+                    close = difflib.get_close_matches(other, list(self.lexicons), n=1)
+                    hint = f"did you mean {close[0]!r}?" if close else "define it under 'lexicons:'"
+                    self.report(lx.loc, "E102", f"lexicon {name!r} includes unknown lexicon {other!r}; {hint}")
+                elif self.owner[other] not in visible:
+                    where = self.owner[other].stem
+                    self.report(lx.loc, "E105", f"lexicon {other!r} (included by {name!r}) is defined in "
+                                                f"{where}.yaml; add `imports: [{where}]` to {Path(lx.loc.path).name}")
+                else:
+                    out.extend(entries(other, (*stack, name)))
+            done[name] = replace(lx, entries=tuple(dict.fromkeys(out)), stems=(), suffixes=())
+            return done[name].entries
+
+        for name in list(self.lexicons):
+            if self.lexicons[name].include:
+                entries(name, ())
+        self.lexicons.update(done)
 
     def add_form(self, path, node, lexicon, form, value, entries) -> None:
         form = str(form)  # (a number is read as text)
@@ -432,7 +492,7 @@ class _Loader:
                 name = f"{group}.{cls}"
                 if self.define(path, name, gnode, "lexicon"):
                     self.lexicons[name] = Lexicon(name, tuple(dict.fromkeys(items)), self.at(path, gnode),
-                                                  tuple(sorted(stems[cls])), self.enclitics(cls))
+                                                  tuple(sorted(stems[cls])), self.enclitics(cls), role=f"verb.{cls}")
 
     def enclitics(self, cls: str) -> tuple[str, ...]:
         return self.measures.clitics.get(cls, morphology.CliticSet()).enclitics
@@ -614,6 +674,7 @@ def load(paths, texts: dict[str, str] | None = None) -> Pack:
     for path in ld.order:
         if ld.files[path].data is not None:
             ld.load_verbs(path, ld.files[path].data)
+    ld.resolve_includes()
     for path in ld.order:
         data = ld.files[path].data
         if data is not None:

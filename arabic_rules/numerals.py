@@ -1,17 +1,21 @@
 """Number value builders: digits in any script, and number words evaluated from the packs' lexicons.
 
-Python holds no number words. The rule files declare lexicons mapping forms to values, and the
-*prefix of a lexicon's name* tells the evaluator what role its words play:
+Python holds no number words. The rule files declare lexicons mapping forms to values, and each
+number lexicon *declares its role* (``role:``, see `ROLES`), which tells the evaluator what its
+words do:
 
-- ``num_*`` / ``ord_*``  a plain value (ثلاثة 3, عشرين 20, ثلاثمائة 300, ألفين 2000, الثالث 3);
-- ``scale_*``           a multiplier (مئة 100, ألف/آلاف 1000, مليون 10**6): multiplies what precedes
-                        it, or stands for itself when nothing does;
-- ``teen``              the عشر/عشرة of 11..19: adds 10 to the unit right before it;
-- ``frac_*``            a fraction (نصف 0.5): alone, times a preceding count (ثلاثة أرباع), of a
-                        following scale (نصف مليون), or of the last scale after و (مليون ونصف);
-- ``joiner``            the conjunction inside a number (و), glued to the next word or written apart
-                        from it («خمسة و عشرون»);
-- ``article``           the article glued to a word (ال, for ordinals and نصف المليون).
+- ``number.value``     a plain value (ثلاثة 3, عشرين 20, ثلاثمائة 300, ألفين 2000, الثالث 3);
+- ``number.scale``     a multiplier (مئة 100, ألف/آلاف 1000, مليون 10**6): multiplies what precedes
+                       it, or stands for itself when nothing does;
+- ``number.teen``      the عشر/عشرة of 11..19: adds 10 to the unit right before it;
+- ``number.fraction``  a fraction (نصف 0.5): alone, times a preceding count (ثلاثة أرباع), of a
+                       following scale (نصف مليون), or of the last scale after و (مليون ونصف);
+- ``number.joiner``    the conjunction inside a number (و), glued to the next word or written apart
+                       from it («خمسة و عشرون»);
+- ``number.article``   the article glued to a word (ال, for ordinals and نصف المليون).
+
+A lexicon without a role plays none here, whatever its name (lexicons once took their role from
+a name prefix, num_ or scale_: `arules lint` warns about a lexicon named so without a role).
 
 Compound numbers are checked as they are read, so that a list is not taken for one number: after
 a hundred only a value below 100 may follow with و, after a unit only a ten (خمسة وعشرون), and a
@@ -34,7 +38,22 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
-from .values import BuildContext, Built, FieldView, Reject, builder
+from .values import NO_ROLES, BuildContext, Built, FieldView, Reject, builder, lexicons_with_role, role
+
+ROLES = {
+    "number.value": "a plain value of a number word (ثلاثة 3, عشرين 20, الثالث 3)",
+    "number.scale": "a multiplier (مئة، ألف، مليون): multiplies what precedes it, or stands alone",
+    "number.teen": "the عشر/عشرة of 11..19: adds 10 to the unit before it",
+    "number.fraction": "a fraction (نصف، ثلث، أرباع): alone, times a count, or of a scale",
+    "number.joiner": "the conjunction inside a number (و), glued to the next word or apart",
+    "number.article": "the article glued to a number word (ال، لل)",
+}
+for _name, _doc in ROLES.items():
+    role(_name, _doc)
+# the role a lexicon of each name prefix had before roles were declared (for lint's warning)
+OLD_PREFIXES = {"num_": "number.value", "ord_": "number.value", "scale_": "number.scale",
+                "frac_": "number.fraction", "teen": "number.teen", "joiner": "number.joiner",
+                "article": "number.article"}
 
 # separators: , and ٬ (U+066C) and the Arabic comma ، (U+060C) group thousands or, before 1-2 or
 # 4+ final digits, mark decimals; spaces (also no-break and narrow no-break) group thousands.
@@ -74,28 +93,37 @@ class Reading:
     joined: bool  # written with the joiner (و) glued in front
 
 
-_ROLE_PREFIXES = (("scale_", "scale"), ("frac_", "frac"), ("num_", "value"), ("ord_", "value"))
+_EVAL_ROLES = {"number.value": "value", "number.scale": "scale", "number.teen": "teen", "number.fraction": "frac"}
+_ROLES_CACHE: dict[tuple[int, int], tuple[Mapping, Mapping, "Words"]] = {}
 
 
-_ROLES_CACHE: dict[int, tuple[Mapping, list]] = {}
+@dataclass(frozen=True)
+class Words:
+    """The number lexicons of a pack by declared role: (role, table) of the words that take a
+    value, in the pack's order, and the forms of the joiners and articles, longest first."""
+
+    tables: tuple[tuple[str, Mapping[str, Any]], ...]
+    joiners: tuple[str, ...]
+    articles: tuple[str, ...]
 
 
-def _roles(lexicons: Mapping[str, Mapping[str, Any]]) -> list[tuple[str, Mapping[str, Any]]]:
-    """(role, table) of the number lexicons, found by name prefix; computed once per pack."""
-    cached = _ROLES_CACHE.get(id(lexicons))
-    if cached is not None and cached[0] is lexicons:
-        return cached[1]
-    out = []
-    for name, table in lexicons.items():
-        if name == "teen":
-            out.append(("teen", table))
-            continue
-        for prefix, role in _ROLE_PREFIXES:
-            if name.startswith(prefix):
-                out.append((role, table))
-                break
-    _ROLES_CACHE[id(lexicons)] = (lexicons, out)
-    return out
+def _roles(lexicons: Mapping[str, Mapping[str, Any]], declared: Mapping[str, str]) -> Words:
+    """The pack's number lexicons by their declared role (``declared``: lexicon -> role);
+    worked out once per pack."""
+    key = (id(lexicons), id(declared))
+    cached = _ROLES_CACHE.get(key)
+    if cached is not None and cached[0] is lexicons and cached[1] is declared:
+        return cached[2]
+    tables = tuple((_EVAL_ROLES[declared[n]], t) for n, t in lexicons.items() if declared.get(n) in _EVAL_ROLES)
+
+    def forms(r: str) -> tuple[str, ...]:
+        return tuple(sorted({f for t in lexicons_with_role(lexicons, declared, r) for f in t}, key=len, reverse=True))
+
+    words = Words(tables, forms("number.joiner"), forms("number.article"))
+    if len(_ROLES_CACHE) > 8:  # engines come and go (tests build many): keep a few packs only
+        _ROLES_CACHE.clear()
+    _ROLES_CACHE[key] = (lexicons, declared, words)
+    return words
 
 
 _PACK_CACHES: dict[int, tuple[Mapping, dict]] = {}
@@ -127,9 +155,8 @@ def _readings(word: str, lexicons, roles) -> list[Reading]:
     return list(found[1])
 
 
-def _read(word: str, lexicons, roles) -> list[Reading]:
-    joiners = sorted(lexicons.get("joiner", {}), key=len, reverse=True)
-    articles = sorted(lexicons.get("article", {}), key=len, reverse=True)
+def _read(word: str, lexicons, roles: Words) -> list[Reading]:
+    joiners, articles = roles.joiners, roles.articles
     variants = [(word, False)]
     for j in joiners:
         if word.startswith(j) and len(word) > len(j):
@@ -143,7 +170,7 @@ def _read(word: str, lexicons, roles) -> list[Reading]:
     for w, joined in variants:  # the first spelling that is found, with and without a joiner
         if joined in seen:
             continue
-        found = [Reading(role, table[w], joined) for role, table in roles if w in table]
+        found = [Reading(r, table[w], joined) for r, table in roles.tables if w in table]
         if found:
             seen.add(joined)
             out.extend(found)
@@ -250,28 +277,30 @@ class _Eval:
         return self.total
 
 
-def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str = "value") -> int | float:
-    """The value of number words (and digits) in normalized ``text``; raises Reject if they are
-    not one well-formed number. (Answers are kept per pack: news repeats its numbers.)"""
+def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str = "value",
+             roles: Mapping[str, str] = NO_ROLES) -> int | float:
+    """The value of number words (and digits) in normalized ``text``, read with the lexicons of
+    a declared role in ``roles`` (lexicon -> role: `BuildContext.roles`); raises Reject if they
+    are not one well-formed number. (Answers are kept per pack: news repeats its numbers.)"""
     cache = _pack_cache(lexicons)
-    key = ("value", text, prefer)
+    words = _roles(lexicons, roles)
+    key = ("value", text, prefer, id(words))
     known = cache.get(key)
-    if known is None:
+    if known is None or known[2] is not words:
         try:
-            known = cache[key] = (True, _evaluate(text, lexicons, prefer))
+            known = cache[key] = (True, _evaluate(text, lexicons, prefer, words), words)
         except Reject as e:
-            known = cache[key] = (False, e.args)
+            known = cache[key] = (False, e.args, words)
     if known[0]:
         return known[1]
     raise Reject(*known[1])
 
 
-def _evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str) -> int | float:
+def _evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str, roles: Words) -> int | float:
     whole = parse_number_digits(text)
     if whole is not None:
         return whole
-    roles = _roles(lexicons)
-    words = _glue_joiners(_DIGIT_TOKEN.findall(text), lexicons)
+    words = _glue_joiners(_DIGIT_TOKEN.findall(text), roles)
     if len(words) > 1 and _ARABIC_COMMA_GROUP.fullmatch(words[0]):
         words[0] = words[0].replace("\u060c", ".")  # «117،901 مليون»: a decimal before a scale
     readings: list[list[Reading]] = []
@@ -321,9 +350,9 @@ def _evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str)
     return value
 
 
-def _glue_joiners(words: list[str], lexicons) -> list[str]:
+def _glue_joiners(words: list[str], roles: Words) -> list[str]:
     """A joiner written apart from the next word («خمسة و عشرون») is glued to it, as usual."""
-    joiners = lexicons.get("joiner", {})
+    joiners = roles.joiners
     out: list[str] = []
     pending = ""
     for w in words:
@@ -359,18 +388,18 @@ def _fuse_counted_fractions(readings: list[list[Reading]]) -> list[list[Reading]
     return out
 
 
-def _trailing_scale(text: str, lexicons) -> tuple[str, float]:
+def _trailing_scale(text: str, lexicons, declared: Mapping[str, str]) -> tuple[str, float]:
     """Split a final scale of 1000 or more off ``text``: («خمسة مليون» -> «خمسة», 10**6)."""
     words = text.split()
     if len(words) > 1:
-        roles = _roles(lexicons)
+        roles = _roles(lexicons, declared)
         last = [r for r in _readings(words[-1], lexicons, roles) if not r.joined]
         if last and all(r.role == "scale" and r.value >= 1000 for r in last):
             return " ".join(words[:-1]), last[0].value
     return text, 1
 
 
-def _decimal_digits(text: str, lexicons) -> str:
+def _decimal_digits(text: str, lexicons, declared: Mapping[str, str]) -> str:
     """The digits after a spoken decimal point: digits as written («05»), units read one by one
     («صفر خمسة» -> "05"), or one whole number («خمسة وخمسين» -> "55")."""
     t = text.strip()
@@ -378,7 +407,7 @@ def _decimal_digits(text: str, lexicons) -> str:
         return t
     words = t.split()
     if len(words) > 1:
-        roles = _roles(lexicons)
+        roles = _roles(lexicons, declared)
         digits = []
         for w in words:
             rs = [r for r in _readings(w, lexicons, roles) if r.role == "value" and not r.joined
@@ -388,15 +417,15 @@ def _decimal_digits(text: str, lexicons) -> str:
             digits.append(str(rs[0].value))
         else:
             return "".join(digits)
-    v = evaluate(t, lexicons)
+    v = evaluate(t, lexicons, roles=declared)
     if not isinstance(v, int) or v < 0:
         raise Reject
     return str(v)
 
 
-def _whole(text: str, lexicons) -> int | float:
+def _whole(text: str, lexicons, declared: Mapping[str, str]) -> int | float:
     """The value of a field that must be one plain number."""
-    v = evaluate(text, lexicons)
+    v = evaluate(text, lexicons, roles=declared)
     if isinstance(v, bool) or not isinstance(v, (int, float)):
         raise Reject
     return v
@@ -527,7 +556,7 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
         before = prev.text if prev is not None else ctx.word_before()
         stop = _lexicon_words(ctx, not_after)
         if before in stop or (prev is not None and any(
-                before.startswith(j) and before[len(j):] in stop for j in ctx.lexicons.get("joiner", {}))):
+                before.startswith(j) and before[len(j):] in stop for j in _roles(ctx.lexicons, ctx.roles).joiners)):
             raise Reject
     if year == "reject" and _RECENT_YEAR.fullmatch(text.strip()):
         raise Reject
@@ -535,7 +564,7 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
         before = _word_before_bracket(ctx)
         names = _last_words(ctx, year_not_after)
         if before is not None and (before in names or any(
-                before.startswith(j) and before[len(j):] in names for j in ctx.lexicons.get("joiner", {}))):
+                before.startswith(j) and before[len(j):] in names for j in _roles(ctx.lexicons, ctx.roles).joiners)):
             raise Reject
     if not_before and _word_after(ctx) in _lexicon_words(ctx, not_before):
         raise Reject
@@ -546,26 +575,26 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
         for form in _lexicon_words(ctx, glued_not):
             if ctx.document.startswith(form, end) and not _is_word_char(ctx.document[end + len(form):end + len(form) + 1]):
                 raise Reject
-    lex = ctx.lexicons
+    lex, declared = ctx.lexicons, ctx.roles
     if decimals is not None:
-        whole = _whole(text, lex)
+        whole = _whole(text, lex, declared)
         if not isinstance(whole, int) or whole < 0:
             raise Reject
-        digits_text, scale = _trailing_scale(decimals.text, lex)
-        value = float(f"{whole}.{_decimal_digits(digits_text, lex)}") * scale
+        digits_text, scale = _trailing_scale(decimals.text, lex, declared)
+        value = float(f"{whole}.{_decimal_digits(digits_text, lex, declared)}") * scale
         if times is not None:
-            value *= _whole(times.text, lex)
+            value *= _whole(times.text, lex, declared)
     elif view is not None and isinstance(view.value, (int, float)) and not isinstance(view.value, bool):
         value = view.value
     else:
-        value = evaluate(text, lex, "frac" if kind == "fraction" else "value")
+        value = evaluate(text, lex, "frac" if kind == "fraction" else "value", declared)
     if over is not None:
-        den = _whole(over.text, lex)
+        den = _whole(over.text, lex, declared)
         if den < 2 or not (value == 1 or 0 < value < den):
             raise Reject  # «واحد على واحد» (one on one), «ثلاثة على واحد» (a score)
         value = value / den
     if plus is not None:
-        base = _whole(plus.text, lex)
+        base = _whole(plus.text, lex, declared)
         if not 0 < value < base:
             raise Reject
         value = value + base

@@ -96,12 +96,31 @@ FORM = Either(options=(Text(min_len=1, code="E111", message=_FORM_MESSAGE), Numb
               message=_FORM_MESSAGE, name="form",
               doc="a word or phrase, written as usual (it is normalized like the text); a number is read as text")
 _EMPTY_LEXICON = "{subject} is empty; add at least one form"
+_FORM_LIST = ListOf(item=FORM, min_items=1, empty_code="E111", empty_message=_EMPTY_LEXICON)
+_FORM_TABLE = TableOf(value=Either(options=(FORM, ListOf(item=FORM)), code="E111", message=_FORM_MESSAGE),
+                      min_items=1, empty_code="E111", empty_message=_EMPTY_LEXICON)
+LEXICON_KEYS = ("role", "include", "forms", "doc")
+DECLARED_LEXICON = Record(
+    what="lexicon", name="declared_lexicon", marks=("role", "include", "forms"),
+    doc="a lexicon with a declared role or other lexicons included: {role:, include: [...], forms:}",
+    fields=(
+        Field("role", Text(min_len=1), nullable=True,
+              doc="what its words are to the value builders: number.value, number.scale, number.fraction, "
+                  "number.teen, number.joiner, number.article, verb.passive, ... (docs/patterns.md)"),
+        Field("include", ListOf(item=Text(regex=NAME, message="{subject} must be a lexicon name")), nullable=True,
+              doc="other lexicons whose entries (and values) this one also holds"),
+        Field("forms", Either(options=(_FORM_LIST, _FORM_TABLE),
+                              message="{subject} must be a list of forms or a mapping value -> [forms]"),
+              nullable=True, doc="its own forms: a list, or a mapping value -> forms (as a plain lexicon)"),
+        Field("doc", Text(), nullable=True, doc="what the lexicon is for, for people"),
+    ))
+assert DECLARED_LEXICON.keys == LEXICON_KEYS
 LEXICON = Either(
-    options=(ListOf(item=FORM, min_items=1, empty_code="E111", empty_message=_EMPTY_LEXICON),
-             TableOf(value=Either(options=(FORM, ListOf(item=FORM)), code="E111", message=_FORM_MESSAGE),
-                     min_items=1, empty_code="E111", empty_message=_EMPTY_LEXICON)),
-    message="{subject} must be a list of forms or a mapping value -> [forms]", name="lexicon",
-    doc="a word list [forms], or a mapping value -> forms (one form or a list), e.g. 12: [the names of December]")
+    options=(_FORM_LIST, DECLARED_LEXICON, _FORM_TABLE),
+    message="{subject} must be a list of forms, a mapping value -> [forms], or {{role:, include:, forms:}}",
+    name="lexicon",
+    doc="a word list [forms], a mapping value -> forms (one form or a list), e.g. 12: [the names of "
+        "December], or a declared lexicon {role:, include: [...], forms:}")
 
 _EXAMPLE_MAPPING_FIELDS = (
     Field("value", Anything(code="E110"), at_record=True,

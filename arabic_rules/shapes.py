@@ -177,13 +177,16 @@ class Record(Shape):
     fields: tuple[Field, ...]
     what: str
     other: Shape | None = None
+    marks: tuple[str, ...] = ()  # when given, only a mapping with one of these keys fits (see `fits`)
 
     @property
     def noun(self) -> str:
         return "a mapping"
 
     def fits(self, value: Any) -> bool:
-        return isinstance(value, Mapping)
+        """A mapping; with ``marks``, one that has one of those keys: how `Either` tells this
+        record from another mapping (a declared lexicon {role:, forms:} from a value table)."""
+        return isinstance(value, Mapping) and (not self.marks or any(k in value for k in self.marks))
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -467,7 +470,15 @@ def _body(shape: Shape, defs: dict[str, JsonSchema]) -> JsonSchema:
             branches.append(branch)
         return {"type": "object", "properties": props, "additionalProperties": False, "oneOf": branches}
     if isinstance(shape, Either):
-        return {"anyOf": [_schema(o, defs) for o in shape.options]}
+        options, marks = [], []
+        for o in shape.options:  # a mapping after a record told by its marks: one without those keys
+            got = _schema(o, defs)
+            if marks and isinstance(o, (TableOf, Record)):
+                got = {"allOf": [got], "not": {"anyOf": [{"required": [k]} for k in marks]}}
+            options.append(got)
+            if isinstance(o, Record):
+                marks += o.marks
+        return {"anyOf": options}
     return {}
 
 
@@ -487,4 +498,6 @@ def _record(shape: Record, defs: dict[str, JsonSchema]) -> JsonSchema:
     if required:
         out["required"] = required
     out["additionalProperties"] = _schema(shape.other, defs) if shape.other is not None else False
+    if shape.marks:
+        out["anyOf"] = [{"required": [k]} for k in shape.marks]
     return out

@@ -1,7 +1,8 @@
 """Attribution value builder (who said what) and the finisher that carries speakers over.
 
 Python holds only generic logic: which forms are passive, which words negate, what counts as a
-quotation all come from the rule files (lexicons ``say.passive``, ``say.perfect`` ...).
+quotation all come from the rule files (the lexicons of role ``verb.passive``, such as a verb
+group's ``say.passive``, and ``verb.perfect`` ...).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from functools import cached_property
 from typing import Any
 
 from .match import Match, Span
-from .values import BuildContext, Built, FieldView, Reject, builder, finisher
+from .values import BuildContext, Built, FieldView, Reject, builder, finisher, role
 
 QUOTES = {'"': '"', "«": "»", "“": "”", "'": "'"}
 DAMMA = "\u064f"
@@ -30,29 +31,43 @@ def is_quotation(text: str) -> bool:
 def _is_passive(ctx: BuildContext, cue: FieldView) -> bool:
     """A cue is passive when its form is only a passive one (قيل، أفيد، يقال), or when it is
     written with a damma on its first letters (ذُكر، أُعلن) where the spelling is shared."""
-    only, shared = _passives(ctx.lexicons)
+    only, shared = _passives(ctx.lexicons, ctx.roles)
     return cue.text in only or (cue.text in shared and DAMMA in cue.original[:3])
 
 
-_PASSIVES: dict[int, tuple] = {}
+_PASSIVES: dict[tuple[int, int], tuple] = {}
+_ACTIVE = ("verb.perfect", "verb.imperfect")
+role("verb.passive", "passive forms of a cue verb (قيل، يقال): an attribution with no speaker to carry over")
+for _cls in _ACTIVE:
+    role(_cls, f"{_cls.split('.')[1]} forms of a cue verb: a passive form spelt like one is passive only with a damma")
 
 
-def _passives(lexicons) -> tuple[frozenset, frozenset]:
-    """(forms that are only passive, passive forms shared with an active one) of a pack's
-    lexicons, worked out once per pack (it was a look through every lexicon per cue)."""
-    got = _PASSIVES.get(id(lexicons))
-    if got is None or got[0] is not lexicons:
+def _group(name: str) -> str:
+    """The verb group of a form-class lexicon (``say.passive`` -> ``say``)."""
+    return name.rpartition(".")[0] or name
+
+
+def _passives(lexicons, roles) -> tuple[frozenset, frozenset]:
+    """(forms that are only passive, passive forms shared with an active one of the same verb
+    group) of a pack's lexicons with role verb.passive (a verb group's ``group.passive`` has it),
+    worked out once per pack (it was a look through every lexicon per cue)."""
+    key = (id(lexicons), id(roles))
+    got = _PASSIVES.get(key)
+    if got is None or got[0] is not lexicons or got[1] is not roles:
+        active: dict[str, set] = {}
+        for name, r in roles.items():
+            if r in _ACTIVE:
+                active.setdefault(_group(name), set()).update(lexicons.get(name, ()))
         only, shared = set(), set()
-        for name, table in lexicons.items():
-            if name.endswith(".passive"):
-                base = name[: -len(".passive")]
-                for form in table:
-                    active = any(form in lexicons.get(f"{base}.{cls}", {}) for cls in ("perfect", "imperfect"))
-                    (shared if active else only).add(form)
+        for name, r in roles.items():
+            if r == "verb.passive":
+                mine = active.get(_group(name), set())
+                for form in lexicons.get(name, ()):
+                    (shared if form in mine else only).add(form)
         if len(_PASSIVES) > 8:  # engines come and go (tests build many): keep a few packs only
             _PASSIVES.clear()
-        got = _PASSIVES[id(lexicons)] = (lexicons, frozenset(only), frozenset(shared))
-    return got[1], got[2]
+        got = _PASSIVES[key] = (lexicons, roles, frozenset(only), frozenset(shared))
+    return got[2], got[3]
 
 
 @builder("attribution")

@@ -12,11 +12,13 @@ import difflib
 import inspect
 import re
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from .structure import TextStructure
 
 _BUILDERS: dict[str, Callable[..., Any]] = {}
+NO_ROLES: Mapping[str, str] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,11 @@ class BuildContext:
     start: int = 0  # where the match starts in ``document``
     structure: TextStructure | None = None  # the document's quotations (made from it if None)
     prefer: str | None = None  # past, future, nearest: how a weekday or a yearless date resolves (None: news)
+    roles: Mapping[str, str] = field(default_factory=dict)  # lexicon -> its declared role (`roles`), for the lexicons that have one
+
+    def with_role(self, role: str) -> list[Mapping[str, Any]]:
+        """The value tables of the lexicons whose declared role is ``role``."""
+        return lexicons_with_role(self.lexicons, self.roles, role)
 
     def quoted(self, pos: int | None = None) -> bool:
         """Whether ``pos`` of the document (default: the match's start) lies inside a quotation."""
@@ -96,6 +103,26 @@ def _registrar(table: dict[str, Callable[..., Any]], name: str) -> Callable[[_F]
 def builder(name: str) -> Callable[[_F], _F]:
     """Register ``fn`` as the value builder called ``name`` in rule files."""
     return _registrar(_BUILDERS, name)
+
+
+_ROLES: dict[str, str] = {}
+
+
+def role(name: str, doc: str) -> None:
+    """Declare lexicon role ``name``: rule files may give it to a lexicon (``role: name``), and a
+    builder finds those lexicons with `BuildContext.with_role` (``doc`` says what it means)."""
+    _ROLES[name] = doc
+
+
+def roles() -> dict[str, str]:
+    """The declared lexicon roles, name -> what they mean, by name."""
+    return dict(sorted(_ROLES.items()))
+
+
+def lexicons_with_role(lexicons: Mapping[str, Mapping[str, Any]], roles: Mapping[str, str],
+                       role: str) -> list[Mapping[str, Any]]:
+    """The value tables of ``lexicons`` whose role in ``roles`` is ``role``, in name order."""
+    return [lexicons[n] for n in sorted(roles) if roles[n] == role and n in lexicons]
 
 
 def get_builder(name: str) -> Callable[..., Any] | None:

@@ -9,9 +9,10 @@ its match at that start. Glue works inside one token, character by character.
 
 Implemented subset: Word, Phrase, LexRef (one-word and space-separated forms), AnyWord, Seq, Alt,
 Repeat of items that cannot match empty, Capture (not inside a Repeat), Glue of words and
-word lexicons (optionally ``?``) ending in a word, a lexicon or ``_``, and look backs (``<&x``,
+word lexicons (optionally ``?``) ending in a word, a lexicon or ``_``, look backs (``<&x``,
 ``<&!x``) before an item that cannot match empty: x matches the tokens that end where the item
-starts. No Raw, no SubRef.
+starts, and the built-in numbers ``%digits`` and ``%integer`` (read here by hand, character by
+character, not by their regexes). No Raw, no SubRef.
 """
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ import re
 from dataclasses import dataclass
 
 from arabic_rules.normalize import normalize
-from arabic_rules.syntax import MAX_BACK_TOKENS, Alt, AnyWord, Capture, Cond, Glue, LexRef, Phrase, Repeat, Seq, Word
+from arabic_rules.syntax import (MAX_BACK_TOKENS, Alt, AnyWord, BuiltinRef, Capture, Cond, Glue, LexRef, Phrase, Repeat,
+                                 Seq, Word)
 
 TOKEN = re.compile(r"\w+|[^\w\s]")
 
@@ -32,6 +34,7 @@ class Matcher:
     """All the ways ``node`` matches the token list from token ``i``, in the regex's order."""
 
     def __init__(self, text: str, lexicons: dict[str, list[str]]):
+        self.text = text
         self.toks = [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(text)]
         self.lex = {name: sorted({" ".join(normalize(f).text.split()) for f in forms}, key=len, reverse=True)
                     for name, forms in lexicons.items()}
@@ -69,6 +72,12 @@ class Matcher:
                 if j > i:
                     c = {**c, node.name: (toks[i][1], toks[j - 1][2])}
                 yield j, c
+        elif isinstance(node, BuiltinRef) and node.name in _NUMBERS:
+            end = _NUMBERS[node.name](self.text, toks[i][1]) if i < len(toks) else None
+            if end is not None and not _inside_word(self.text, end):
+                j = next((k + 1 for k in range(i, len(toks)) if toks[k][2] == end), None)
+                if j is not None:
+                    yield j, caps
         elif isinstance(node, Glue):
             if i < len(toks) and re.match(r"\w", toks[i][0]):  # a chain of word parts is one word
                 word = toks[i][0]
@@ -123,6 +132,117 @@ class Matcher:
             yield p
         else:
             raise NotImplementedError(f"reference glue does not implement {node!r}")
+
+
+# --- the built-in numbers, by hand: where a number written in digits that starts at p ends -------
+
+DIGIT = "0123456789"
+POINTS = ".\u066b"  # the decimal point (and the Arabic one, if the text still has it)
+COMMAS = ",\u066c"  # the thousands comma (and the Arabic one)
+ARABIC_COMMA = "\u060c"
+
+
+def _at(text: str, i: int) -> str:
+    return text[i] if 0 <= i < len(text) else ""
+
+
+def _word(c: str) -> bool:
+    return bool(c) and (c.isalnum() or c == "_")
+
+
+def _inside_word(text: str, p: int) -> bool:
+    return _word(_at(text, p - 1)) and _word(_at(text, p))
+
+
+def _run(text: str, p: int) -> int:
+    """The end of the run of ASCII digits at ``p``."""
+    while _at(text, p) and _at(text, p) in DIGIT:
+        p += 1
+    return p
+
+
+def _groups(text: str, p: int, sep: str) -> list[int]:
+    """After digits that end at ``p``: the ends of one, two, ... groups of exactly three digits,
+    each after one separator in ``sep``."""
+    ends = []
+    while _at(text, p) and _at(text, p) in sep and _run(text, p + 1) - (p + 1) == 3:
+        p = p + 4
+        ends.append(p)
+    return ends
+
+
+def _decimals(text: str, p: int, points: str, most: int | None = None) -> int:
+    """After a number that ends at ``p``: the end of its decimal part (a point of ``points`` and
+    digits, at most ``most`` of them), or ``p`` without one."""
+    if _at(text, p) and _at(text, p) in points:
+        n = _run(text, p + 1) - (p + 1)
+        if n and (most is None or n <= most):
+            return p + 1 + n
+    return p
+
+
+def _integer(text: str, p: int) -> int | None:
+    """``%integer``: digits standing alone (no word, point or comma before them, no point or
+    comma and digit after them)."""
+    before = _at(text, p - 1)
+    if _at(text, p) not in DIGIT or not _at(text, p) or _word(before) or (before and before in ".,\u066b\u060c"):
+        return None
+    end = _run(text, p)
+    after = _at(text, end)
+    if after and after in ".,\u066b\u060c" and _at(text, end + 1) and _at(text, end + 1) in DIGIT:
+        return None
+    return end
+
+
+def _clock(text: str, p: int) -> bool:
+    """Whether the digits at ``p`` are the hour or the minutes of a clock time (7:45)."""
+    end = _run(text, p)
+    hour = text[p:end]
+    if 1 <= len(hour) <= 2 and int(hour) <= 24 and _at(text, end) == ":":
+        minutes = text[end + 1:_run(text, end + 1)]
+        if len(minutes) == 2 and minutes[0] in "012345":
+            return True
+    minutes = hour
+    return (_at(text, p - 1) == ":" and _at(text, p - 2) in tuple(DIGIT) and len(minutes) == 2
+            and minutes[0] in "012345")
+
+
+def _digits(text: str, p: int) -> int | None:
+    """``%digits``: a number in digits starting at ``p`` (a sign first where no word, point or
+    comma comes before it), read as the first of these forms that fits: thousands by a comma,
+    by an Arabic comma, by one space (as many groups as leave no digit, point or comma after),
+    a decimal comma, plain digits with a decimal point."""
+    if _at(text, p - 1) in tuple(".,\u066b\u066c\u060c") and _at(text, p - 2) in tuple(DIGIT):
+        return None  # the tail of a longer number (the 5 of 3.5)
+    q = p
+    if _at(text, q) in ("+", "-") and _at(text, q + 1) in tuple(DIGIT):
+        before = _at(text, q - 1)
+        if not (_word(before) or before in (".", ",")):
+            q += 1
+    if _at(text, q) not in tuple(DIGIT):
+        return None
+    if _at(text, q - 1) == "-" and _word(_at(text, q - 2)) and _at(text, q - 2) not in tuple(DIGIT):
+        return None  # a code: كوفيد-19
+    if _clock(text, q):
+        return None
+    lead = _run(text, q)
+    if lead - q <= 3:
+        for sep, points, most, stop in ((COMMAS, POINTS, None, DIGIT), (ARABIC_COMMA, ".,", 2, DIGIT),
+                                        (" ", ".", 2, DIGIT + ".,\u066b")):
+            for end in reversed(_groups(text, lead, sep)):  # 12,400 / 1،250،000 / 1 250, and decimals
+                end = _decimals(text, end, points, most)
+                if not (_at(text, end) and _at(text, end) in stop):
+                    return end
+    if _at(text, lead) in (",", ARABIC_COMMA):  # 2,5 and 0،4: a decimal comma
+        tail = _run(text, lead + 1) - (lead + 1)
+        end = lead + 1 + tail
+        follows = _at(text, end) in (",", ARABIC_COMMA) and _at(text, end + 1) in tuple(DIGIT)
+        if (1 <= tail <= 2 or tail >= 4) and not follows:
+            return end
+    return _decimals(text, lead, POINTS)
+
+
+_NUMBERS = {"digits": _digits, "integer": _integer}
 
 
 @dataclass(frozen=True)

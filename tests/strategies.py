@@ -12,7 +12,8 @@ from functools import cache
 from hypothesis import strategies as st
 
 from arabic_rules import syntax
-from arabic_rules.syntax import Alt, AnyWord, Capture, Cond, Glue, LexRef, Phrase, Raw, Repeat, Seq, SubRef, Word
+from arabic_rules.syntax import (Alt, AnyWord, BuiltinRef, Capture, Cond, Glue, LexRef, Phrase, Raw, Repeat, Seq,
+                                 SubRef, Word)
 
 # --- characters ---------------------------------------------------------------------------------
 
@@ -130,6 +131,7 @@ PHRASE = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_
     lambda s: s.strip() and "\n" not in s and "\r" not in s)
 # Raw sources as the parser produces them: a quote is written \" in the pattern and stored as ",
 # so a stored source never has a backslash right before a quote.
+BUILTINS = st.sampled_from(["quotation", "digits", "integer"])
 RAWS = st.sampled_from([r"[0-9]{1,2}", r"[0-9]+(?:\.[0-9]+)?", r"«[^»]+»", r'"[^"]+"', r"a\\b", r"x|y", "ا",
                         r"\d\\"])
 
@@ -139,7 +141,7 @@ def _atoms(words=BARE, lexicons=REF_NAMES, macros=REF_NAMES, raws=True):
     if macros is not None:
         options.append(macros.map(SubRef))
     if raws:
-        options += [PHRASE.map(Phrase), RAWS.map(Raw)]
+        options += [PHRASE.map(Phrase), RAWS.map(Raw), BUILTINS.map(BuiltinRef)]
     return st.one_of(*options)
 
 
@@ -173,10 +175,20 @@ DIFF_WORDS = st.sampled_from(VOCAB)
 DIFF_PUNCT = st.sampled_from([":", "،", "«", "»"])
 
 
-def _reference_atoms():
-    return st.one_of(DIFF_WORDS.map(Word), DIFF_WORDS.map(Word),
-                     st.sampled_from(sorted(LEXICONS)).map(LexRef), st.just(AnyWord()),
-                     DIFF_PUNCT.map(Phrase), st.sampled_from(["قال الوزير", "«", "كانون الاول"]).map(Phrase))
+# numbers in digits as the news writes them, for the built-in numbers (%digits, %integer)
+DIFF_NUMBERS = st.sampled_from(["12", "2,500", "1،250،000", "3.5", "٣٫٥", "2,5", "0،4", "1,1075", "-7", "+3", "40-55",
+                                "7:45", "3:1", "19:60", "1 250", "1 250.5", "1 250.123", "كوفيد-19", "5.", ".5", "4.4.2",
+                                "12,3456", "1,234,5678", "2017", "1،2345"])
+
+
+def _reference_atoms(builtins: bool = True):
+    """The atoms of the differential patterns; a look back reads no built-in item (E115)."""
+    atoms = [DIFF_WORDS.map(Word), DIFF_WORDS.map(Word),
+             st.sampled_from(sorted(LEXICONS)).map(LexRef), st.just(AnyWord()),
+             DIFF_PUNCT.map(Phrase), st.sampled_from(["قال الوزير", "«", "كانون الاول"]).map(Phrase)]
+    if builtins:
+        atoms.append(st.sampled_from(["digits", "integer"]).map(BuiltinRef))
+    return st.one_of(*atoms)
 
 
 def _glue_part():
@@ -187,9 +199,10 @@ def _glue_part():
 @st.composite
 def reference_patterns(draw, depth: int = 3):
     """Patterns in the subset the reference matcher implements (see tests/reference.py):
-    words, phrases, @lexicons of word forms, _, sequences, alternations, ``? * + {m,n}`` over
-    items that cannot match empty, captures (never inside a repetition), and glue chains of
-    words/word lexicons (optionally ``?``) that may end in ``_``. No raw regexes, no macros."""
+    words, phrases, @lexicons of word forms, _, the built-in numbers %digits and %integer,
+    sequences, alternations, ``? * + {m,n}`` over items that cannot match empty, captures (never
+    inside a repetition), and glue chains of words/word lexicons (optionally ``?``) that may end
+    in ``_``. No raw regexes, no macros."""
     return draw(_ref_node(depth, captures=True))
 
 
@@ -204,8 +217,9 @@ def _ref_node(depth: int, captures: bool):
                      ).map(lambda t: Glue((*t[0], t[1])))
     # a look back before an item: a word, lexicon entry or phrase, or two or three of them in a
     # row or as options (<&!(قال | الوزير) _, <&(و ال) @who)
-    back_body = st.one_of(leaf, st.lists(leaf, min_size=2, max_size=3).map(lambda xs: Seq(tuple(xs))),
-                          st.lists(leaf, min_size=2, max_size=3).map(lambda xs: Alt(tuple(xs))))
+    back_leaf = _reference_atoms(builtins=False)
+    back_body = st.one_of(back_leaf, st.lists(back_leaf, min_size=2, max_size=3).map(lambda xs: Seq(tuple(xs))),
+                          st.lists(back_leaf, min_size=2, max_size=3).map(lambda xs: Alt(tuple(xs))))
     look_back = st.tuples(back_body, st.booleans(), sub).map(lambda t: Seq((Cond(t[0], t[1], back=True), t[2])))
     options = [
         leaf, leaf, glue, look_back, look_back,
@@ -257,7 +271,7 @@ def reference_rule_files(draw, max_rules: int = 3) -> dict:
 def reference_text(draw) -> str:
     """Short texts made of the differential vocabulary, glued clitics, punctuation and noise."""
     word = st.one_of(DIFF_WORDS, DIFF_WORDS, st.tuples(st.sampled_from(["و", "ف", "ب"]), DIFF_WORDS).map("".join),
-                     DIFF_PUNCT, st.sampled_from(["اكد", "هم", "x"]))
+                     DIFF_PUNCT, st.sampled_from(["اكد", "هم", "x"]), DIFF_NUMBERS)
     toks = draw(st.lists(word, max_size=14))
     seps = st.sampled_from([" ", " ", " ", "\n", "", " \u200f"])
     return "".join(t + draw(seps) for t in toks)

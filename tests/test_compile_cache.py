@@ -65,9 +65,10 @@ def test_lint_probes_match_as_the_whole_rule(shipped):
     """A probe's regex (lexicons cut down to what its texts hold) matches every probe text at
     every probed position as the rule's whole regex does (the rules of the shipped packs with
     the most lexicon entries in their regex, and a few others)."""
-    from arabic_rules import lint
+    from arabic_rules import ir, lint
 
-    rules = sorted(shipped.rules, key=lambda r: len(r.source))
+    # (a rule with a look back has no `re` regex: the regex back end runs it in the executor)
+    rules = sorted((r for r in shipped.rules if not ir.needs_executor(r.program)), key=lambda r: len(r.source))
     picked = rules[:4] + rules[len(rules) // 2:len(rules) // 2 + 2] + [r for r in rules if 20_000 < len(r.source)][:2]
     for r in picked:
         texts = lint.probe_texts(r)

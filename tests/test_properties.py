@@ -157,6 +157,19 @@ def test_engine_agrees_with_the_reference_matcher(rule_file, texts):
         assert got == expected, (text, [r["pattern"] for r in rules])
 
 
+@given(st.text(alphabet="0123456789.,\u060c\u066b- :+بك", max_size=16))
+def test_the_built_in_numbers_read_as_the_reference_reads_them(text):
+    """%digits and %integer on texts of digits, separators, signs, clock colons and letters: the
+    engine (their regexes) and the reference (by hand) find the same numbers."""
+    rules = [{"name": "d", "label": "d", "pattern": "%digits"}, {"name": "i", "label": "i", "pattern": "%integer"}]
+    e = _engine_for({"rules": rules})
+    norm = normalize(text)
+    expected = {(c.rule, *norm.span(c.start, c.end))
+                for c in reference.resolve(reference.candidates(norm.text, rules, {}, [parse_pattern(r["pattern"])
+                                                                                      for r in rules]), {})}
+    assert {(m.rule, m.start, m.end) for m in e.extract(text)} == expected
+
+
 # --- 5. round trips ---------------------------------------------------------------------------------
 
 @given(S.pattern_asts())

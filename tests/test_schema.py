@@ -95,6 +95,11 @@ MISTAKES = [  # name, rule file, the loader's problems (code, line, col)
     ("empty lexicon list", "lexicons:\n  x: []\n", [("E111", 2, 6)]),
     ("empty lexicon mapping", "lexicons:\n  x: {}\n", [("E111", 2, 6)]),
     ("value -> form a list of lists", "lexicons:\n  x:\n    1: [a, [b]]\n", [("E111", 3, 12)]),
+    ("declared lexicon with an unknown key", "lexicons:\n  x: {role: number.value, form: [a]}\n",
+     [("E005", 2, 6), ("E004", 2, 27)]),
+    ("declared lexicon role not a string", "lexicons:\n  x: {role: [a], forms: [b]}\n", [("E003", 2, 13)]),
+    ("declared lexicon include not a list", "lexicons:\n  x: {include: u, forms: [b]}\n", [("E003", 2, 16)]),
+    ("declared lexicon with empty forms", "lexicons:\n  x:\n    forms: []\n", [("E111", 3, 12)]),
     ("macros not a mapping", "macros: [a]\n", [("E003", 1, 9)]),
     ("bad macro name", "macros:\n  _x: 'a'\n", [("E003", 2, 3)]),
     ("macro not a string", "macros:\n  x: [a]\n", [("E003", 2, 6)]),
@@ -166,6 +171,8 @@ ACCEPTED = [  # the loader takes these: so must the schema
      R + "    examples:\n      - '[x] -> 3'\n      - '[x] -> a -> b'\n      - 'a \\[b\\] [x]'\n"
          "      - {text: '[x] -> y', value: {a: 1}, attrs: {k: v}, ref_date: 2021-12-13}\n"
          "      - {text: 'x [x]'}\n      - {not: 'y'}\n      - {not: 'y [x] z', ref_date: }\n"),
+    ("declared lexicons: a role, forms, an include", "lexicons:\n  u: {role: number.value, forms: {1: واحد}}\n"
+                                                      "  v:\n    include: [u]\n    doc: every number word\n" + R),
     ("a verb with extra forms", V + "    - {root: ق و ل, measure: I-hollow, lemma: قال, extra: مقالة, exclude: []}\n"),
 ]
 

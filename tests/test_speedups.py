@@ -214,8 +214,8 @@ def test_number_readings_cached_per_pack_are_fresh_lists():
     """Cached readings of a word come back as a new list each time (callers filter and extend it)."""
     from arabic_rules.numerals import _readings, _roles
 
-    lexicons = {"num_units": {"ثلاثة": 3}, "joiner": {"و": None}, "article": {"ال": None}}
-    roles = _roles(lexicons)
+    lexicons = {"units": {"ثلاثة": 3}, "joiner": {"و": None}, "article": {"ال": None}}
+    roles = _roles(lexicons, {"units": "number.value", "joiner": "number.joiner", "article": "number.article"})
     first = _readings("وثلاثة", lexicons, roles)
     assert [(r.value, r.joined) for r in first] == [(3, True)]
     first.clear()
