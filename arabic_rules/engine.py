@@ -76,14 +76,12 @@ class Engine:
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs) if src}
         if backend != "python" and any(ir.needs_executor(r.program) for r in pack.rules):
-            # a look back (<&x) reads any width, which `re` cannot: those rules (and rests) run
-            # as regexes of the `regex` module, which reads them (the executor if it cannot),
-            # the others as `re` regexes
+            # a look back (<&x) or line check reads any width, which `re` cannot: those rules
+            # (and rests) run in the executor, the others as regexes
             executor = Executor(pack.word_sets)
-            self._regex = _Mixed(self._regex, {r.index: _look_back_regex(r.source, executor, r.program)
-                                               for r in pack.rules
+            self._regex = _Mixed(self._regex, {r.index: _ProgramRunner(executor, r.program) for r in pack.rules
                                                if ir.needs_executor(r.program)})
-            self._rests_by_source = {src: _look_back_regex(src, executor, prog) for r in pack.rules
+            self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs)
                                      if src and ir.needs_executor(prog)}
         if backend == "native":  # the same programs, run by the Rust core (see _raw_matches, _work)
@@ -652,18 +650,6 @@ class _Mixed:
     def __getitem__(self, i: int) -> Any:
         got = self._runners.get(i)
         return self._regexes[i] if got is None else got
-
-
-def _look_back_regex(source: str, executor: Executor, program: Any) -> Any:
-    """The regex of a rule (or rest) with a look back, compiled by the `regex` module, which
-    takes look-behinds of any width (30 times the executor's speed on the number rules); the
-    program in the executor if `regex` cannot read it."""
-    import regex
-
-    try:
-        return regex.compile(source)
-    except regex.error:
-        return _ProgramRunner(executor, program)
 
 
 class _ProgramRunner:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from bisect import bisect_left, bisect_right
 from functools import cached_property
 from typing import Any
@@ -200,15 +201,20 @@ class _Spans:
         return i > 0 and self.max_end[i - 1] > pos
 
 
+def _invisible(ch: str) -> bool:
+    """A format character (direction marks U+200E/F, U+202A-E, joiners): never a span's edge."""
+    return unicodedata.category(ch) == "Cf"
+
+
 def _clause_before(text: str, end: int, clauses: _Breaks) -> Span | None:
     """The clause that ends at ``end`` (a source's comma): from the sentence start, without a
     leading و, even when that clause is itself reported speech: a source placed after what it
     credits takes the preceding clause as its content (ANNOTATION.md), a whole report included."""
     stop = end
-    while stop > 0 and text[stop - 1] in " \t\n،,":
+    while stop > 0 and (text[stop - 1] in " \t\n،," or _invisible(text[stop - 1])):
         stop -= 1
     start = clauses.last_before(stop)
-    while start < stop and text[start].isspace():
+    while start < stop and (text[start].isspace() or _invisible(text[start])):
         start += 1
     if start < stop and text[start] == "و":
         start += 1

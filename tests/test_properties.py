@@ -55,7 +55,9 @@ def _check_offsets(text: str, found) -> None:
         assert text[m.start:m.end] == m.text
         assert m.text == m.text.strip() and m.text, "spans are trimmed and not empty"
         for name, f in m.fields.items():
-            if not (name == "speaker" and m.attrs.get("speaker_inferred")):  # an earlier mention
+            inferred = name == "speaker" and m.attrs.get("speaker_inferred")  # an earlier mention
+            credited = name == "content" and f.end <= m.start  # a source after the clause it credits
+            if not (inferred or credited):
                 assert m.start <= f.start <= f.end <= m.end, name
             assert 0 <= f.start <= f.end <= len(text) and text[f.start:f.end] == f.text, name
 
