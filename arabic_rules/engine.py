@@ -390,7 +390,8 @@ class Engine:
             late = self.rules[err.args[0]].name if err.args and isinstance(err.args[0], int) else "?"
             raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {late!r}); "
                                     f"lint the rules or raise the timeout") from None
-        rules, shapes, out = self.rules, self._field_shapes, []
+        rules, shapes = self.rules, self._field_shapes
+        out: list[Candidate] = []
         append, make = out.append, Candidate._make
         for ri, start, end, spans in found:
             rule = rules[ri]

@@ -189,10 +189,16 @@ def engine_pass(engine, docs: list[str], labels=None, progress=None) -> dict[str
 
 
 def naive_pass(engine, docs: list[str]) -> int:
-    """What a user would write: normalize, then every compiled rule's regex with finditer."""
+    """What a user would write: normalize, then every compiled rule's regex with finditer (the
+    rules whose look backs Python's `re` cannot compile, which take any width, are left out)."""
     from arabic_rules.normalize import normalize
 
-    regexes = [re.compile(r.source) for r in engine.rules]
+    regexes = []
+    for r in engine.rules:
+        try:
+            regexes.append(re.compile(r.source))
+        except re.error:
+            continue
     n = 0
     for d in docs:
         text = normalize(d).text
