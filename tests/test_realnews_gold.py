@@ -73,34 +73,19 @@ def test_dev2_is_a_new_sample_that_declares_its_labels():
         assert "text" not in r  # the stored form: offsets and CRCs, never the article
 
 
-def test_dev3_attribution_is_the_first_half_of_dev3_and_declares_its_label():
-    """dev3_attribution holds the first 30 articles of dev3 (drawn among articles in no earlier
-    sample), each record annotated for attribution only (dates and numbers found there count
-    neither way)."""
+@pytest.mark.parametrize("name,half,label", [("dev3_attribution", slice(0, 30), "attribution"),
+                                              ("dev3_dates", slice(30, 60), "date")])
+def test_each_dev3_file_is_its_half_of_dev3_and_declares_its_label(name, half, label):
+    """dev3 (60 articles, in no earlier sample) is annotated in halves: the first 30 for
+    attribution, the last 30 for dates; each record declares that one label (what else is found
+    there counts neither way)."""
     ids = json.loads((HERE / "ids.json").read_text(encoding="utf-8"))
-    records = [json.loads(line) for line in
-               (HERE / "dev3_attribution.jsonl").read_text(encoding="utf-8").splitlines()]
-    assert len(records) == 30 and len(ids["dev3"]) == 60
-    assert [r["id"] for r in records] == [e["id"] for e in ids["dev3"][:30]]
-    assert [r["file"] for r in records] == [e["file"] for e in ids["dev3"][:30]]
-    earlier = {e["id"] for part in ("dev", "test", "dev2") for e in ids[part]}
-    assert not earlier & {r["id"] for r in records}
-    for r in records:
-        assert r["split"] == "dev3" and r["labels"] == ["attribution"], r["id"]
-        assert {a["label"] for a in r["annotations"]} <= {"attribution"}, r["id"]
-        assert "text" not in r  # the stored form: offsets and CRCs, never the article
-
-
-def test_dev3_dates_is_the_last_30_of_dev3_and_declares_dates_only():
-    """dev3_dates holds the last 30 articles of the third sample (the first 30 are annotated for
-    attribution), none drawn before, each record annotated for dates only."""
-    ids = json.loads((HERE / "ids.json").read_text(encoding="utf-8"))
-    records = [json.loads(line) for line in (HERE / "dev3_dates.jsonl").read_text(encoding="utf-8").splitlines()]
+    records = [json.loads(line) for line in (HERE / f"{name}.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(ids["dev3"]) == 60 and len(records) == 30
-    assert [(r["id"], r["file"]) for r in records] == [(e["id"], e["file"]) for e in ids["dev3"][30:]]
+    assert [(r["id"], r["file"]) for r in records] == [(e["id"], e["file"]) for e in ids["dev3"][half]]
     earlier = {e["id"] for part in ("dev", "test", "dev2") for e in ids[part]}
     assert not earlier & {r["id"] for r in records}
     for r in records:
-        assert r["split"] == "dev3" and r["labels"] == ["date"], r["id"]
-        assert {a["label"] for a in r["annotations"]} <= {"date"}, r["id"]
+        assert r["split"] == "dev3" and r["labels"] == [label], r["id"]
+        assert {a["label"] for a in r["annotations"]} <= {label}, r["id"]
         assert "text" not in r  # the stored form: offsets and CRCs, never the article

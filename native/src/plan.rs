@@ -15,6 +15,7 @@
 
 use std::time::Instant;
 
+use crate::program::token_before;
 use crate::text::{CharSet, Text};
 use crate::vm::{Core, Scratch};
 
@@ -512,18 +513,9 @@ pub fn tried_at(t: &Text, found: &[usize], back: usize) -> Vec<usize> {
     for &pos in found {
         let mut q = pos;
         for _ in 0..back {
-            while q > 0 && t.is_space(q - 1) {
-                q -= 1;
-            }
-            if q == 0 {
-                break;
-            }
-            if t.is_word(q - 1) {
-                while q > 0 && t.is_word(q - 1) {
-                    q -= 1;
-                }
-            } else {
-                q -= 1;
+            match token_before(t, q) {
+                Some(start) => q = start,
+                None => break,
             }
             out.push(q);
         }

@@ -461,21 +461,31 @@ impl Program {
 pub fn behind_start(t: &Text, p: usize, tokens: usize) -> usize {
     let mut q = p;
     for _ in 0..tokens {
-        while q > 0 && t.is_space(q - 1) {
-            q -= 1;
-        }
-        if q == 0 {
-            break;
-        }
-        if t.is_word(q - 1) {
-            while q > 0 && t.is_word(q - 1) {
-                q -= 1;
-            }
-        } else {
-            q -= 1;
+        match token_before(t, q) {
+            Some(start) => q = start,
+            None => return 0,
         }
     }
     q
+}
+
+/// The start of the token that ends at or before `q` (past the whitespace before `q`), or None
+/// where only whitespace comes before.
+pub fn token_before(t: &Text, mut q: usize) -> Option<usize> {
+    while q > 0 && t.is_space(q - 1) {
+        q -= 1;
+    }
+    if q == 0 {
+        return None;
+    }
+    if t.is_word(q - 1) {
+        while q > 0 && t.is_word(q - 1) {
+            q -= 1;
+        }
+    } else {
+        q -= 1;
+    }
+    Some(q)
 }
 
 struct Compiler<'a> {

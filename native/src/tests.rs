@@ -337,7 +337,6 @@ fn long_alternations_try_in_order_only_the_options_that_can_start() {
     assert_eq!(f.run(0, "ok", 0, None), Some((2, vec![(0, 2)])));
     assert_eq!(f.run(0, "q69", 0, None), Some((2, vec![(0, 2)]))); // "q6" comes first: it wins
     assert_eq!(f.run(0, "q6", 0, None), Some((2, vec![(0, 2)])));
-
 }
 
 #[test]
@@ -350,7 +349,7 @@ fn look_back_reads_what_ends_here() {
     assert_eq!(f.end(0, "الحكومة التي كانت", 13), None);
     assert_eq!(f.end(0, "التي كانت", 5), None);
     assert_eq!(f.end(0, "كانت", 0), Some(4)); // nothing before: nothing matches there
-    // a positive one, and one that looks further: ما and up to two words before
+                                              // a positive one, and one that looks further: ما and up to two words before
     let f = one(cat(vec![back(rel, false, 1), Node::AnyWord]));
     assert_eq!(f.end(0, "التي  كانت", 6), Some(10));
     let ma = cat(vec![LB, w("ما"), RB, rep(cat(vec![gap(true), Node::AnyWord]), 0, Some(2), false), gap(false)]);
@@ -358,8 +357,9 @@ fn look_back_reads_what_ends_here() {
     assert_eq!(f.end(0, "وهو ما قد قال", 10), None);
     assert_eq!(f.end(0, "ما هو قد قال", 9), None);
     assert_eq!(f.end(0, "ما كان هو قد قال", 13), Some(16)); // three words between: out of reach
-    // the body sees nothing after its point: a word it reads stops there
-    let f = one(cat(vec![w("ال"), back(cat(vec![Node::AnyWord, Node::Assert(AssertKind::Rb)]), false, 1), Node::AnyWord]));
+                                                            // the body sees nothing after its point: a word it reads stops there
+    let f =
+        one(cat(vec![w("ال"), back(cat(vec![Node::AnyWord, Node::Assert(AssertKind::Rb)]), false, 1), Node::AnyWord]));
     assert_eq!(f.end(0, "الوزير", 0), Some(6));
     // glued: a word ending (a cue that does not end in ه)
     let say = Node::Lex(0);
@@ -376,7 +376,13 @@ fn line_checks_look_back_over_whitespace() {
     let (line, para, sent) = (at(AssertKind::LineStart), at(AssertKind::ParagraphStart), at(AssertKind::SentenceStart));
     let text = "a b\n c\n \n d. e";
     // a: the text starts; b: same line; c: after a line break; d: after a blank line; e: after a period
-    let want = [(0, true, true, true), (2, false, false, false), (5, true, false, true), (10, true, true, true), (13, false, false, true)];
+    let want = [
+        (0, true, true, true),
+        (2, false, false, false),
+        (5, true, false, true),
+        (10, true, true, true),
+        (13, false, false, true),
+    ];
     for (pos, l, p, s) in want {
         assert_eq!(line.end(0, text, pos).is_some(), l, "line {pos}");
         assert_eq!(para.end(0, text, pos).is_some(), p, "paragraph {pos}");

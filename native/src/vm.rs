@@ -266,7 +266,14 @@ impl Core {
         found
     }
 
-    fn exec(&self, program: &Program, t: &Text, pos: usize, endpos: usize, s: &mut Scratch) -> Result<Option<Found>, String> {
+    fn exec(
+        &self,
+        program: &Program,
+        t: &Text,
+        pos: usize,
+        endpos: usize,
+        s: &mut Scratch,
+    ) -> Result<Option<Found>, String> {
         if pos > t.len() {
             return Err(format!("position {pos} is past the end of the text ({})", t.len()));
         }
