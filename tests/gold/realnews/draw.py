@@ -2,7 +2,8 @@
 collections of the shared corpus, with a fixed seed, split 50 for development and 30 for testing;
 then a second development sample, `dev2`: 40 more articles by the same rules with another seed,
 none of them among the first 80; then a third, `dev3`: 60 more articles with a third seed, none of
-the first 120 (its first 30 annotated for attribution, its last 30 for dates).
+the first 120 (its first 30 annotated for attribution, its last 30 for dates); then a fourth,
+`dev4`: 60 more with a fourth seed, none of the first 180, split the same way.
 
     python tests/gold/realnews/draw.py [CORPUS_DIR]   # writes tests/gold/realnews/ids.json
 
@@ -28,6 +29,8 @@ PER_FILE2 = {"news-ant-multisource-00.jsonl.gz": 14, "news-ant-v1.1-00.jsonl.gz"
 SEED3 = 20261221  # dev3: drawn once dev and dev2 had been tuned on
 PER_FILE3 = {"news-ant-multisource-00.jsonl.gz": 20, "news-ant-v1.1-00.jsonl.gz": 20,
              "news-saudinewsnet-00.jsonl.gz": 20}
+SEED4 = 20261228  # dev4: drawn once dev3 had been tuned on
+PER_FILE4 = PER_FILE3
 
 
 def _eligible(corpus: Path, name: str) -> list[str]:
@@ -64,4 +67,6 @@ if __name__ == "__main__":
     ids["dev2"] = draw_more(corpus, {e["id"] for part in ("dev", "test") for e in ids[part]}, SEED2, PER_FILE2)
     ids["seed3"] = SEED3
     ids["dev3"] = draw_more(corpus, {e["id"] for part in ("dev", "test", "dev2") for e in ids[part]}, SEED3, PER_FILE3)
+    ids["seed4"] = SEED4
+    ids["dev4"] = draw_more(corpus, {e["id"] for part in ("dev", "test", "dev2", "dev3") for e in ids[part]}, SEED4, PER_FILE4)
     (here / "ids.json").write_text(json.dumps(ids, indent=1) + "\n", encoding="utf-8")
