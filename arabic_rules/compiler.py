@@ -202,6 +202,9 @@ class _Analysis:
         self._memo: dict[str, dict[int, tuple[Any, Any]]] = {"nullable": {}, "edge": {}, "first": {}, "max": {},
                                                              "captures": {}}
         self.emitted: dict[tuple[int, bool, bool], tuple[Any, ir.Node]] = {}  # see `_Emitter.emit`
+        # the regex and width of each program node, shared by the rules whose programs hold it
+        self.regexes: dict[int, tuple[ir.Node, str]] = {}
+        self.widths: dict[int, tuple[ir.Node, int]] = {}
         self._lex_widths: dict[str, int] | None = None
         self._lex_edges: dict[str, tuple[bool, bool]] = {}
 
@@ -826,16 +829,16 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     an = analysis or _Analysis(pack)
     em = _Emitter(pack, an)
     program = em.emit(rule.node)
-    source = ir.to_regex(program, an.tries)
+    source = ir.to_regex(program, an.tries, an.regexes)
     anchors, back = an.anchor(rule.node)
     literals, raws = _split(anchors)
     if ANY in anchors:
         back = None
     found = an.anchor_options(rule.node)
     rest_programs = tuple(None if rest is None else _Emitter(pack, an).emit(rest) for _, _, rest in found)
-    options = tuple((*_split(a), b, "" if rest is None else ir.to_regex(rest, an.tries))
+    options = tuple((*_split(a), b, "" if rest is None else ir.to_regex(rest, an.tries, an.regexes))
                     for (a, b, _), rest in zip(found, rest_programs))
-    width = program_width(program, an.lex_widths())
+    width = program_width(program, an.lex_widths(), memo=an.widths)
     bounded = width < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
                         back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
@@ -843,11 +846,31 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
                         rest_programs=rest_programs)
 
 
-def program_width(node: ir.Node, lex_widths: dict[str, int], cap: int = DEFAULT_MAX_SPAN) -> int:
+def program_width(node: ir.Node, lex_widths: dict[str, int], cap: int = DEFAULT_MAX_SPAN,
+                  memo: dict | None = None) -> int:
     """Most characters a match of program ``node`` can cover, at most ``cap``: the width `re`
     computes for its regex (`ir.to_regex`), from the program instead of parsing that regex
     (which cost most of a cold compile). ``lex_widths``: lexicon name -> its widest entry
-    (``cap`` if an entry holds whitespace, which matches any run of it)."""
+    (``cap`` if an entry holds whitespace, which matches any run of it). ``memo``: id of a node
+    -> (node, width), for nodes that several programs share (with the same ``cap``)."""
+    if memo is None:
+        return _program_width(node, lex_widths, cap, {})
+    return _program_width(node, lex_widths, cap, memo)
+
+
+def _program_width(node: ir.Node, lex_widths: dict[str, int], cap: int, memo: dict) -> int:
+    got = memo.get(id(node))
+    if got is not None and got[0] is node:
+        return got[1]
+    out = _width(node, lex_widths, cap, memo)
+    memo[id(node)] = (node, out)
+    return out
+
+
+def _width(node: ir.Node, lex_widths: dict[str, int], cap: int, memo: dict) -> int:
+    def program_width(x: ir.Node, lex_widths: dict[str, int], cap: int) -> int:
+        return _program_width(x, lex_widths, cap, memo)
+
     if isinstance(node, ir.Lit):
         return cap if len(node.tokens) > 1 else min(len(node.tokens[0]), cap)
     if isinstance(node, ir.Lex):

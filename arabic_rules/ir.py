@@ -205,8 +205,28 @@ def cat(*items: "Node | None") -> "Node":
     return flat[0] if len(flat) == 1 else Cat(tuple(flat))
 
 
-def to_regex(node: Node, tries: dict[str, str]) -> str:
-    """The character regex of a program (``tries``: lexicon name -> its trie regex)."""
+def to_regex(node: Node, tries: dict[str, str], memo: dict | None = None) -> str:
+    """The character regex of a program (``tries``: lexicon name -> its trie regex). ``memo``
+    (id of a node -> (node, its regex)) shares the regex of a node several programs hold, as
+    the compiler's programs share their macros' nodes: rendering each anew was most of a cold
+    compile of the attribution pack."""
+    if memo is None:
+        return _to_regex(node, tries, {})
+    return _to_regex(node, tries, memo)
+
+
+def _to_regex(node: Node, tries: dict[str, str], memo: dict) -> str:
+    got = memo.get(id(node))
+    if got is not None and got[0] is node:
+        return got[1]
+    out = _render(node, tries, memo)
+    if not isinstance(node, (Lit, Gap, Assert, AnyWord)):  # (cheap, and many: not worth keeping)
+        memo[id(node)] = (node, out)
+    return out
+
+
+def _render(node: Node, tries: dict[str, str], memo: dict) -> str:
+    to_regex = _to_regex  # (the parts of a node, through the same memo)
     if isinstance(node, Lit):
         out = [re.escape(node.tokens[0])]
         for gap, tok in zip(node.gaps, node.tokens[1:]):
@@ -224,21 +244,21 @@ def to_regex(node: Node, tries: dict[str, str]) -> str:
     if isinstance(node, Assert):
         return ASSERT_REGEX[node.kind]
     if isinstance(node, Look):
-        return ("(?!" if node.negate else "(?=") + to_regex(node.node, tries) + ")"
+        return ("(?!" if node.negate else "(?=") + to_regex(node.node, tries, memo) + ")"
     if isinstance(node, Behind):
         # a look back of any width: the `regex` module reads it (Python's `re` takes fixed widths
         # only, so the regex back end runs a rule that has one in the executor: `needs_executor`)
-        return ("(?<!" if node.negate else "(?<=") + to_regex(node.node, tries) + ")"
+        return ("(?<!" if node.negate else "(?<=") + to_regex(node.node, tries, memo) + ")"
     if isinstance(node, Cat):
-        return "".join(to_regex(x, tries) for x in node.items)
+        return "".join(to_regex(x, tries, memo) for x in node.items)
     if isinstance(node, Alt):
-        return "(?:" + "|".join(to_regex(x, tries) for x in node.options) + ")"
+        return "(?:" + "|".join(to_regex(x, tries, memo) for x in node.options) + ")"
     if isinstance(node, Opt):
-        return f"(?:{to_regex(node.node, tries)})?" + ("+" if node.possessive else "")
+        return f"(?:{to_regex(node.node, tries, memo)})?" + ("+" if node.possessive else "")
     if isinstance(node, Rep):
-        return f"(?:{to_regex(node.node, tries)}){_quant(node.min, node.max)}" + ("+" if node.possessive else "")
+        return f"(?:{to_regex(node.node, tries, memo)}){_quant(node.min, node.max)}" + ("+" if node.possessive else "")
     if isinstance(node, Group):
-        return f"(?P<{node.name}>{to_regex(node.node, tries)})"
+        return f"(?P<{node.name}>{to_regex(node.node, tries, memo)})"
     raise TypeError(f"not a program node: {node!r}")
 
 

@@ -175,7 +175,7 @@ class _Translator:
 
     def translate(self) -> str:
         try:
-            parsed = _parser.parse(self.source, 0)
+            parsed = _parse(self.source)
         except re.error as e:
             raise ValueError(f"raw regex {self.source!r} is not a valid Python regex: {e}") from None
         flags = parsed.state.flags
@@ -319,12 +319,19 @@ class _Translator:
         return None
 
 
+@functools.lru_cache(maxsize=1024)
+def _parse(source: str):
+    """``source`` parsed by `re`'s parser, once: a raw regex is read four times as it is laid
+    out (`translate_regex`, `first_chars`, `simple_steps`, `look_first`); the parse is only read."""
+    return _parser.parse(source, 0)
+
+
 def first_chars(source: str) -> tuple[Ranges, bool] | None:
     """(the code points a non-empty anchored match of ``source`` can start with, whether it
     can match empty), or None when that is not simply known."""
     t = _Translator(source)
     try:
-        parsed = _parser.parse(source, 0)
+        parsed = _parse(source)
     except re.error:
         return None
     got = t.first(parsed, parsed.state.flags)
@@ -340,7 +347,7 @@ def simple_steps(source: str) -> list | None:
     (``ال(?<!\\wال)``, ``[0-9](?<![0-9][0-9])``, ``1(?![0-9.,])``): ``["char", ranges]`` and
     ``["look", ahead, negate, [ranges, ...]]``; None for any other regex (the regex engine runs it)."""
     try:
-        parsed = _parser.parse(source, 0)
+        parsed = _parse(source)
     except re.error:
         return None
     flags = parsed.state.flags
@@ -389,7 +396,7 @@ def look_first(source: str) -> tuple[bool, Ranges] | None:
     """(negated, first characters) of a regex that is one lookahead whose body cannot match empty
     and starts with one of those characters; None for any other regex."""
     try:
-        parsed = _parser.parse(source, 0)
+        parsed = _parse(source)
     except re.error:
         return None
     if parsed.state.flags & ~re.UNICODE or len(parsed.data) != 1:
@@ -433,13 +440,49 @@ class _Writer:
         self.raw_index: dict[str, int] = {}
         self.raws: list[dict] = []
         self.programs: list[dict] = []
+        # id of a program node -> (node, its tree), for nodes without a group (the programs of a
+        # pack share their macros' nodes: writing each anew was most of a cold layout), and
+        # id -> (node, whether it holds a group)
+        self._trees: dict[int, tuple[ir.Node, list]] = {}
+        self._grouped: dict[int, tuple[ir.Node, bool]] = {}
+
+    def has_group(self, n: ir.Node) -> bool:
+        got = self._grouped.get(id(n))
+        if got is not None and got[0] is n:
+            return got[1]
+        if isinstance(n, ir.Group):
+            out = True
+        elif isinstance(n, (ir.Cat, ir.Alt)):
+            out = any(self.has_group(x) for x in (n.items if isinstance(n, ir.Cat) else n.options))
+        elif isinstance(n, (ir.Opt, ir.Rep, ir.Look, ir.Behind)):
+            out = self.has_group(n.node)
+        else:
+            out = False
+        self._grouped[id(n)] = (n, out)
+        return out
+
+    def group_names(self, node: ir.Node) -> list[str]:
+        """The groups of ``node``, in program order, each once."""
+        out: list[str] = []
+        stack = [node]
+        while stack:
+            n = stack.pop()
+            if not self.has_group(n):
+                continue
+            if isinstance(n, ir.Group):
+                out.append(n.name)
+            if isinstance(n, (ir.Cat, ir.Alt)):
+                stack.extend(reversed(n.items if isinstance(n, ir.Cat) else n.options))
+            elif isinstance(n, (ir.Opt, ir.Rep, ir.Group, ir.Look, ir.Behind)):
+                stack.append(n.node)
+        return list(dict.fromkeys(out))
 
     def program(self, name: str, node: ir.Node | None, report: Sequence[str] | None = None) -> tuple[str, ...]:
         """Adds a program; returns the groups it reports: ``report`` (in that order), or, if
         None, every group of the program in program order."""
         order = list(dict.fromkeys(report or ()))
         if node is not None:
-            for g in _group_names(node):
+            for g in self.group_names(node):
                 if g not in order:
                     order.append(g)
         shown = tuple(order if report is None else dict.fromkeys(report))
@@ -461,6 +504,14 @@ class _Writer:
         return i
 
     def node(self, n: ir.Node, groups: dict[str, int]) -> list:
+        if self.has_group(n):
+            return self._node(n, groups)
+        got = self._trees.get(id(n))
+        if got is None or got[0] is not n:
+            got = self._trees[id(n)] = (n, self._node(n, groups))
+        return got[1]
+
+    def _node(self, n: ir.Node, groups: dict[str, int]) -> list:
         if isinstance(n, ir.Lit):
             return ["lit", list(n.tokens), list(n.gaps)]
         if isinstance(n, ir.Lex):
@@ -532,20 +583,6 @@ class _Writer:
                           "max_span": r.max_span, "gates": len(r.gates) if anchored else 0, "options": options})
         literals = [[lit, _is_word(lit), [[ri, oi] for ri, oi, _ in entries]] for lit, entries in index.by_literal.items()]
         return {"labels": len(labels), "scans": scans, "rules": rules, "literals": literals}
-
-
-def _group_names(node: ir.Node) -> list[str]:
-    out: list[str] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ir.Group):
-            out.append(n.name)
-        if isinstance(n, (ir.Cat, ir.Alt)):
-            stack.extend(reversed(n.items if isinstance(n, ir.Cat) else n.options))
-        elif isinstance(n, (ir.Opt, ir.Rep, ir.Group, ir.Look, ir.Behind)):
-            stack.append(n.node)
-    return list(dict.fromkeys(out))
 
 
 def pack_layout(pack) -> Layout:
