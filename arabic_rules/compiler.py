@@ -306,6 +306,14 @@ class _Analysis:
             node.parts if isinstance(node, Glue) else ()
         return bool(parts) and all(self.reads_nothing(p) for p in parts)
 
+    def conditional_alt(self, node) -> bool:
+        """Whether ``node`` is an alternative whose options either read a token or are
+        conditions only (``(<break> | %sentence_start <not_cue>)``): it matches empty only where
+        a condition holds, so a sequence must not take it for an optional item."""
+        node = self.resolve(node)
+        return isinstance(node, Alt) and any(self.reads_nothing(o) for o in node.options) and \
+            not self.reads_nothing(node) and all(self.reads_nothing(o) or not self.nullable(o) for o in node.options)
+
     def condition_edge(self, node) -> frozenset[str]:
         """The kinds of token the conditions of ``node`` look at first (see `edge`)."""
         node = self.resolve(node)
@@ -782,6 +790,9 @@ class _Emitter:
         for i, item in enumerate(items):
             ilb, irb = lb if i == 0 else True, rb if i == n - 1 else True
             follow = items[i + 1:]
+            if i != k and self.an.conditional_alt(item):
+                out.append(self.conditional_alt(items, i, ilb, conditions[i], before=i < k))
+                continue
             body, optional = self.once(item, ilb, irb, follow)
             if conditions[i]:
                 body = ir.cat(*(self.emit(c, ilb) for c in conditions[i]), body)
@@ -807,6 +818,28 @@ class _Emitter:
             out.append(ir.Look(ir.cat(g, self.emit(c.node)), c.negate) if isinstance(c, Cond) and not c.back
                        else ir.Look(ir.cat(g, self.emit(c))))
         return ir.cat(*out)
+
+    def conditional_alt(self, items, i: int, lb: bool, conditions, before: bool) -> ir.Node:
+        """Item ``i``, an alternative of items and of conditions only (``(<break> | %sentence_start
+        &!@say)``, see `_Analysis.conditional_alt`): it can match empty, but not unconditionally,
+        so it is no optional item (which would skip its conditions). Before the first required
+        item, an option that reads is followed by its gap and a condition holds where the next
+        item starts; after it, an option that reads comes after its gap and a condition looks
+        past the gap, reading nothing."""
+        alt = self.an.resolve(items[i])
+        options = []
+        for o in alt.options:
+            if self.an.reads_nothing(o):
+                if before:
+                    options.append(self.emit(o, lb))
+                else:
+                    g = self.gap(self.left_kinds(items, i), self.an.condition_edge(o))
+                    options.append(ir.Look(ir.cat(g, self.emit(o))))
+            elif before:
+                options.append(ir.cat(self.emit(o, lb, True), self.gap(self.an.edge(o, True), self.right_kinds(items, i))))
+            else:
+                options.append(ir.cat(self.gap(self.left_kinds(items, i), self.an.edge(o, False)), self.emit(o, True, True)))
+        return ir.cat(*(self.emit(c, lb) for c in conditions), ir.Alt(tuple(options)))
 
     def left_kinds(self, items, i) -> frozenset:
         out: frozenset = frozenset()

@@ -290,6 +290,24 @@ def test_line_checks(rules_dir, pattern, text, expected):
     assert found[0] == expected
 
 
+@pytest.mark.parametrize("pattern,text,expected", [
+    # an alternative of an item that reads and of conditions only: where the conditions hold, it
+    # reads nothing; where neither holds, no match (it is no optional item that skips them)
+    ('("." | %sentence_start &!@say) who:_ @said', "انتهى. الوزير استبعد", [". الوزير استبعد"]),
+    ('("." | %sentence_start &!@say) who:_ @said', "الوزير استبعد", ["الوزير استبعد"]),
+    ('("." | %sentence_start &!@say) who:_ @said', "انتهى الوزير استبعد", []),
+    ('("." | %sentence_start &!@say) who:_ @said', "قال استبعد", []),
+    # after the first required item: a condition looks past the gap
+    ('@say ("،" | &@relative) _ @said', "قال، الوزير استبعد", ["قال، الوزير استبعد"]),
+    ('@say ("،" | &@relative) _ @said', "قال التي استبعد", ["قال التي استبعد"]),
+    ('@say ("،" | &@relative) _ @said', "قال الوزير استبعد", []),
+])
+def test_an_alternative_of_an_item_and_conditions_is_no_optional_item(rules_dir, pattern, text, expected):
+    found = [[m.text for m in e.extract(text)] for e in all_backends(rules_dir, pattern, BACK_LEXICONS)]
+    assert all(f == found[0] for f in found), found
+    assert found[0] == expected
+
+
 def test_an_alternation_of_conditions_in_a_repetition_stays_linear(rules_dir):
     # (&!a | &!b) _ repeated: one condition per copy, not two ways to backtrack into at each copy
     import time
