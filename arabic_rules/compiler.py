@@ -35,6 +35,7 @@ RB = r"(?!\w)"
 NOSPLIT = r"(?:(?<!\w)|(?!\w))"  # no word is cut here (for raw regexes and punctuation-led tries)
 TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 MAX_BACK = 12  # how many tokens an anchor may lie after the start of its rule
+MAX_FAR_BACK = 512  # ... when no item within MAX_BACK tokens can anchor it (`_Analysis.anchor_options`)
 DEFAULT_MAX_SPAN = 4000  # characters one match may cover (the backtracking time guard)
 
 ANY = ("any",)
@@ -478,6 +479,20 @@ class _Analysis:
         first = self.first(node)
         options = [] if ANY in first or not _anchorable(first) else [(first, 0, None)]
         items = tuple(self.flat_items(node))
+        options += self._later_options(items, MAX_BACK)
+        if not options:
+            # No anchor near the start (a speaker of any words, up to a few hundred tokens with
+            # an insertion, before its cue): the first required items further in anchor the rule
+            # all the same. The rest of the rule from the item on is checked at each hit first,
+            # and only the hits that pass cost a try at each token start within reach before
+            # them (no more tries than a rule without an anchor, tried at every token, makes).
+            options = self._later_options(items, MAX_FAR_BACK)
+        return options
+
+    def _later_options(self, items, reach: int) -> list[tuple[set, int, Any]]:
+        """The anchor options of the required items after the first whose distance from the
+        start is at most ``reach`` tokens (see `anchor_options`)."""
+        options: list[tuple[set, int, Any]] = []
         before = 0
         for i, item in enumerate(items):
             f = self.first(item)
@@ -487,7 +502,7 @@ class _Analysis:
             if size is None:
                 break
             before += size
-            if before > MAX_BACK:
+            if before > reach:
                 break
         return options
 

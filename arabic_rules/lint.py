@@ -19,7 +19,7 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import regex
 
 from . import alarm, cache, ir, syntax
-from .compiler import CompiledPack, analysis, compile_pack, trie_regex, word_set_regex
+from .compiler import MAX_FAR_BACK, CompiledPack, analysis, compile_pack, trie_regex, word_set_regex
 from .errors import Problem
 from .loader import Pack, Rule
 from .numerals import OLD_PREFIXES
@@ -45,8 +45,8 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
         for msg in _static(pack, rule.node, an):
             report(rule, "E107", msg)
         if crule.back is None:
-            report(rule, "W201", "no literal anchor within the first 12 tokens: the rule is tried at every "
-                                 "word (slow); start it with a word, @lexicon or quoted literal")
+            report(rule, "W201", f"no literal anchor within the first {MAX_FAR_BACK} tokens: the rule is tried at "
+                                 "every word (slow); start it with a word, @lexicon or quoted literal")
         if probe and not any(p.code == "E107" and p.message.startswith(f"rule {rule.name!r}") for p in out):
             msg = _probe(crule, compiled.word_sets)
             if msg:

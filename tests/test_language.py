@@ -3,9 +3,12 @@ or does not, where the next item starts; at the end, right after the last item),
 ends: the regexes and the reference executor."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from arabic_rules import Engine
+from arabic_rules.compiler import anchor_index
 from arabic_rules.syntax import Cond, Not, parse_pattern, render
 
 LEXICONS = """
@@ -306,6 +309,37 @@ def test_an_alternative_of_an_item_and_conditions_is_no_optional_item(rules_dir,
     found = [[m.text for m in e.extract(text)] for e in all_backends(rules_dir, pattern, BACK_LEXICONS)]
     assert all(f == found[0] for f in found), found
     assert found[0] == expected
+
+
+FAR = 'who:_{1,8} ("،" _{1,8} "،")? @say إن _'  # the cue lies up to 18 tokens after the start
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("الوزير قال إن الطريق", ["الوزير قال إن الطريق"]),
+    ("رئيس البلدية، وهو مهندس من المدينة القديمة نفسها، قال إن الطريق",
+     ["رئيس البلدية، وهو مهندس من المدينة القديمة نفسها، قال إن الطريق"]),
+    ("كلمة " * 12 + "الوزير قال إن الطريق", [" ".join(["كلمة"] * 7 + ["الوزير", "قال", "إن", "الطريق"])]),
+    ("الوزير قال الطريق", []),
+])
+def test_a_rule_is_anchored_on_a_required_word_beyond_twelve_tokens(rules_dir, text, expected):
+    """No item within 12 tokens of the start can anchor the rule (any words first): the cue
+    further in does, with the whole reach of the items before it. Every back end finds what a
+    rule tried at every word finds, and lint has no W201 for it."""
+    from arabic_rules.engine import Engine as E
+    from arabic_rules.lint import lint
+    from arabic_rules.loader import load
+
+    backends = all_backends(rules_dir, FAR)
+    rule = backends[0].pack.rules[0]
+    assert rule.back == 18 and rule.literals == {"قال", "اكد"}
+    found = [[m.text for m in e.extract(text)] for e in backends]
+    assert all(f == found[0] for f in found), found
+    assert found[0] == expected
+    everywhere = E(replace(backends[0].pack, rules=(replace(rule, options=(), back=None),),
+                           anchors=anchor_index((replace(rule, options=(), back=None),))), backend="python")
+    assert everywhere._unanchored and [m.text for m in everywhere.extract(text)] == expected
+    rules = f"rules:\n  - {{name: r, label: x, pattern: '{FAR}'}}\n"
+    assert [p.code for p in lint(load([rules_dir(far=LEXICONS + rules) / "far.yaml"]), probe=False)] == []
 
 
 def test_an_alternation_of_conditions_in_a_repetition_stays_linear(rules_dir):

@@ -24,6 +24,12 @@ def test_every_rule_has_positive_and_negative_examples():
         assert kinds == {True, False}, f"{rule.loc}: rule {rule.name} needs positive and `not:` examples"
 
 
+def test_no_shipped_rule_warns():
+    """Every shipped rule has an anchor (W201: tried at every word otherwise), and no lexicon is
+    named like a number lexicon without its role (W202)."""
+    assert [str(p) for p in lint(PACK, ENGINE.pack, probe=False)] == []
+
+
 @pytest.mark.slow  # (lint probes every rule with adversarial texts)
 def test_shipped_packs_lint_clean():
     errors = [p for p in lint(PACK) if p.code.startswith("E")]
