@@ -22,3 +22,26 @@ def test_doc_block_loads_and_its_examples_pass(tmp_path, block):
     assert results, "a doc block should show examples"
     failed = [f"{r.example.loc}: {r.message}" for r in results if not r.ok]
     assert not failed, "\n".join(failed)
+
+
+WALKTHROUGH = [b for b in BLOCKS if "doc.hint_that" in b]
+
+
+@pytest.mark.skipif(not WALKTHROUGH, reason="docs are not shipped in the wheel; run from a checkout")
+def test_the_walkthrough_commands_print_what_the_docs_say(tmp_path, capsys):
+    """The newcomer's walkthrough as its reader runs it: the block saved in my_rules/, then the
+    `arules test` and `arules explain` lines of the docs (with the shipped packs), whose output
+    the docs show."""
+    from arabic_rules import cli
+
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index("## A walkthrough"):]
+    mine = tmp_path / "my_rules"
+    mine.mkdir()
+    (mine / "hint.yaml").write_text(WALKTHROUGH[0], encoding="utf-8")
+    assert cli.main(["test", str(mine)]) == cli.EXIT_OK
+    assert "5 passed, 0 failed" in capsys.readouterr().out
+    said, rule = re.search(r'arules explain "(.*?)" --patterns my_rules/ --rule (\S+)', section).groups()
+    assert cli.main(["explain", said, "--patterns", str(mine), "--rule", rule]) == cli.EXIT_OK
+    shown = re.search(r"\n    (FIRED .*)\n", section).group(1)
+    assert shown in capsys.readouterr().out.splitlines()
