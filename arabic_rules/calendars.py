@@ -294,9 +294,19 @@ def _check_after(ctx: BuildContext, not_before: str | None) -> None:
                 raise Reject
 
 
+_TWO_WORDS = re.compile(r"(\w+\s+\w+)\s+$")
+
+
+def _two_words_before(ctx: BuildContext) -> str | None:
+    """The two words right before the match, one space between them (only whitespace apart), so a
+    lexicon may hold a phrase of two words («موقع روسيا» before «اليوم»)."""
+    m = _TWO_WORDS.search(ctx.before)
+    return " ".join(m.group(1).split()) if m else None
+
+
 def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | None) -> None:
     word = ctx.word_before()
-    if _in_lexicon(ctx, not_after, word):
+    if _in_lexicon(ctx, not_after, word) or (not_after and _in_lexicon(ctx, not_after, _two_words_before(ctx))):
         raise Reject
     if only_after and not _in_lexicon(ctx, only_after, word):
         raise Reject
