@@ -78,7 +78,8 @@ def parser() -> argparse.ArgumentParser:
                    help="how a weekday or a month (and day) without a year resolves: the latest on or before the "
                         "reference date, the first on or after it, or the closer; it wins over the clause's tense "
                         "(default: the news rule: by the tense of the clause, a weekday past unless it speaks of the "
-                        "future, a yearless date back in a past clause, else in the reference year unless it lies "
+                        "future (the nearer one after an imperfect alone), a yearless date back in a past clause, "
+                        "else in the reference year unless it lies "
                         "far ahead outside a future clause)")
     c.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
     c.add_argument("--encoding-errors", choices=ENCODING_ERRORS, default="strict",
