@@ -46,6 +46,7 @@ class TenseWords:
     jussive: Collection[str] = frozenset()
     future_particles: Collection[str] = frozenset()
     past_particles: Collection[str] = frozenset()
+    past_auxiliaries: Collection[str] = frozenset()  # كان before an imperfect: a past progressive
     proclitics: tuple[str, ...] = ()
     future_proclitics: tuple[str, ...] = ()
     breaks: Collection[str] = frozenset()
@@ -80,6 +81,7 @@ class TenseWords:
             jussive=words(verbs and f"{verbs}.jussive"),
             future_particles=words(base and f"{base}_future_particles"),
             past_particles=words(base and f"{base}_past_particles"),
+            past_auxiliaries=words(base and f"{base}_past_auxiliaries"),
             proclitics=longest_first(base and f"{base}_proclitics"),
             future_proclitics=longest_first(base and f"{base}_future_proclitics"),
             breaks=words(base and f"{base}_breaks"), relatives=words(base and f"{base}_relatives"),
@@ -109,6 +111,11 @@ def _bare(word: str, tw: TenseWords) -> str:
     return word
 
 
+def _auxiliary(word: str, tw: TenseWords) -> bool:
+    """Is ``word`` a past auxiliary (كان، كانت ...), alone or after a conjunction (وكان)?"""
+    return word in tw.past_auxiliaries or (word[:1] in _conjunctions(tw) and word[1:] in tw.past_auxiliaries)
+
+
 def _noun(stem: str, tw: TenseWords) -> bool:
     """Is ``stem`` one of the verb forms that are also common nouns, alone or with a pronoun
     («عقدها» in «الجلسة المقرر عقدها»)?"""
@@ -136,7 +143,7 @@ def _word_tense(words: list[str], i: int, tw: TenseWords, cues: bool = True) -> 
     if prev in tw.past_particles and i > 1 and words[i - 2] in tw.unless:
         prev = next(iter(tw.future_particles), "")  # «ما لم»: a condition on what is to come
     if cues and _in(w, tw.future_words, tw):
-        return "future"
+        return "past" if i and _auxiliary(words[i - 1], tw) else "future"  # «كان يلتقي»: was to meet
     if cues and w in tw.past_words:
         return "past"
     if cues and _in(w, tw.scheduling, tw):
@@ -152,6 +159,8 @@ def _word_tense(words: list[str], i: int, tw: TenseWords, cues: bool = True) -> 
             if clitic in tw.future_proclitics or prev in tw.future_particles:
                 return "future"
             if prev in tw.past_particles:
+                return "past"
+            if i and _auxiliary(words[i - 1], tw):  # «كان يزورها»: was visiting
                 return "past"
             if stem in tw.imperfect:
                 return "present"
