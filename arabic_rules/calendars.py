@@ -478,7 +478,7 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     ``alt_month`` is the second name of a double month («كانون الأول/ ديسمبر»): the first wins
     and a disagreement is flagged ``month_mismatch``. ``sep1``/``sep2`` (numeric dates) must be
     the same character. ``not_after`` / ``only_after`` name lexicons of words that may not /
-    must come right before the match; ``future_*`` name lexicons that mark a future clause,
+    must come right before the match (a ``not_after`` entry may be two words: «موقع روسيا»); ``future_*`` name lexicons that mark a future clause,
     which sends a bare weekday forward. ``calendar`` is ``gregorian`` or ``hijri``. ``feast``
     is a lexicon entry whose value is its month and day (``"10-01"``: «عيد الفطر»), and
     ``feast_day`` which of its days («ثالث أيام عيد الفطر»: a time whatever comes before it).
