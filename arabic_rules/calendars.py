@@ -16,8 +16,8 @@ today's weekday); a Gregorian month or day and month is the latest on or before 
 in a past clause («اختُطف ... في ديسمبر» in an August paper), else the one of the reference year,
 unless it lies far ahead (a day more than 200 days, a month 7 months or more) outside a future
 clause: then it is the one of the year before («هجمات 13 نوفمبر» in a March paper are last
-November's; ranges keep the reference year); a month far behind in a future or scheduling
-clause is next year's («سيزور ... في يناير» in December). A day written with its weekday
+November's; ranges keep the reference year); a month or a day far behind in a future or
+scheduling clause is next year's («سيزور ... في يناير» in December). A day written with its weekday
 («الخميس 15 أغسطس») takes the year, of these and the ones on either side, in which it falls on
 that weekday.
 
@@ -426,11 +426,10 @@ def _date_parts(ctx: BuildContext, *, day=None, month=None, year=None, alt_month
         if far_back and prefer is None and r is None and in_year is None and calendar == "gregorian" and not future \
                 and _far_ahead(resolved_y, m, d, ref):
             resolved_y -= 1  # far ahead, outside a future clause: the last one
-        if future and d is None and prefer is None and r is None and in_year is None and calendar == "gregorian" \
-                and _far_behind(resolved_y, m, None, ref):
-            # a month far behind, in a future clause: the next one («سيزور ... في يناير» in December).
-            # A day and month keeps the reference year, as tests/gold/README.md has it («تنطلق ... في
-            # الثالث من كانون الثاني» said on 13 December is 2021-01-03 there).
+        if future and prefer is None and r is None and in_year is None and calendar == "gregorian" \
+                and _far_behind(resolved_y, m, d, ref):
+            # a month or day far behind, in a future clause: the next one («سيزور ... في يناير» in
+            # December; ANNOTATION.md takes the year from the reference date and the tense)
             resolved_y += 1
         if wd is not None and d is not None and r is None and in_year is None:
             resolved_y = _year_of_weekday(calendar, resolved_y, m, d, wd, ref)
@@ -500,9 +499,8 @@ def date(ctx: BuildContext, day: FieldView | None = None, month: FieldView | Non
     patterns/date_tense.yaml; its particles, cue words and breaks are the ``tense_*`` lexicons
     there; `arabic_rules.tense`): the clause around a bare weekday or a yearless date is read for
     its tense. Past sends a yearless date back (the latest on or before the reference); future
-    sends a weekday forward (the first on or after the reference) and a month far behind the
-    reference into the next year, while a day and month in a future clause keeps the reference
-    year; a scheduling clause (a date decided on: موعد، قرر) counts as future for a month or a day
+    sends a weekday forward (the first on or after the reference) and a month or a day far behind
+    the reference into the next year; a scheduling clause (a date decided on: موعد، قرر) counts as future for a month or a day
     and month, not for a weekday; present (an imperfect alone) sends a bare weekday to the nearer
     one (before or after the reference) and changes nothing for a month. The future cues
     above count as future. Without ``tense`` only the future cues before the match are read.

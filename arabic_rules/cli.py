@@ -80,7 +80,7 @@ def parser() -> argparse.ArgumentParser:
                         "(default: the news rule: by the tense of the clause, a weekday past unless it speaks of the "
                         "future (the nearer one after an imperfect alone), a yearless date back in a past clause, "
                         "else in the reference year unless it lies "
-                        "far ahead outside a future clause)")
+                        "far ahead outside a future clause (last year's) or far behind in one (next year's))")
     c.add_argument("--encoding", default="utf-8", help="encoding of the input files (default utf-8)")
     c.add_argument("--encoding-errors", choices=ENCODING_ERRORS, default="strict",
                    help="bytes the encoding rejects: strict stops at the first (naming it), replace reads them as U+FFFD")
