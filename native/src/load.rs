@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use crate::plan::{AnchorOption, Literals, Planner, RulePlan, ScanDef};
-use crate::program::{AssertKind, LexSet, Node, Program};
+use crate::program::{AssertKind, Interner, LexSet, Node, Program};
 use crate::text::{CharSet, Classes};
 use crate::vm::{Core, RawRegex, Simple};
 
@@ -59,6 +59,7 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         raws.push(raw);
     }
     let mut programs = Vec::new();
+    let mut interner = Interner::default();
     for (i, p) in array(field(&v, "programs")?, "programs")?.iter().enumerate() {
         let name = p.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
         let n_groups = p.get("groups").and_then(Value::as_u64).ok_or_else(|| format!("program {i}: no group count"))?;
@@ -66,7 +67,7 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         let n_groups = n_groups as usize;
         let ctx = Ctx { n_sets: sets.len(), n_raws: raws.len(), n_groups };
         let tree = node(field(p, "node")?, &ctx).map_err(|e| format!("program {i} ({name}): {e}"))?;
-        programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws)?);
+        programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws, &mut interner)?);
     }
     let planner = match v.get("plan") {
         None | Some(Value::Null) => None,
