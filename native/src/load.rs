@@ -4,11 +4,11 @@
 use serde_json::Value;
 
 use crate::plan::{AnchorOption, Literals, Planner, RulePlan, ScanDef};
-use crate::program::{AssertKind, LexSet, Node, Program};
+use crate::program::{AssertKind, Interner, LexSet, Node, Program};
 use crate::text::{CharSet, Classes};
 use crate::vm::{Core, RawRegex, Simple};
 
-pub const FORMAT: &str = "arabic_rules.native/2";
+pub const FORMAT: &str = "arabic_rules.native/3";
 
 pub fn core_from_json(json: &str) -> Result<Core, String> {
     let v: Value = serde_json::from_str(json).map_err(|e| format!("bad core JSON: {e}"))?;
@@ -38,18 +38,7 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         if let Some(steps) = r.get("simple").filter(|x| !x.is_null()) {
             let mut out = Vec::new();
             for st in array(steps, "simple")? {
-                out.push(match st.get(0).and_then(Value::as_str) {
-                    Some("char") => Simple::Char(charset(st.get(1).unwrap_or(&Value::Null))?),
-                    Some("look") => Simple::Look {
-                        ahead: boolean(st.get(1))?,
-                        negate: boolean(st.get(2))?,
-                        sets: array(st.get(3).unwrap_or(&Value::Null), "look")?
-                            .iter()
-                            .map(charset)
-                            .collect::<Result<_, _>>()?,
-                    },
-                    other => return Err(format!("raw regex {source:?}: unknown simple step {other:?}")),
-                });
+                out.push(simple_step(st, source, true)?);
             }
             raw.simple = Some(out);
         }
@@ -59,6 +48,7 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         raws.push(raw);
     }
     let mut programs = Vec::new();
+    let mut interner = Interner::default();
     for (i, p) in array(field(&v, "programs")?, "programs")?.iter().enumerate() {
         let name = p.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
         let n_groups = p.get("groups").and_then(Value::as_u64).ok_or_else(|| format!("program {i}: no group count"))?;
@@ -66,13 +56,36 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         let n_groups = n_groups as usize;
         let ctx = Ctx { n_sets: sets.len(), n_raws: raws.len(), n_groups };
         let tree = node(field(p, "node")?, &ctx).map_err(|e| format!("program {i} ({name}): {e}"))?;
-        programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws)?);
+        programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws, &mut interner)?);
     }
     let planner = match v.get("plan") {
         None | Some(Value::Null) => None,
         Some(p) => Some(planner(p, raws.len(), programs.len()).map_err(|e| format!("plan: {e}"))?),
     };
     Ok(Core { classes, sets, raws, programs, planner })
+}
+
+/// One step of a simple raw regex (README: STEP); `top`: an `either` may stand here (its options
+/// hold conditions only).
+fn simple_step(st: &Value, source: &str, top: bool) -> Result<Simple, String> {
+    Ok(match st.get(0).and_then(Value::as_str) {
+        Some("char") if top => Simple::Char(charset(st.get(1).unwrap_or(&Value::Null))?),
+        Some("look") => Simple::Look {
+            ahead: boolean(st.get(1))?,
+            negate: boolean(st.get(2))?,
+            sets: array(st.get(3).unwrap_or(&Value::Null), "look")?.iter().map(charset).collect::<Result<_, _>>()?,
+        },
+        Some("either") if top => {
+            let mut options = Vec::new();
+            for o in array(st.get(1).unwrap_or(&Value::Null), "either")? {
+                let looks =
+                    array(o, "either")?.iter().map(|c| simple_step(c, source, false)).collect::<Result<_, _>>()?;
+                options.push(looks);
+            }
+            Simple::Either(options)
+        }
+        other => return Err(format!("raw regex {source:?}: unknown simple step {other:?}")),
+    })
 }
 
 fn count(v: Option<&Value>, what: &str) -> Result<usize, String> {

@@ -339,7 +339,8 @@ impl Core {
         }
         // 2. per rule, the cheapest option; 3. the rest checks and the starts
         let mut scans: Vec<Option<Scan>> = (0..plan.scans.len()).map(|_| None).collect();
-        let mut scratch = Scratch::with_deadline(deadline);
+        let mut scratch = Reused::take(deadline);
+        let scratch = &mut scratch.0;
         let mut out: Vec<(usize, Candidate)> = Vec::new();
         let mut tries = 0usize;
         let mut token_starts: Option<Vec<usize>> = None;
@@ -364,7 +365,7 @@ impl Core {
                     let mut kept = Vec::with_capacity(found.len());
                     for &q in &found {
                         let end = snap(t, q + r.max_span);
-                        if timed(self.run(rest, t, q, end, &mut scratch), &scratch, ri)?.is_some() {
+                        if timed(self.run(rest, t, q, end, scratch), scratch, ri)?.is_some() {
                             kept.push(q);
                         }
                     }
@@ -387,7 +388,7 @@ impl Core {
                     }
                 }
                 let end = if r.bounded { n } else { snap(t, q + r.max_span) };
-                if let Some((e, groups)) = timed(self.run(ri, t, q, end, &mut scratch), &scratch, ri)? {
+                if let Some((e, groups)) = timed(self.run(ri, t, q, end, scratch), scratch, ri)? {
                     if e > q {
                         let (s, e) = trim(t, q, e);
                         let groups = groups
@@ -484,6 +485,30 @@ impl Core {
             found.dedup();
         }
         Ok(Some((oi, found)))
+    }
+}
+
+thread_local! {
+    /// The buffers of this thread's last pass (their tables keep their room for the next text).
+    static SCRATCH: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
+}
+
+/// This thread's buffers for one pass, given back when the pass ends (however it ends).
+struct Reused(Scratch);
+
+impl Reused {
+    fn take(deadline: Option<Instant>) -> Reused {
+        let mut s = SCRATCH.with(|c| c.borrow_mut().take()).unwrap_or_default();
+        s.renew(deadline);
+        Reused(s)
+    }
+}
+
+impl Drop for Reused {
+    fn drop(&mut self) {
+        let s = std::mem::take(&mut self.0);
+        // (a thread that is ending has no slot left: the buffers are simply dropped)
+        let _ = SCRATCH.try_with(|c| *c.borrow_mut() = Some(s));
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::text::{Text, SPACE, WORD};
 use crate::vm::RawRegex;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AssertKind {
     /// no word character before
     Lb,
@@ -41,7 +41,7 @@ pub fn line_check(t: &Text, p: usize, kind: AssertKind) -> bool {
 
 /// A program tree. Indexes point into the core's lexicons (`Lex`), raw regexes (`Raw`) and the
 /// program's groups (`Group`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Node {
     Lit {
         tokens: Vec<Vec<char>>,
@@ -190,23 +190,51 @@ pub struct LexSet {
     pub stems: Trie,
     pub suffixes: Option<Trie>,
     pub rest: Option<Trie>,
+    /// the characters its entries start with (None: an entry is empty); where the character at
+    /// hand is not one of them, no trie is walked
+    gate: Option<First>,
 }
 
 impl LexSet {
     pub fn new<S: AsRef<str>>(name: &str, forms: &[S], suffixes: &[S], rest: &[S]) -> LexSet {
+        let stems = Trie::build(forms);
+        let rest = if rest.is_empty() { None } else { Some(Trie::build(rest)) };
+        let mut gate = Some(First::none());
+        for trie in std::iter::once(&stems).chain(rest.as_ref()) {
+            let (chars, space, empty) = trie.starts();
+            match (&mut gate, empty) {
+                (Some(g), false) => {
+                    chars.into_iter().for_each(|c| g.add(c));
+                    g.space |= space;
+                }
+                _ => gate = None,
+            }
+        }
         LexSet {
             name: name.to_string(),
-            stems: Trie::build(forms),
+            stems,
             suffixes: if suffixes.is_empty() { None } else { Some(Trie::build(suffixes)) },
-            rest: if rest.is_empty() { None } else { Some(Trie::build(rest)) },
+            rest,
+            gate,
         }
     }
 
     /// Every end of an entry read from `p`, in the order the executor tries them (stems longest
     /// first, each with its longest suffix first and then bare; then the rest), each end once
     /// (trying an end a second time cannot succeed where the first try failed).
+    #[inline]
     pub fn ends(&self, t: &Text, p: usize, end: usize, out: &mut Vec<usize>, tmp: &mut Vec<usize>) {
         out.clear();
+        if let Some(g) = &self.gate {
+            if !g.admits(t, p, end, &[]) {
+                return;
+            }
+        }
+        self.ends_walked(t, p, end, out, tmp);
+    }
+
+    /// `ends` past the gate: the tries walked.
+    fn ends_walked(&self, t: &Text, p: usize, end: usize, out: &mut Vec<usize>, tmp: &mut Vec<usize>) {
         tmp.clear();
         self.stems.ends(t, p, end, tmp);
         for &e in tmp.iter() {
@@ -299,7 +327,7 @@ impl First {
     }
 
     /// Whether a match can start at `p` (a character there, and one of these).
-    #[inline]
+    #[inline(always)]
     pub fn admits(&self, t: &Text, p: usize, end: usize, raws: &[RawRegex]) -> bool {
         if p >= end {
             return false;
@@ -317,7 +345,17 @@ impl First {
             if self.low[(u >> 6) as usize] & (1 << (u & 63)) != 0 {
                 return true;
             }
-        } else if self.high.binary_search(&c).is_ok() {
+            if self.raws.is_empty() {
+                return false;
+            }
+        }
+        self.admits_rarely(c, raws)
+    }
+
+    /// `admits` past its bitmap: the characters above U+0800, the raw regexes' first sets.
+    #[inline(never)]
+    fn admits_rarely(&self, c: char, raws: &[RawRegex]) -> bool {
+        if (c as u32) >= 2048 && self.high.binary_search(&c).is_ok() {
             return true;
         }
         self.raws.iter().any(|&r| raws.get(r as usize).and_then(|x| x.first.as_ref()).is_none_or(|set| set.contains(c)))
@@ -372,8 +410,41 @@ pub enum Insn {
     /// fail unless the position is the end of the text the run sees (a look back's body ends
     /// right at its point)
     AtEnd,
+    /// sub-program .0 of the program (`Program::subs`) run on its own at the position, its
+    /// answer remembered per text (see `SubKind`)
+    Sub(u32, SubKind),
     Fail,
     Match,
+}
+
+/// How a sub-program's answer at a position is used. Each is a part of a rule that reads no
+/// register of the rule's and is atomic (no backtracking into it), so its answer depends only
+/// on the text, the position and the window's end: the VM remembers it per text (rules that share
+/// a macro ask the same question at the same place, and so do the tries of one rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SubKind {
+    /// a lookahead that must fail (`Look`, negated)
+    NegLook,
+    /// a lookahead that must match, its captures not needed (it has no group)
+    PosLook,
+    /// a possessive repetition (no group): the position moves to its end, or the run fails
+    Atomic,
+    /// a possessive optional item (no group): the position moves to its end, if it matches
+    AtomicOpt,
+}
+
+/// Gives equal sub-programs (lookaheads, atomic items, look backs' bodies) of every program of a
+/// core one number, the key of their remembered answers (`Scratch`).
+#[derive(Debug, Default)]
+pub struct Interner {
+    ids: std::collections::HashMap<(u8, Node), u32>,
+}
+
+impl Interner {
+    fn id(&mut self, kind: u8, node: &Node) -> u32 {
+        let next = self.ids.len() as u32;
+        *self.ids.entry((kind, node.clone())).or_insert(next)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -393,10 +464,16 @@ pub struct Program {
     pub first: Option<u32>,
     /// the bodies of look backs (`Insn::Behind`), each ending with `Insn::AtEnd`
     pub behinds: Vec<Program>,
+    /// the core-wide number of each look back's body (`Interner`)
+    pub behind_ids: Vec<u32>,
+    /// the sub-programs of `Insn::Sub`, and their core-wide numbers
+    pub subs: Vec<Program>,
+    pub sub_ids: Vec<u32>,
 }
 
 impl Program {
-    /// Compiles a program that reads lexicons `sets` and raw regexes `raws` (for first sets).
+    /// Compiles a program that reads lexicons `sets` and raw regexes `raws` (for first sets);
+    /// `interner` numbers its sub-programs (one interner for all the programs of a core).
     pub fn compile(
         name: &str,
         node: &Node,
@@ -404,12 +481,14 @@ impl Program {
         n_report: usize,
         sets: &[LexSet],
         raws: &[RawRegex],
+        interner: &mut Interner,
     ) -> Result<Program, String> {
-        Program::build(name, node, n_groups, n_report, sets, raws, false)
+        Program::build(name, node, n_groups, n_report, sets, raws, false, interner)
     }
 
     /// As `compile`; with `at_end`, the program matches only where it ends at the end of the
     /// text it sees (a look back's body).
+    #[allow(clippy::too_many_arguments)]
     fn build(
         name: &str,
         node: &Node,
@@ -418,6 +497,7 @@ impl Program {
         sets: &[LexSet],
         raws: &[RawRegex],
         at_end: bool,
+        interner: &mut Interner,
     ) -> Result<Program, String> {
         let mut c = Compiler {
             insns: Vec::new(),
@@ -429,6 +509,11 @@ impl Program {
             firsts: Vec::new(),
             dispatch: Vec::new(),
             behinds: Vec::new(),
+            behind_ids: Vec::new(),
+            subs: Vec::new(),
+            sub_ids: Vec::new(),
+            interner,
+            root: node,
             name,
         };
         let first = c.guard(node);
@@ -451,6 +536,9 @@ impl Program {
             dispatch: c.dispatch,
             first,
             behinds: c.behinds,
+            behind_ids: c.behind_ids,
+            subs: c.subs,
+            sub_ids: c.sub_ids,
         })
     }
 }
@@ -498,10 +586,54 @@ struct Compiler<'a> {
     firsts: Vec<First>,
     dispatch: Vec<Dispatch>,
     behinds: Vec<Program>,
+    behind_ids: Vec<u32>,
+    subs: Vec<Program>,
+    sub_ids: Vec<u32>,
+    interner: &'a mut Interner,
+    /// the node the program is made of (a possessive repetition run as a sub-program is compiled
+    /// in line in the sub-program itself)
+    root: *const Node,
     name: &'a str,
 }
 
+/// Whether a part is worth running as a sub-program with its answers remembered: it reads a
+/// lexicon, a raw regex, a look back or around, or repeats (a few literal tests cost less than
+/// the look-up).
+fn worth_a_sub(n: &Node) -> bool {
+    match n {
+        Node::Lex(_) | Node::Raw(_) | Node::Behind { .. } | Node::Look { .. } | Node::Rep { .. } => true,
+        Node::Lit { .. } | Node::AnyWord | Node::Gap(_) | Node::Assert(_) => false,
+        Node::Cat(items) | Node::Alt(items) => items.iter().any(worth_a_sub),
+        Node::Opt { node, .. } | Node::Group(_, node) => worth_a_sub(node),
+    }
+}
+
+/// Whether a node holds a group (its captures would have to be replayed: not a sub-program).
+fn has_group(n: &Node) -> bool {
+    match n {
+        Node::Group(..) => true,
+        Node::Cat(items) | Node::Alt(items) => items.iter().any(has_group),
+        Node::Look { node, .. } | Node::Behind { node, .. } | Node::Opt { node, .. } | Node::Rep { node, .. } => {
+            has_group(node)
+        }
+        _ => false,
+    }
+}
+
 impl Compiler<'_> {
+    /// Emits `n` as sub-program used as `kind` (`Insn::Sub`).
+    fn sub(&mut self, n: &Node, kind: SubKind) -> Result<(), String> {
+        let body = Program::build(self.name, n, self.n_groups, 0, self.sets, self.raws, false, self.interner)?;
+        let tag = match kind {
+            SubKind::NegLook | SubKind::PosLook => 1, // (both ask whether it matches here)
+            SubKind::Atomic | SubKind::AtomicOpt => 2,
+        };
+        self.sub_ids.push(self.interner.id(tag, n));
+        self.subs.push(body);
+        self.emit(Insn::Sub((self.subs.len() - 1) as u32, kind));
+        Ok(())
+    }
+
     /// (first set, can match empty) of a node.
     fn first(&self, n: &Node) -> (First, bool) {
         match n {
@@ -623,6 +755,17 @@ impl Compiler<'_> {
             Node::Assert(k) => {
                 self.emit(Insn::Assert(*k));
             }
+            Node::Look { node, negate } if worth_a_sub(node) && (*negate || !has_group(node)) => {
+                self.sub(node, if *negate { SubKind::NegLook } else { SubKind::PosLook })?;
+            }
+            Node::Opt { node, possessive: true } if worth_a_sub(node) && !has_group(node) => {
+                self.sub(node, SubKind::AtomicOpt)?;
+            }
+            Node::Rep { node: item, possessive: true, .. }
+                if worth_a_sub(item) && !has_group(item) && !std::ptr::eq(n, self.root) =>
+            {
+                self.sub(n, SubKind::Atomic)?;
+            }
             Node::Look { node, negate } => {
                 let mark = self.reg();
                 self.emit(Insn::Mark(mark));
@@ -643,7 +786,9 @@ impl Compiler<'_> {
                 }
             }
             Node::Behind { node, negate, tokens } => {
-                let body = Program::build(self.name, node, self.n_groups, 0, self.sets, self.raws, true)?;
+                let body =
+                    Program::build(self.name, node, self.n_groups, 0, self.sets, self.raws, true, self.interner)?;
+                self.behind_ids.push(self.interner.id(0, node));
                 self.behinds.push(body);
                 let tokens = u32::try_from(*tokens).map_err(|_| format!("look back of {tokens} tokens"))?;
                 self.emit(Insn::Behind((self.behinds.len() - 1) as u32, *negate, tokens));

@@ -2,9 +2,10 @@
 //! executor's rules; `tests/test_native.py` checks the same against the executor itself).
 
 use crate::load::core_from_json;
-use crate::program::{AssertKind, LexSet, Node, Program};
+use crate::program::{AssertKind, Interner, LexSet, Node, Program};
+use crate::text::CharSet;
 use crate::text::{Classes, Text};
-use crate::vm::{Core, RawRegex, Scratch};
+use crate::vm::{Core, RawRegex, Scratch, Simple};
 
 fn lit(words: &[&str], gaps: &[bool]) -> Node {
     Node::Lit { tokens: words.iter().map(|w| w.chars().collect()).collect(), gaps: gaps.to_vec() }
@@ -40,10 +41,13 @@ struct Fixture {
 impl Fixture {
     fn new(programs: Vec<(Node, usize)>, sets: Vec<LexSet>, raws: Vec<(&str, &str)>) -> Fixture {
         let raws: Vec<RawRegex> = raws.into_iter().map(|(s, p)| RawRegex::new(s, p).unwrap()).collect();
+        let mut interner = Interner::default();
         let programs = programs
             .into_iter()
             .enumerate()
-            .map(|(i, (n, groups))| Program::compile(&format!("p{i}"), &n, groups, groups, &sets, &raws).unwrap())
+            .map(|(i, (n, groups))| {
+                Program::compile(&format!("p{i}"), &n, groups, groups, &sets, &raws, &mut interner).unwrap()
+            })
             .collect();
         Fixture { core: Core { classes: Classes::approximate(), sets, raws, programs, planner: None } }
     }
@@ -231,7 +235,7 @@ fn long_repetition_has_no_recursion() {
 
 #[test]
 fn json_round_trip_and_errors() {
-    let json = r#"{"format": "arabic_rules.native/2", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
+    let json = r#"{"format": "arabic_rules.native/3", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
       "space": [[9, 13], [32, 32]],
       "sets": [{"name": "l", "forms": ["ab", "a b"], "suffixes": [], "rest": []}],
       "raws": [{"source": "c", "regex": "c"}],
@@ -388,4 +392,81 @@ fn line_checks_look_back_over_whitespace() {
         assert_eq!(para.end(0, text, pos).is_some(), p, "paragraph {pos}");
         assert_eq!(sent.end(0, text, pos).is_some(), s, "sentence {pos}");
     }
+}
+
+#[test]
+fn remembered_sub_programs_answer_as_in_line_parts() {
+    // lookaheads and possessive items that read a lexicon run as sub-programs whose answers are
+    // remembered per text; programs that share one share its answers (one scratch throughout)
+    let look = |n: Node, negate: bool| Node::Look { node: Box::new(n), negate };
+    let lex = Node::Lex(0);
+    let f = Fixture::new(
+        vec![
+            (cat(vec![look(lex.clone(), true), Node::AnyWord]), 0),
+            (cat(vec![look(lex.clone(), false), Node::AnyWord]), 0),
+            (cat(vec![rep(cat(vec![lex.clone(), gap(false)]), 0, None, true), w("x")]), 0),
+            (cat(vec![opt(cat(vec![lex.clone(), gap(true)]), true), w("b")]), 0),
+        ],
+        vec![LexSet::new("s", &["ab", "a"], &[], &[])],
+        vec![],
+    );
+    let prog = f.core.programs.iter().map(|p| p.subs.len()).collect::<Vec<_>>();
+    assert_eq!(prog, vec![1, 1, 1, 1]);
+    assert_eq!(f.core.programs[0].sub_ids, f.core.programs[1].sub_ids); // one question, one number
+    let t = Text::from_str("ab x", &f.core.classes);
+    let mut s = Scratch::default();
+    let mut run =
+        |prog: usize, t: &Text, pos: usize, end: usize| f.core.run(prog, t, pos, end, &mut s).unwrap().map(|m| m.0);
+    assert_eq!(run(0, &t, 0, 4), None); // "ab" is in the lexicon
+    assert_eq!(run(1, &t, 0, 4), Some(2));
+    assert_eq!(run(0, &t, 3, 4), Some(4));
+    assert_eq!(run(1, &t, 3, 4), None);
+    assert_eq!(run(1, &t, 0, 1), Some(1)); // the window is part of the question: "a" then
+    assert_eq!(run(1, &t, 0, 0), None);
+    assert_eq!(run(1, &t, 0, 4), Some(2));
+    let t2 = Text::from_str("ab a x", &f.core.classes);
+    assert_eq!(run(2, &t2, 0, 6), Some(6));
+    let t3 = Text::from_str("ab ab", &f.core.classes);
+    assert_eq!(run(2, &t3, 0, 5), None); // possessive: it gives nothing back, and no "x"
+    assert_eq!(run(0, &t3, 0, 5), None);
+    let t4 = Text::from_str("ab b", &f.core.classes);
+    assert_eq!(run(3, &t4, 0, 4), Some(4));
+    let t5 = Text::from_str("b", &f.core.classes);
+    assert_eq!(run(3, &t5, 0, 1), Some(1));
+    assert_eq!(run(1, &t5, 0, 1), None); // another text: nothing carried over
+}
+
+#[test]
+fn simple_raw_with_options_of_conditions_answers_as_the_regex() {
+    // a sentence start: the text's start, or . ! before, or . ! and one space before; then no space
+    let source = r"(?:(?<![\s\S])|(?<=[.!])|(?<=[.!][ ]))(?=\S)";
+    let dot = CharSet::from_ranges(&[('.' as u32, '.' as u32), ('!' as u32, '!' as u32)]);
+    let sp = CharSet::from_ranges(&[(' ' as u32, ' ' as u32)]);
+    let not_space = CharSet::from_ranges(&[(0, 8), (14, 31), (33, 0x10FFFF)]);
+    let any = CharSet::from_ranges(&[(0, 0x10FFFF)]);
+    let look = |ahead, negate, sets: Vec<CharSet>| Simple::Look { ahead, negate, sets };
+    let steps = vec![
+        Simple::Either(vec![
+            vec![look(false, true, vec![any.clone()])],
+            vec![look(false, false, vec![dot.clone()])],
+            vec![look(false, false, vec![dot, sp])],
+        ]),
+        look(true, false, vec![not_space]),
+    ];
+    let mut raw = RawRegex::new(source, source).unwrap();
+    let mut simple = RawRegex::new(source, source).unwrap();
+    simple.simple = Some(steps);
+    raw.simple = None;
+    let t = Text::from_str("ab. cd.e  f! ", &Classes::approximate());
+    for p in 0..=t.len() {
+        for end in [t.len(), p, (p + 1).min(t.len())] {
+            if end < p {
+                continue;
+            }
+            let want = raw.engine_match(&t, p, end).unwrap();
+            assert_eq!(simple.match_at(&t, p, end).unwrap(), want, "at {p}, window end {end}");
+        }
+    }
+    let starts: Vec<usize> = (0..t.len()).filter(|&p| simple.match_at(&t, p, t.len()).unwrap().is_some()).collect();
+    assert_eq!(starts, vec![0, 4, 7]);
 }

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use fancy_regex::{Regex, RegexInput};
 
-use crate::program::{behind_start, line_check, AssertKind, Insn, LexSet, Program};
+use crate::program::{behind_start, line_check, AssertKind, Insn, LexSet, Program, SubKind};
 use crate::text::{CharSet, Classes, Text};
 
 /// A raw regex: its Python source (for messages) and the compiled translation.
@@ -38,6 +38,8 @@ pub enum Simple {
     /// a condition on the characters just after (`ahead`) or just before the position: each
     /// of them in its set (the condition holds if not, when `negate`)
     Look { ahead: bool, negate: bool, sets: Vec<CharSet> },
+    /// a condition that holds where all the conditions (`Look`s) of one of the options hold
+    Either(Vec<Vec<Simple>>),
 }
 
 impl RawRegex {
@@ -120,20 +122,32 @@ fn simple_match(steps: &[Simple], t: &Text, p: usize, end: usize) -> Option<usiz
                 }
                 q += 1;
             }
-            Simple::Look { ahead, negate, sets } => {
-                let k = sets.len();
-                let holds = if *ahead {
-                    q + k <= end && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q + i]))
-                } else {
-                    q >= k && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q - k + i]))
-                };
-                if holds == *negate {
+            Simple::Look { .. } => {
+                if !condition(step, t, q, end) {
+                    return None;
+                }
+            }
+            Simple::Either(options) => {
+                if !options.iter().any(|o| o.iter().all(|c| condition(c, t, q, end))) {
                     return None;
                 }
             }
         }
     }
     Some(q)
+}
+
+/// Whether condition `step` (a `Simple::Look`; anything else: no) holds at `q` of `t[..end]`.
+#[inline]
+fn condition(step: &Simple, t: &Text, q: usize, end: usize) -> bool {
+    let Simple::Look { ahead, negate, sets } = step else { return false };
+    let k = sets.len();
+    let holds = if *ahead {
+        q + k <= end && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q + i]))
+    } else {
+        q >= k && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q - k + i]))
+    };
+    holds != *negate
 }
 
 /// Everything programs read: lexicons, raw regexes, the character classes, and the programs.
@@ -192,13 +206,38 @@ impl std::hash::Hasher for PosHasher {
 /// and its answer there cannot change.
 type RawMemo = std::collections::HashMap<(u32, usize, usize), Option<usize>, std::hash::BuildHasherDefault<PosHasher>>;
 
+/// The answers remembered for one text: the regex engine's for raw items (raw, position, window
+/// end), sub-programs' (id, position, window end: where their first match ends) and look backs'
+/// (id, position, tokens: whether the body matches).
+#[derive(Default)]
+struct Memo {
+    /// the address of the text they belong to (0: none yet)
+    text: usize,
+    raw: RawMemo,
+    sub: RawMemo,
+    behind: RawMemo,
+}
+
+impl Memo {
+    /// Forgets the answers if they belong to another text than `t`.
+    #[inline]
+    fn for_text(&mut self, t: &Text) {
+        let text = t as *const Text as usize;
+        if self.text != text {
+            self.raw.clear();
+            self.sub.clear();
+            self.behind.clear();
+            self.text = text;
+        }
+    }
+}
+
 /// Reusable buffers for runs (one per call or batch, all on one text: the raw-match memo
 /// belongs to the text of the first run, and is emptied when another text comes).
 #[derive(Default)]
 pub struct Scratch {
-    memo: RawMemo,
-    /// the address of the text `memo` belongs to (0: none yet)
-    memo_text: usize,
+    /// (handed to the buffers of a sub-program's run while it runs)
+    memo: Box<Memo>,
     regs: Vec<usize>,
     branches: Vec<Branch>,
     trail: Vec<(u32, usize)>,
@@ -220,7 +259,23 @@ impl Scratch {
     pub fn with_deadline(deadline: Option<Instant>) -> Scratch {
         Scratch { deadline, ..Scratch::default() }
     }
+
+    /// Ready for runs on a new text that stop past `deadline`: the remembered answers are
+    /// forgotten, the buffers (and the room of the memo's tables, up to a bound) kept.
+    pub fn renew(&mut self, deadline: Option<Instant>) {
+        self.deadline = deadline;
+        self.timed_out = false;
+        let m = &mut self.memo;
+        for table in [&mut m.raw, &mut m.sub, &mut m.behind] {
+            table.clear();
+            table.shrink_to(KEEP_ROOM);
+        }
+        m.text = 0;
+    }
 }
+
+/// Entries a memo table keeps room for between texts (more, after a long text, is given back).
+const KEEP_ROOM: usize = 1 << 16;
 
 /// VM steps between two looks at the clock (a look costs about as much as 100 steps).
 const CHECK_EVERY: u32 = 1 << 16;
@@ -243,9 +298,22 @@ impl Core {
 
     /// Whether look back body `body` matches text of `t` ending exactly at `p`, from a start
     /// within `tokens` tokens before it (the text seen as ending at `p`).
-    fn behind(&self, body: &Program, t: &Text, p: usize, tokens: usize, s: &mut Scratch) -> Result<bool, String> {
-        let mut sub = s.inner.take().map(|b| *b).unwrap_or_default();
+    fn behind(
+        &self,
+        body: &Program,
+        id: u32,
+        t: &Text,
+        p: usize,
+        tokens: usize,
+        s: &mut Scratch,
+    ) -> Result<bool, String> {
+        s.memo.for_text(t);
+        if let Some(&known) = s.memo.behind.get(&(id, p, tokens)) {
+            return Ok(known.is_some());
+        }
+        let mut sub = s.inner.take().unwrap_or_default();
         sub.deadline = s.deadline;
+        std::mem::swap(&mut sub.memo, &mut s.memo);
         let mut found = Ok(false);
         let lo = behind_start(t, p, tokens);
         for start in (lo..=p).rev() {
@@ -262,8 +330,44 @@ impl Core {
                 }
             }
         }
-        s.inner = Some(Box::new(sub));
+        std::mem::swap(&mut sub.memo, &mut s.memo);
+        s.inner = Some(sub);
+        if let Ok(b) = found {
+            s.memo.behind.insert((id, p, tokens), if b { Some(0) } else { None });
+        }
         found
+    }
+
+    /// Where the first match of sub-program `body` (number `id`) at `p` of `t[..end]` ends, the
+    /// answer remembered per text.
+    fn sub(
+        &self,
+        body: &Program,
+        id: u32,
+        t: &Text,
+        p: usize,
+        end: usize,
+        s: &mut Scratch,
+    ) -> Result<Option<usize>, String> {
+        if let Some(f) = body.first {
+            if !body.firsts[f as usize].admits(t, p, end, &self.raws) {
+                return Ok(None);
+            }
+        }
+        s.memo.for_text(t);
+        if let Some(&known) = s.memo.sub.get(&(id, p, end)) {
+            return Ok(known);
+        }
+        let mut sub = s.inner.take().unwrap_or_default();
+        sub.deadline = s.deadline;
+        std::mem::swap(&mut sub.memo, &mut s.memo);
+        let got = self.exec(body, t, p, end, &mut sub);
+        s.timed_out |= sub.timed_out;
+        std::mem::swap(&mut sub.memo, &mut s.memo);
+        s.inner = Some(sub);
+        let got = got?.map(|(e, _)| e);
+        s.memo.sub.insert((id, p, end), got);
+        Ok(got)
     }
 
     fn exec(
@@ -284,8 +388,12 @@ impl Core {
             }
         }
         let insns = &program.insns[..];
-        s.regs.clear();
-        s.regs.resize(program.n_regs, UNSET);
+        // (only the groups' registers are read before they are written: a repetition's counter,
+        // start and mark are set where it begins)
+        if s.regs.len() < program.n_regs {
+            s.regs.resize(program.n_regs, UNSET);
+        }
+        s.regs[..2 * program.n_groups].fill(UNSET);
         s.branches.clear();
         s.trail.clear();
         let mut pc = 0usize;
@@ -480,8 +588,24 @@ impl Core {
                 }
                 Insn::Behind(i, negate, tokens) => {
                     let body = program.behinds.get(i as usize).ok_or("internal: no such look back")?;
+                    let id = program.behind_ids[i as usize];
                     pc += 1;
-                    self.behind(body, t, p, tokens as usize, s)? != negate
+                    self.behind(body, id, t, p, tokens as usize, s)? != negate
+                }
+                Insn::Sub(i, kind) => {
+                    let body = program.subs.get(i as usize).ok_or("internal: no such sub-program")?;
+                    let got = self.sub(body, program.sub_ids[i as usize], t, p, end, s)?;
+                    pc += 1;
+                    match (kind, got) {
+                        (SubKind::NegLook, got) => got.is_none(),
+                        (SubKind::PosLook, got) => got.is_some(),
+                        (SubKind::Atomic | SubKind::AtomicOpt, Some(e)) => {
+                            p = e;
+                            true
+                        }
+                        (SubKind::Atomic, None) => false,
+                        (SubKind::AtomicOpt, None) => true,
+                    }
                 }
                 Insn::AtEnd => {
                     pc += 1;
@@ -524,16 +648,12 @@ impl Core {
         if let Some(known) = rx.quick(t, p, end) {
             return Ok(known);
         }
-        let text = t as *const Text as usize;
-        if s.memo_text != text {
-            s.memo.clear();
-            s.memo_text = text;
-        }
-        if let Some(&known) = s.memo.get(&(i, p, end)) {
+        s.memo.for_text(t);
+        if let Some(&known) = s.memo.raw.get(&(i, p, end)) {
             return Ok(known);
         }
         let got = rx.engine_match(t, p, end)?;
-        s.memo.insert((i, p, end), got);
+        s.memo.raw.insert((i, p, end), got);
         Ok(got)
     }
 }
