@@ -28,7 +28,7 @@ from typing import Any, Iterable, Sequence
 from . import cache, ir
 from .executor import ProgramMatch
 
-FORMAT = "arabic_rules.native/3"
+FORMAT = "arabic_rules.native/2"
 
 Found = tuple[int, list[tuple[int, int]]] | None
 
@@ -345,9 +345,7 @@ def simple_steps(source: str) -> list | None:
     """``source`` as the native core's simple steps, when it is a fixed run of characters (each
     from a set) with conditions that read a fixed run of characters just before or after
     (``ال(?<!\\wال)``, ``[0-9](?<![0-9][0-9])``, ``1(?![0-9.,])``): ``["char", ranges]`` and
-    ``["look", ahead, negate, [ranges, ...]]``, and a group of options that are such conditions
-    alone (``(?:(?<![\\s\\S])|(?<=[.!?]))``): ``["either", [[look, ...], ...]]``; None for any
-    other regex (the regex engine runs it)."""
+    ``["look", ahead, negate, [ranges, ...]]``; None for any other regex (the regex engine runs it)."""
     try:
         parsed = _parse(source)
     except re.error:
@@ -378,45 +376,20 @@ def simple_steps(source: str) -> list | None:
                 return None
         return out
 
-    def look(op, av) -> list | None:
-        direction, body = av
-        sets = chars(body)
-        return ["look", direction == 1, op is C.ASSERT_NOT, sets] if sets else None
-
-    def either(op, av) -> list | None:
-        # a group of options, each only conditions (``(?:(?<![\s\S])|(?<=[.!?\n]))``)
-        if op is C.SUBPATTERN and av[0] is None and not av[1] and not av[2] and len(av[3]) == 1:
-            op, av = av[3][0]
-        if op is not C.BRANCH:
-            return None
-        options = []
-        for option in av[1]:
-            looks = [look(o, a) if o in (C.ASSERT, C.ASSERT_NOT) else None for o, a in option]
-            if not looks or None in looks:
-                return None
-            options.append(looks)
-        return ["either", options]
-
     steps: list = []
     for op, av in parsed:
         if op in (C.ASSERT, C.ASSERT_NOT):
-            one = look(op, av)
-            if one is None:
+            direction, body = av
+            sets = chars(body)
+            if not sets:
                 return None
-            steps.append(one)
-        elif op in (C.SUBPATTERN, C.BRANCH):
-            one = either(op, av)
-            if one is None:
-                return None
-            steps.append(one)
+            steps.append(["look", direction == 1, op is C.ASSERT_NOT, sets])
         else:
             one = chars([(op, av)])
             if one is None:
                 return None
             steps.extend(["char", r] for r in one)
-    # (conditions alone read no character: the one raw item made of them that the packs use
-    # at every word, the start of a sentence, is worth it too)
-    return steps if any(s[0] in ("char", "either") for s in steps) else None
+    return steps if any(s[0] == "char" for s in steps) else None
 
 
 def look_first(source: str) -> tuple[bool, Ranges] | None:

@@ -8,7 +8,7 @@ use crate::program::{AssertKind, Interner, LexSet, Node, Program};
 use crate::text::{CharSet, Classes};
 use crate::vm::{Core, RawRegex, Simple};
 
-pub const FORMAT: &str = "arabic_rules.native/3";
+pub const FORMAT: &str = "arabic_rules.native/2";
 
 pub fn core_from_json(json: &str) -> Result<Core, String> {
     let v: Value = serde_json::from_str(json).map_err(|e| format!("bad core JSON: {e}"))?;
@@ -38,7 +38,18 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         if let Some(steps) = r.get("simple").filter(|x| !x.is_null()) {
             let mut out = Vec::new();
             for st in array(steps, "simple")? {
-                out.push(simple_step(st, source, true)?);
+                out.push(match st.get(0).and_then(Value::as_str) {
+                    Some("char") => Simple::Char(charset(st.get(1).unwrap_or(&Value::Null))?),
+                    Some("look") => Simple::Look {
+                        ahead: boolean(st.get(1))?,
+                        negate: boolean(st.get(2))?,
+                        sets: array(st.get(3).unwrap_or(&Value::Null), "look")?
+                            .iter()
+                            .map(charset)
+                            .collect::<Result<_, _>>()?,
+                    },
+                    other => return Err(format!("raw regex {source:?}: unknown simple step {other:?}")),
+                });
             }
             raw.simple = Some(out);
         }
@@ -63,29 +74,6 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         Some(p) => Some(planner(p, raws.len(), programs.len()).map_err(|e| format!("plan: {e}"))?),
     };
     Ok(Core { classes, sets, raws, programs, planner })
-}
-
-/// One step of a simple raw regex (README: STEP); `top`: an `either` may stand here (its options
-/// hold conditions only).
-fn simple_step(st: &Value, source: &str, top: bool) -> Result<Simple, String> {
-    Ok(match st.get(0).and_then(Value::as_str) {
-        Some("char") if top => Simple::Char(charset(st.get(1).unwrap_or(&Value::Null))?),
-        Some("look") => Simple::Look {
-            ahead: boolean(st.get(1))?,
-            negate: boolean(st.get(2))?,
-            sets: array(st.get(3).unwrap_or(&Value::Null), "look")?.iter().map(charset).collect::<Result<_, _>>()?,
-        },
-        Some("either") if top => {
-            let mut options = Vec::new();
-            for o in array(st.get(1).unwrap_or(&Value::Null), "either")? {
-                let looks =
-                    array(o, "either")?.iter().map(|c| simple_step(c, source, false)).collect::<Result<_, _>>()?;
-                options.push(looks);
-            }
-            Simple::Either(options)
-        }
-        other => return Err(format!("raw regex {source:?}: unknown simple step {other:?}")),
-    })
 }
 
 fn count(v: Option<&Value>, what: &str) -> Result<usize, String> {

@@ -38,8 +38,6 @@ pub enum Simple {
     /// a condition on the characters just after (`ahead`) or just before the position: each
     /// of them in its set (the condition holds if not, when `negate`)
     Look { ahead: bool, negate: bool, sets: Vec<CharSet> },
-    /// a condition that holds where all the conditions (`Look`s) of one of the options hold
-    Either(Vec<Vec<Simple>>),
 }
 
 impl RawRegex {
@@ -122,32 +120,20 @@ fn simple_match(steps: &[Simple], t: &Text, p: usize, end: usize) -> Option<usiz
                 }
                 q += 1;
             }
-            Simple::Look { .. } => {
-                if !condition(step, t, q, end) {
-                    return None;
-                }
-            }
-            Simple::Either(options) => {
-                if !options.iter().any(|o| o.iter().all(|c| condition(c, t, q, end))) {
+            Simple::Look { ahead, negate, sets } => {
+                let k = sets.len();
+                let holds = if *ahead {
+                    q + k <= end && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q + i]))
+                } else {
+                    q >= k && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q - k + i]))
+                };
+                if holds == *negate {
                     return None;
                 }
             }
         }
     }
     Some(q)
-}
-
-/// Whether condition `step` (a `Simple::Look`; anything else: no) holds at `q` of `t[..end]`.
-#[inline]
-fn condition(step: &Simple, t: &Text, q: usize, end: usize) -> bool {
-    let Simple::Look { ahead, negate, sets } = step else { return false };
-    let k = sets.len();
-    let holds = if *ahead {
-        q + k <= end && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q + i]))
-    } else {
-        q >= k && sets.iter().enumerate().all(|(i, s)| s.contains(t.chars[q - k + i]))
-    };
-    holds != *negate
 }
 
 /// Everything programs read: lexicons, raw regexes, the character classes, and the programs.
