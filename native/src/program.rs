@@ -430,6 +430,7 @@ impl Program {
             dispatch: Vec::new(),
             behinds: Vec::new(),
             name,
+            lit_index: std::collections::HashMap::new(),
         };
         let first = c.guard(node);
         c.node(node)?;
@@ -440,6 +441,12 @@ impl Program {
         if c.insns.len() >= u32::MAX as usize || c.n_regs >= u32::MAX as usize {
             return Err(format!("program {name:?} is too big"));
         }
+        // (vectors grown by doubling hold up to twice what they need for the life of the core)
+        c.insns.shrink_to_fit();
+        c.lits.shrink_to_fit();
+        c.firsts.shrink_to_fit();
+        c.dispatch.shrink_to_fit();
+        c.behinds.shrink_to_fit();
         Ok(Program {
             name: name.to_string(),
             insns: c.insns,
@@ -499,6 +506,9 @@ struct Compiler<'a> {
     dispatch: Vec<Dispatch>,
     behinds: Vec<Program>,
     name: &'a str,
+    /// each literal's index in `lits`: a program repeats a few hundred literals tens of
+    /// thousands of times (a cue word in every option of a speaker phrase), kept once each
+    lit_index: std::collections::HashMap<(Vec<Vec<char>>, Vec<bool>), u32>,
 }
 
 impl Compiler<'_> {
@@ -605,8 +615,17 @@ impl Compiler<'_> {
                 if tokens.is_empty() || gaps.len() + 1 != tokens.len() {
                     return Err(format!("a literal needs one gap between each two tokens: {tokens:?} {gaps:?}"));
                 }
-                self.lits.push((tokens.clone(), gaps.clone()));
-                self.emit(Insn::Lit((self.lits.len() - 1) as u32));
+                let key = (tokens.clone(), gaps.clone());
+                let i = match self.lit_index.get(&key) {
+                    Some(&i) => i,
+                    None => {
+                        let i = self.lits.len() as u32;
+                        self.lits.push(key.clone());
+                        self.lit_index.insert(key, i);
+                        i
+                    }
+                };
+                self.emit(Insn::Lit(i));
             }
             Node::Lex(i) => {
                 self.emit(Insn::Lex(*i as u32));

@@ -190,7 +190,10 @@ impl std::hash::Hasher for PosHasher {
 /// The answers of the regex engine for (raw, position, window end) in one text: rules that share
 /// a raw item (the rest of a sentence, a guard before a word) ask it again at the same place,
 /// and its answer there cannot change.
-type RawMemo = std::collections::HashMap<(u32, usize, usize), Option<usize>, std::hash::BuildHasherDefault<PosHasher>>;
+/// Keys and answers are u32 (16 bytes an entry, not 40: a block of text fills it with hundreds
+/// of thousands); a position past u32 is not remembered. `NO_MATCH` is a remembered failure.
+type RawMemo = std::collections::HashMap<(u32, u32, u32), u32, std::hash::BuildHasherDefault<PosHasher>>;
+const NO_MATCH: u32 = u32::MAX;
 
 /// Reusable buffers for runs (one per call or batch, all on one text: the raw-match memo
 /// belongs to the text of the first run, and is emptied when another text comes).
@@ -529,11 +532,18 @@ impl Core {
             s.memo.clear();
             s.memo_text = text;
         }
-        if let Some(&known) = s.memo.get(&(i, p, end)) {
-            return Ok(known);
+        let key = match (u32::try_from(p), u32::try_from(end)) {
+            (Ok(a), Ok(b)) if b < NO_MATCH => Some((i, a, b)),
+            _ => None,
+        };
+        if let Some(&known) = key.as_ref().and_then(|k| s.memo.get(k)) {
+            return Ok((known != NO_MATCH).then_some(known as usize));
         }
         let got = rx.engine_match(t, p, end)?;
-        s.memo.insert((i, p, end), got);
+        if let Some(k) = key {
+            // (an end is at most `end`, below NO_MATCH)
+            s.memo.insert(k, got.map_or(NO_MATCH, |e| e as u32));
+        }
         Ok(got)
     }
 }
