@@ -233,8 +233,10 @@ def cmd_check(args) -> int:
     from .inputs import blocks
     from .stats import Stats
     from .chunks import text_blocks
+    from .heap import bound_heap
     from .stream import Chunk, chunks_of, extract_chunks
 
+    bound_heap()  # a long run's freed chunk buffers go back to the system, not into a heap in pieces
     engine = _engine(args)
     labels = None
     if args.labels:

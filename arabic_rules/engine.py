@@ -14,7 +14,7 @@ from . import alarm, arguments, cache, ir, programs
 from .calendars import prefer_choice
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
-from .chunks import BLOCK, in_chunk, settled_chunks, text_blocks
+from .chunks import in_chunk, settled_chunks, text_blocks
 from .documents import documents_from
 from .errors import ExtractionTimeout, Problem, RuleError
 from .executor import Executor, ProgramMatch
@@ -663,7 +663,7 @@ class _ProgramRunner:
         return self._executor.match(self._program, text, pos, endpos)
 
 
-LONG_TEXT = 2 * BLOCK  # longer texts are extracted in settled chunks (`Engine._extract_long`)
+LONG_TEXT = 2 << 20  # longer texts are extracted in settled chunks of BLOCK (`Engine._extract_long`)
 
 
 def _shifted(m: Match, by: int) -> Match:

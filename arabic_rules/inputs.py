@@ -20,7 +20,9 @@ from typing import Iterator
 from .chunks import BLOCK, Block, cut_point
 from .errors import InputError
 
-LONG_RUN = 1 << 20  # a run of this many characters without whitespace is skipped, not read as words
+# a run of this many characters without whitespace is skipped, not read as words; at most two
+# blocks (`cut_point` cuts a line without whitespace there, which would hide a longer run)
+LONG_RUN = 2 * BLOCK
 _LONG_RUN = re.compile(r"(?<!\S)\S{%d}" % LONG_RUN)  # tried at run starts only: linear
 _WHITESPACE = re.compile(r"\s")
 _BINARY_SNIFF = 8192

@@ -82,8 +82,13 @@ mod python {
     #[pymethods]
     impl Core {
         #[new]
-        fn new(py: Python<'_>, json: &str) -> PyResult<Core> {
-            let json = json.to_string();
+        fn new(py: Python<'_>, json: &Bound<'_, PyAny>) -> PyResult<Core> {
+            // the JSON as UTF-8 bytes (what native.py sends: no str of 9 MB is made) or a str
+            let json = match json.cast::<PyBytes>() {
+                Ok(b) => String::from_utf8(b.as_bytes().to_vec())
+                    .map_err(|e| PyValueError::new_err(format!("core JSON is not UTF-8: {e}")))?,
+                Err(_) => json.extract::<String>()?,
+            };
             let inner = py.detach(move || guarded(|| core_from_json(&json))).map_err(PyValueError::new_err)?;
             Ok(Core { inner })
         }

@@ -1,6 +1,7 @@
 //! Reading a core from the JSON the Python side writes (`arabic_rules/native.py`; the schema is
 //! in README.md).
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::plan::{AnchorOption, Literals, Planner, RulePlan, ScanDef};
@@ -10,15 +11,53 @@ use crate::vm::{Core, RawRegex, Simple};
 
 pub const FORMAT: &str = "arabic_rules.native/2";
 
+/// The top level of the JSON, each part kept as its text until it is read: a program's tree as a
+/// `Value` takes about twelve times its JSON, so the programs are read (and compiled) one at a
+/// time, never the whole pack's trees at once (that peak stayed in the process as heap it could
+/// not give back: about 120 MB for the shipped packs).
+#[derive(serde::Deserialize)]
+struct Parts<'a> {
+    #[serde(default)]
+    format: Option<String>,
+    #[serde(borrow)]
+    word: Option<&'a RawValue>,
+    #[serde(borrow)]
+    space: Option<&'a RawValue>,
+    #[serde(borrow)]
+    sets: Option<Vec<&'a RawValue>>,
+    #[serde(borrow)]
+    raws: Option<Vec<&'a RawValue>>,
+    #[serde(borrow)]
+    programs: Option<Vec<&'a RawValue>>,
+    #[serde(borrow)]
+    plan: Option<&'a RawValue>,
+}
+
+/// One part of the JSON as a `Value` (a missing part is `Null`: the readers name what it lacks).
+fn parse(raw: Option<&RawValue>) -> Result<Value, String> {
+    match raw {
+        None => Ok(Value::Null),
+        Some(r) => serde_json::from_str(r.get()).map_err(|e| format!("bad core JSON: {e}")),
+    }
+}
+
+/// A list part of the JSON (`what` names it when it is missing).
+fn parts<'a, 'b>(v: &'b Option<Vec<&'a RawValue>>, what: &str) -> Result<&'b [&'a RawValue], String> {
+    v.as_deref().ok_or_else(|| format!("missing {what:?}"))
+}
+
 pub fn core_from_json(json: &str) -> Result<Core, String> {
-    let v: Value = serde_json::from_str(json).map_err(|e| format!("bad core JSON: {e}"))?;
-    let format = v.get("format").and_then(Value::as_str).unwrap_or("");
+    let top: Parts = serde_json::from_str(json).map_err(|e| format!("bad core JSON: {e}"))?;
+    let format = top.format.as_deref().unwrap_or("");
     if format != FORMAT {
         return Err(format!("core JSON of format {format:?}, expected {FORMAT:?}"));
     }
-    let classes = Classes { word: charset(field(&v, "word")?)?, space: charset(field(&v, "space")?)? };
+    let word = top.word.ok_or("missing \"word\"")?;
+    let space = top.space.ok_or("missing \"space\"")?;
+    let classes = Classes { word: charset(&parse(Some(word))?)?, space: charset(&parse(Some(space))?)? };
     let mut sets = Vec::new();
-    for s in array(field(&v, "sets")?, "sets")? {
+    for raw in parts(&top.sets, "sets")? {
+        let s = parse(Some(raw))?;
         let name = s.get("name").and_then(Value::as_str).unwrap_or("?");
         let forms = strings(s.get("forms").unwrap_or(&Value::Null))?;
         let suffixes = strings(s.get("suffixes").unwrap_or(&Value::Null))?;
@@ -26,7 +65,8 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         sets.push(LexSet::new(name, &forms, &suffixes, &rest));
     }
     let mut raws = Vec::new();
-    for r in array(field(&v, "raws")?, "raws")? {
+    for raw in parts(&top.raws, "raws")? {
+        let r = &parse(Some(raw))?;
         let source = r.get("source").and_then(Value::as_str).ok_or("a raw regex without its source")?;
         let pattern = r.get("regex").and_then(Value::as_str).ok_or("a raw regex without its translation")?;
         let first = match r.get("first") {
@@ -60,7 +100,8 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
     }
     let mut programs = Vec::new();
     let mut interner = Interner::default();
-    for (i, p) in array(field(&v, "programs")?, "programs")?.iter().enumerate() {
+    for (i, raw) in parts(&top.programs, "programs")?.iter().enumerate() {
+        let p = &parse(Some(raw))?;
         let name = p.get("name").and_then(Value::as_str).unwrap_or("?").to_string();
         let n_groups = p.get("groups").and_then(Value::as_u64).ok_or_else(|| format!("program {i}: no group count"))?;
         let n_report = p.get("report").and_then(Value::as_u64).unwrap_or(n_groups);
@@ -69,9 +110,9 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         let tree = node(field(p, "node")?, &ctx).map_err(|e| format!("program {i} ({name}): {e}"))?;
         programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws, &mut interner)?);
     }
-    let planner = match v.get("plan") {
-        None | Some(Value::Null) => None,
-        Some(p) => Some(planner(p, raws.len(), programs.len()).map_err(|e| format!("plan: {e}"))?),
+    let planner = match parse(top.plan)? {
+        Value::Null => None,
+        p => Some(planner(&p, raws.len(), programs.len()).map_err(|e| format!("plan: {e}"))?),
     };
     Ok(Core { classes, sets, raws, programs, planner })
 }

@@ -515,6 +515,7 @@ impl Program {
             interner,
             root: node,
             name,
+            lit_index: std::collections::HashMap::new(),
         };
         let first = c.guard(node);
         c.node(node)?;
@@ -525,6 +526,12 @@ impl Program {
         if c.insns.len() >= u32::MAX as usize || c.n_regs >= u32::MAX as usize {
             return Err(format!("program {name:?} is too big"));
         }
+        // (vectors grown by doubling hold up to twice what they need for the life of the core)
+        c.insns.shrink_to_fit();
+        c.lits.shrink_to_fit();
+        c.firsts.shrink_to_fit();
+        c.dispatch.shrink_to_fit();
+        c.behinds.shrink_to_fit();
         Ok(Program {
             name: name.to_string(),
             insns: c.insns,
@@ -594,6 +601,9 @@ struct Compiler<'a> {
     /// in line in the sub-program itself)
     root: *const Node,
     name: &'a str,
+    /// each literal's index in `lits`: a program repeats a few hundred literals tens of
+    /// thousands of times (a cue word in every option of a speaker phrase), kept once each
+    lit_index: std::collections::HashMap<(Vec<Vec<char>>, Vec<bool>), u32>,
 }
 
 /// Whether a part is worth running as a sub-program with its answers remembered: it reads a
@@ -737,8 +747,17 @@ impl Compiler<'_> {
                 if tokens.is_empty() || gaps.len() + 1 != tokens.len() {
                     return Err(format!("a literal needs one gap between each two tokens: {tokens:?} {gaps:?}"));
                 }
-                self.lits.push((tokens.clone(), gaps.clone()));
-                self.emit(Insn::Lit((self.lits.len() - 1) as u32));
+                let key = (tokens.clone(), gaps.clone());
+                let i = match self.lit_index.get(&key) {
+                    Some(&i) => i,
+                    None => {
+                        let i = self.lits.len() as u32;
+                        self.lits.push(key.clone());
+                        self.lit_index.insert(key, i);
+                        i
+                    }
+                };
+                self.emit(Insn::Lit(i));
             }
             Node::Lex(i) => {
                 self.emit(Insn::Lex(*i as u32));

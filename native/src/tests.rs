@@ -434,3 +434,24 @@ fn remembered_sub_programs_answer_as_in_line_parts() {
     assert_eq!(run(3, &t5, 0, 1), Some(1));
     assert_eq!(run(1, &t5, 0, 1), None); // another text: nothing carried over
 }
+
+#[test]
+fn repeated_literals_are_kept_once() {
+    // a cue word in every option: one literal, and each option still matches as before
+    let options = (0..6).map(|i| cat(vec![w("قال"), gap(true), w(&format!("w{i}"))])).collect();
+    let f = one(alt(options));
+    assert_eq!(f.core.programs[0].lits.len(), 7); // "قال" once, w0..w5
+    assert_eq!(f.end(0, "قال w4 x", 0), Some(6));
+    assert_eq!(f.end(0, "قال w9", 0), None);
+}
+
+#[test]
+fn json_parts_missing_or_malformed() {
+    let base = r#"{"format": "arabic_rules.native/2", "word": [[97, 122]], "space": [[32, 32]], "sets": [], "raws": [],
+      "programs": [{"name": "r", "groups": 0, "node": ["word"]}]}"#;
+    assert!(core_from_json(base).is_ok());
+    assert!(core_from_json(&base.replace(r#""sets": [], "#, "")).err().unwrap().contains("\"sets\""));
+    assert!(core_from_json(&base.replace(r#""word": [[97, 122]], "#, "")).err().unwrap().contains("\"word\""));
+    assert!(core_from_json(&base.replace("native/2", "native/1")).err().unwrap().contains("format"));
+    assert!(core_from_json(&base.replace(r#"["word"]"#, r#"["nope"]"#)).err().unwrap().contains("program 0"));
+}

@@ -187,10 +187,40 @@ impl std::hash::Hasher for PosHasher {
     }
 }
 
-/// The answers of the regex engine for (raw, position, window end) in one text: rules that share
-/// a raw item (the rest of a sentence, a guard before a word) ask it again at the same place,
-/// and its answer there cannot change.
-type RawMemo = std::collections::HashMap<(u32, usize, usize), Option<usize>, std::hash::BuildHasherDefault<PosHasher>>;
+/// Answers remembered for one text, keyed by (question, position, window end or tokens): rules
+/// that share a raw item or a sub-program (the rest of a sentence, a guard before a word) ask it
+/// again at the same place, and its answer there cannot change. Keys and answers are u32 (16
+/// bytes an entry, not 40: a block of text fills it with hundreds of thousands); a position past
+/// u32 is not remembered. `NO_MATCH` is a remembered failure.
+#[derive(Default)]
+struct PosMemo(std::collections::HashMap<(u32, u32, u32), u32, std::hash::BuildHasherDefault<PosHasher>>);
+const NO_MATCH: u32 = u32::MAX;
+
+impl PosMemo {
+    #[inline]
+    fn key(i: u32, p: usize, end: usize) -> Option<(u32, u32, u32)> {
+        match (u32::try_from(p), u32::try_from(end)) {
+            (Ok(a), Ok(b)) if b < NO_MATCH => Some((i, a, b)),
+            _ => None,
+        }
+    }
+    /// The remembered answer, if any (`Some(None)`: a remembered failure).
+    #[inline]
+    fn get(&self, i: u32, p: usize, end: usize) -> Option<Option<usize>> {
+        let known = *self.0.get(&Self::key(i, p, end)?)?;
+        Some((known != NO_MATCH).then_some(known as usize))
+    }
+    /// Remembers an answer (an end is at most `end`, below NO_MATCH).
+    #[inline]
+    fn insert(&mut self, i: u32, p: usize, end: usize, got: Option<usize>) {
+        if let Some(k) = Self::key(i, p, end) {
+            self.0.insert(k, got.map_or(NO_MATCH, |e| e as u32));
+        }
+    }
+    fn clear(&mut self) {
+        self.0.clear();
+    }
+}
 
 /// The answers remembered for one text: the regex engine's for raw items (raw, position, window
 /// end), sub-programs' (id, position, window end: where their first match ends) and look backs'
@@ -199,9 +229,9 @@ type RawMemo = std::collections::HashMap<(u32, usize, usize), Option<usize>, std
 struct Memo {
     /// the address of the text they belong to (0: none yet)
     text: usize,
-    raw: RawMemo,
-    sub: RawMemo,
-    behind: RawMemo,
+    raw: PosMemo,
+    sub: PosMemo,
+    behind: PosMemo,
 }
 
 impl Memo {
@@ -253,8 +283,8 @@ impl Scratch {
         self.timed_out = false;
         let m = &mut self.memo;
         for table in [&mut m.raw, &mut m.sub, &mut m.behind] {
-            table.clear();
-            table.shrink_to(KEEP_ROOM);
+            table.0.clear();
+            table.0.shrink_to(KEEP_ROOM);
         }
         m.text = 0;
     }
@@ -294,7 +324,7 @@ impl Core {
         s: &mut Scratch,
     ) -> Result<bool, String> {
         s.memo.for_text(t);
-        if let Some(&known) = s.memo.behind.get(&(id, p, tokens)) {
+        if let Some(known) = s.memo.behind.get(id, p, tokens) {
             return Ok(known.is_some());
         }
         let mut sub = s.inner.take().unwrap_or_default();
@@ -319,7 +349,7 @@ impl Core {
         std::mem::swap(&mut sub.memo, &mut s.memo);
         s.inner = Some(sub);
         if let Ok(b) = found {
-            s.memo.behind.insert((id, p, tokens), if b { Some(0) } else { None });
+            s.memo.behind.insert(id, p, tokens, b.then_some(0));
         }
         found
     }
@@ -341,7 +371,7 @@ impl Core {
             }
         }
         s.memo.for_text(t);
-        if let Some(&known) = s.memo.sub.get(&(id, p, end)) {
+        if let Some(known) = s.memo.sub.get(id, p, end) {
             return Ok(known);
         }
         let mut sub = s.inner.take().unwrap_or_default();
@@ -352,7 +382,7 @@ impl Core {
         std::mem::swap(&mut sub.memo, &mut s.memo);
         s.inner = Some(sub);
         let got = got?.map(|(e, _)| e);
-        s.memo.sub.insert((id, p, end), got);
+        s.memo.sub.insert(id, p, end, got);
         Ok(got)
     }
 
@@ -635,11 +665,11 @@ impl Core {
             return Ok(known);
         }
         s.memo.for_text(t);
-        if let Some(&known) = s.memo.raw.get(&(i, p, end)) {
+        if let Some(known) = s.memo.raw.get(i, p, end) {
             return Ok(known);
         }
         let got = rx.engine_match(t, p, end)?;
-        s.memo.raw.insert((i, p, end), got);
+        s.memo.raw.insert(i, p, end, got);
         Ok(got)
     }
 }
