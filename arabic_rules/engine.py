@@ -127,6 +127,7 @@ class Engine:
         self._field_shapes = [tuple((name, None if lex is None else pack.lexicons.get(lex, {}))
                                     for _, name, lex in r.groups) for r in pack.rules]
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
+        self._builder_of = {r.name: r.value.name for r in self.rules if r.value is not None}
         _check_builder_calls(self.rules)
         # per rule, its value call as `build` makes it: (builder, args, kwargs), each argument
         # (True, field name) or (False, the value itself); None for a rule without a value
@@ -618,9 +619,15 @@ class Engine:
         context = {} if context is None else context
         if work is not None:
             work.finished += len(matches) * len(self._builders)
+        used: set[str | None] | None = None  # the builders of the matches (a finisher passes over theirs)
         for name in self._builders:
             fn = get_finisher(name)
-            if fn is not None:
+            if fn is None:
+                continue
+            if used is None:
+                builder_of = self._builder_of
+                used = {builder_of.get(m.rule) for m in matches}
+            if name in used:  # (without matches of its builder a finisher has nothing to finish)
                 matches = fn(matches, norm, ref_date, context)
         matches.sort(key=lambda m: (m.start, -m.end, m.label))
         return matches

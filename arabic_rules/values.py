@@ -209,6 +209,7 @@ def finisher(name: str) -> Callable[[_F], _F]:
     ``fn(matches, norm, ref_date, context)``: ``context`` is a dict that lives across the parts
     of a text extracted part by part (``context["offset"]``: where this part starts), for what
     carries over from one part to the next; keep offsets in it relative to the whole text.
+    A finisher is called only for a text (or part) with matches of its builder.
     """
     return _registrar(_FINISHERS, name)
 
