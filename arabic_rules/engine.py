@@ -45,6 +45,11 @@ class Candidate(NamedTuple):
     attrs: dict[str, Any]
 
 
+# `_new_candidate(Candidate, (rule, start, ...))`: a candidate made without the named tuple's
+# __new__, a Python function (the engine makes one per match, and again per value built)
+_new_candidate: Callable[[type[Candidate], tuple[Any, ...]], Candidate] = tuple.__new__
+
+
 class Engine:
     """Runs a compiled rule pack over texts. Build one with `default` or `from_paths`.
 
@@ -393,7 +398,7 @@ class Engine:
                                     f"lint the rules or raise the timeout") from None
         rules, shapes = self.rules, self._field_shapes
         out: list[Candidate] = []
-        append, make = out.append, Candidate._make
+        append = out.append
         for ri, start, end, spans in found:
             rule = rules[ri]
             fields: dict[str, tuple[int, int, Any]] = {}
@@ -403,7 +408,7 @@ class Engine:
                 fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
             if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
                 start, end, _ = fields.pop(rule.span)
-            append(make((rule, start, end, fields, None, {})))
+            append(_new_candidate(Candidate, (rule, start, end, fields, None, {})))
         return out
 
     def _work(self, text: str, wanted: frozenset[str] | None,
@@ -589,8 +594,8 @@ class Engine:
         except Reject:
             return None
         if isinstance(result, Built):  # (the constructor: dataclasses.replace costs 3x more)
-            return Candidate(rule, c.start, c.end, c.fields, result.value, dict(result.attrs))
-        return Candidate(rule, c.start, c.end, c.fields, result, c.attrs)
+            return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result.value, dict(result.attrs)))
+        return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result, c.attrs))
 
     def _to_match(self, norm: Normalized, c: Candidate) -> Match:
         original = norm.original
