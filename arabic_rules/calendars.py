@@ -239,7 +239,7 @@ def _clause_tense(ctx: BuildContext, verbs: str | None, cues: str | None, prefix
     before the match is a future one (the older reading, kept for packs without tense data)."""
     if not verbs:
         return "future" if _future_context(ctx, cues, prefixes, exceptions) else None
-    words = TenseWords.from_lexicons(ctx.lexicons, verbs, cues, prefixes, exceptions)
+    words = TenseWords.of_lexicons(ctx.lexicons, verbs, cues, prefixes, exceptions)
     after = ctx.document[ctx.start + len(ctx.text):ctx.start + len(ctx.text) + BEFORE_CHARS]
     return read_tense(ctx.before, after, words)
 

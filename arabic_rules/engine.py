@@ -45,6 +45,11 @@ class Candidate(NamedTuple):
     attrs: dict[str, Any]
 
 
+# `_new_candidate(Candidate, (rule, start, ...))`: a candidate made without the named tuple's
+# __new__, a Python function (the engine makes one per match, and again per value built)
+_new_candidate: Callable[[type[Candidate], tuple[Any, ...]], Candidate] = tuple.__new__
+
+
 class Engine:
     """Runs a compiled rule pack over texts. Build one with `default` or `from_paths`.
 
@@ -127,6 +132,7 @@ class Engine:
         self._field_shapes = [tuple((name, None if lex is None else pack.lexicons.get(lex, {}))
                                     for _, name, lex in r.groups) for r in pack.rules]
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
+        self._builder_of = {r.name: r.value.name for r in self.rules if r.value is not None}
         _check_builder_calls(self.rules)
         # per rule, its value call as `build` makes it: (builder, args, kwargs), each argument
         # (True, field name) or (False, the value itself); None for a rule without a value
@@ -392,7 +398,7 @@ class Engine:
                                     f"lint the rules or raise the timeout") from None
         rules, shapes = self.rules, self._field_shapes
         out: list[Candidate] = []
-        append, make = out.append, Candidate._make
+        append = out.append
         for ri, start, end, spans in found:
             rule = rules[ri]
             fields: dict[str, tuple[int, int, Any]] = {}
@@ -402,7 +408,7 @@ class Engine:
                 fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
             if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
                 start, end, _ = fields.pop(rule.span)
-            append(make((rule, start, end, fields, None, {})))
+            append(_new_candidate(Candidate, (rule, start, end, fields, None, {})))
         return out
 
     def _work(self, text: str, wanted: frozenset[str] | None,
@@ -588,8 +594,8 @@ class Engine:
         except Reject:
             return None
         if isinstance(result, Built):  # (the constructor: dataclasses.replace costs 3x more)
-            return Candidate(rule, c.start, c.end, c.fields, result.value, dict(result.attrs))
-        return Candidate(rule, c.start, c.end, c.fields, result, c.attrs)
+            return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result.value, dict(result.attrs)))
+        return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result, c.attrs))
 
     def _to_match(self, norm: Normalized, c: Candidate) -> Match:
         original = norm.original
@@ -618,9 +624,15 @@ class Engine:
         context = {} if context is None else context
         if work is not None:
             work.finished += len(matches) * len(self._builders)
+        used: set[str | None] | None = None  # the builders of the matches (a finisher passes over theirs)
         for name in self._builders:
             fn = get_finisher(name)
-            if fn is not None:
+            if fn is None:
+                continue
+            if used is None:
+                builder_of = self._builder_of
+                used = {builder_of.get(m.rule) for m in matches}
+            if name in used:  # (without matches of its builder a finisher has nothing to finish)
                 matches = fn(matches, norm, ref_date, context)
         matches.sort(key=lambda m: (m.start, -m.end, m.label))
         return matches

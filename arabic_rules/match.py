@@ -57,13 +57,17 @@ _T = TypeVar("_T", bound="DataclassInstance")
 
 def maker(cls: type[_T]) -> Callable[..., _T]:
     """A constructor for the frozen dataclass ``cls`` taking every field in order, for hot paths:
-    a frozen ``__init__`` sets each field through ``object.__setattr__``, half again as slow."""
+    a frozen ``__init__`` sets each field through ``object.__setattr__``, half again as slow. The
+    constructor is generated with one store per field into the new object's ``__dict__`` (twice
+    as fast as updating it from a zip of names and arguments)."""
     names = tuple(f.name for f in fields(cls))
-    new = object.__new__
-
-    def make(*args: Any) -> _T:
-        obj: _T = new(cls)
-        obj.__dict__.update(zip(names, args))
-        return obj
-
+    if not all(n.isidentifier() for n in names):  # pragma: no cover (dataclass fields are names)
+        raise ValueError(f"{cls.__name__}: a field name that is not an identifier")
+    params = ", ".join(f"_{n}" for n in names)
+    stores = "".join(f"    d[{n!r}] = _{n}\n" for n in names)
+    source = f"def make({params}):\n    obj = new(cls)\n    d = obj.__dict__\n{stores}    return obj\n"
+    namespace: dict[str, Any] = {"new": object.__new__, "cls": cls}
+    exec(source, namespace)  # (the source is built from the field names only)
+    make: Callable[..., _T] = namespace["make"]
+    make.__qualname__ = f"maker.<{cls.__name__}>"
     return make

@@ -13,11 +13,12 @@ from bisect import bisect_left, bisect_right
 from functools import cached_property
 from typing import Any
 
-from .match import Match, Span
+from .match import Match, Span, maker
 from .values import BuildContext, Built, FieldView, Reject, builder, finisher, role
 
 QUOTES = {'"': '"', "«": "»", "“": "”", "'": "'"}
 DAMMA = "\u064f"
+_MATCH = maker(Match)  # (carry_over remakes every attribution: the fast constructor)
 _SENTENCE_END = re.compile(r"[.!?؟\n]")
 
 
@@ -143,7 +144,7 @@ def carry_over(matches: list[Match], norm, ref_date, context: dict) -> list[Matc
             value["speaker"] = last_speaker.text
             attrs["speaker_inferred"] = True
         attrs.pop("passive", None)
-        out.append(Match(m.label, m.rule, m.start, m.end, m.text, value, attrs, fields))
+        out.append(_MATCH(m.label, m.rule, m.start, m.end, m.text, value, attrs, fields))
         said.add(m.start, m.end)
     context["last_speaker"] = _shifted(last_speaker, offset)
     context["said"] = [(s + offset, e + offset) for s, e in said.latest(_SAID_KEPT)]

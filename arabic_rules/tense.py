@@ -25,7 +25,9 @@ cue words); this module only reads.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Collection, Literal, Mapping
 
 Tense = Literal["past", "present", "future", "scheduled"]
@@ -94,16 +96,68 @@ class TenseWords:
             scheduling=(words(base and f"{base}_scheduling"), words(base and f"{base}_scheduling_words")),
             future_prefixes=tuple(words(future_prefixes)), future_exceptions=tuple(words(future_exceptions)))
 
+    @classmethod
+    def of_lexicons(cls, lexicons: Mapping[str, Mapping[str, Any]], verbs: str | None,
+                    future_words: str | None = None, future_prefixes: str | None = None,
+                    future_exceptions: str | None = None) -> "TenseWords":
+        """`from_lexicons`, made once per lexicons object and names (a date builder asks for
+        the same lists at every date: making them sorted the proclitics each time)."""
+        key = (id(lexicons), verbs, future_words, future_prefixes, future_exceptions)
+        hit = _MADE.get(key)
+        if hit is not None and hit[0] is lexicons:
+            return hit[1]
+        made = cls.from_lexicons(lexicons, verbs, future_words, future_prefixes, future_exceptions)
+        with _MADE_LOCK:
+            if len(_MADE) >= 64:  # (a few packs at a time: forget the oldest)
+                del _MADE[next(iter(_MADE))]
+            _MADE[key] = (lexicons, made)
+        return made
 
-def _conjunctions(tw: TenseWords) -> tuple[str, ...]:
-    return tuple(p for p in tw.proclitics if len(p) == 1)
+    # derived once per instance (the instance is frozen: its lists never change)
+    @cached_property
+    def conjunctions(self) -> tuple[str, ...]:
+        """The one-letter proclitics (و، ف): conjunctions before a particle or a verb."""
+        return tuple(p for p in self.proclitics if len(p) == 1)
+
+    @cached_property
+    def particles(self) -> frozenset[str]:
+        """The particles and prepositions a conjunction may be glued to (ولم، فلن، ومنذ)."""
+        return frozenset((*self.future_particles, *self.past_particles, *self.past_prepositions))
+
+    @cached_property
+    def all_proclitics(self) -> tuple[str, ...]:
+        """The future proclitics, then the others (the order the readings try them)."""
+        return self.future_proclitics + self.proclitics
+
+    @cached_property
+    def _memo(self) -> dict[Any, Any]:
+        """What `_bare` and `_word_tense` found for a word (news repeats its words: a reading
+        is a function of the word, its neighbours and these lists, which never change)."""
+        return {}
+
+
+# `TenseWords.of_lexicons`: (id of the lexicons, names) -> (the lexicons, their lists)
+_MADE: dict[tuple[Any, ...], tuple[Any, TenseWords]] = {}
+_MADE_LOCK = threading.Lock()
+
+
+_MEMO_MAX = 100_000  # readings remembered per word lists (then forgotten all at once)
 
 
 def _bare(word: str, tw: TenseWords) -> str:
     """A particle or break word without its conjunction (ولم، فلن) or pronoun (لكنها، أنه)."""
-    for p in _conjunctions(tw):
-        if word.startswith(p) and len(word) > 2 and word[1:] in (
-                *tw.future_particles, *tw.past_particles, *tw.past_prepositions):
+    memo = tw._memo
+    got = memo.get(word)
+    if got is None:
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        got = memo[word] = _bare_of(word, tw)
+    return got
+
+
+def _bare_of(word: str, tw: TenseWords) -> str:
+    for p in tw.conjunctions:
+        if word.startswith(p) and len(word) > 2 and word[1:] in tw.particles:
             return word[1:]
     for e in tw.pronouns:
         if word.endswith(e) and word[:-len(e)] in tw.breaks:
@@ -113,7 +167,7 @@ def _bare(word: str, tw: TenseWords) -> str:
 
 def _auxiliary(word: str, tw: TenseWords) -> bool:
     """Is ``word`` a past auxiliary (كان، كانت ...), alone or after a conjunction (وكان)?"""
-    return word in tw.past_auxiliaries or (word[:1] in _conjunctions(tw) and word[1:] in tw.past_auxiliaries)
+    return word in tw.past_auxiliaries or (word[:1] in tw.conjunctions and word[1:] in tw.past_auxiliaries)
 
 
 def _noun(stem: str, tw: TenseWords) -> bool:
@@ -124,13 +178,13 @@ def _noun(stem: str, tw: TenseWords) -> bool:
 
 def _in(word: str, lists: tuple[Collection[str], ...], tw: TenseWords) -> bool:
     """``word`` or ``word`` without a conjunction (ويلتقي، وموعد) is in one of ``lists``."""
-    bare = word[1:] if word[:1] in _conjunctions(tw) else None
+    bare = word[1:] if word[:1] in tw.conjunctions else None
     return any(word in words or (bare is not None and bare in words) for words in lists)
 
 
 def _verb(word: str, tw: TenseWords) -> bool:
     """Is ``word`` a verb form of the lists (with its proclitics)?"""
-    stems = [word] + [word[len(p):] for p in tw.future_proclitics + tw.proclitics if word.startswith(p)]
+    stems = [word] + [word[len(p):] for p in tw.all_proclitics if word.startswith(p)]
     return any(s in tw.perfect or s in tw.imperfect for s in stems if not _noun(s, tw))
 
 
@@ -138,33 +192,48 @@ def _word_tense(words: list[str], i: int, tw: TenseWords, cues: bool = True) -> 
     """The tense word ``i`` of ``words`` carries (its particle, the word before, included);
     ``cues``: whether cue words, adjectives and scheduling words count (before the date only:
     after it they describe something else, «... [نهاية شهر مارس] وقد بلغ انتاج الخريف الماضي»)."""
-    w = words[i]
-    prev = _bare(words[i - 1], tw) if i else ""
-    if prev in tw.past_particles and i > 1 and words[i - 2] in tw.unless:
+    key = (words[i], words[i - 1] if i else None, i > 1 and words[i - 2] in tw.unless, cues)
+    memo = tw._memo
+    got = memo.get(key, _UNKNOWN)
+    if got is _UNKNOWN:
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        got = memo[key] = _tense_of_word(*key, tw)
+    return got  # type: ignore[no-any-return]
+
+
+_UNKNOWN = object()
+
+
+def _tense_of_word(w: str, before: str | None, unless: bool, cues: bool, tw: TenseWords) -> Tense | None:
+    """`_word_tense` of the word ``w`` after the word ``before`` (None: none), itself after a
+    word of ``unless`` or not."""
+    prev = _bare(before, tw) if before is not None else ""
+    if prev in tw.past_particles and unless:
         prev = next(iter(tw.future_particles), "")  # «ما لم»: a condition on what is to come
     if cues and _in(w, tw.future_words, tw):
-        return "past" if i and _auxiliary(words[i - 1], tw) else "future"  # «كان يلتقي»: was to meet
+        return "past" if before is not None and _auxiliary(before, tw) else "future"  # «كان يلتقي»: was to meet
     if cues and w in tw.past_words:
         return "past"
     if cues and _in(w, tw.scheduling, tw):
         return "scheduled"
-    readings = [(w, "")] + [(w[len(p):], p) for p in tw.future_proclitics + tw.proclitics
+    readings = [(w, "")] + [(w[len(p):], p) for p in tw.all_proclitics
                             if w.startswith(p) and len(w) > len(p) + 1]
     for stem, clitic in readings:
         if _noun(stem, tw):
             continue
-        if stem in tw.perfect and clitic in ("", *tw.proclitics):
+        if stem in tw.perfect and (not clitic or clitic in tw.proclitics):
             return "past"
         if stem in tw.imperfect or stem in tw.jussive:
             if clitic in tw.future_proclitics or prev in tw.future_particles:
                 return "future"
             if prev in tw.past_particles:
                 return "past"
-            if i and _auxiliary(words[i - 1], tw):  # «كان يزورها»: was visiting
+            if before is not None and _auxiliary(before, tw):  # «كان يزورها»: was visiting
                 return "past"
             if stem in tw.imperfect:
                 return "present"
-    for v in (w, w[1:]) if w[:1] in _conjunctions(tw) else (w,):  # «وسينظر»: a future verb after و
+    for v in (w, w[1:]) if w[:1] in tw.conjunctions else (w,):  # «وسينظر»: a future verb after و
         if len(v) >= 4 and any(v.startswith(p) for p in tw.future_prefixes) \
                 and not any(v.startswith(b) for b in tw.future_exceptions):
             return "future"

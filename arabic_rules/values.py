@@ -12,6 +12,7 @@ import difflib
 import inspect
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
@@ -63,13 +64,17 @@ class BuildContext:
             i -= 1
         return i == 0 or self.document[i - 1] == "\n"
 
-    @property
+    @cached_property
     def before(self) -> str:
         """Normalized text just before the match (up to BEFORE_CHARS): its left context."""
         return self.document[max(0, self.start - BEFORE_CHARS):self.start]
 
     def word_before(self) -> str | None:
         """The word right before the match when only whitespace separates them, else None."""
+        return self._word_before
+
+    @cached_property
+    def _word_before(self) -> str | None:  # (several checks of one builder ask: found once)
         before = self.before
         stripped = before.rstrip()  # str.isspace is re's \s, and isalnum or "_" its \w
         i = len(stripped)
@@ -182,11 +187,13 @@ def _lexicon(ctx: BuildContext, f: FieldView | None = None) -> Any:
 
 
 _DIGITS = re.compile(r"[+-]?\d+(?:[.\u066b]\d+)?")
+_THOUSANDS = re.compile(r"(?<=\d)[,\u066c\s](?=\d{3}(?!\d))")
 
 
+@lru_cache(maxsize=4096)  # (news repeats its numbers; the answer is a number or None)
 def parse_digits(text: str) -> int | float | None:
     """``"2,500"`` -> 2500, ``"3٫5"`` -> 3.5 (thousands separators , ٬ and spaces are dropped)."""
-    compact = re.sub(r"(?<=\d)[,\u066c\s](?=\d{3}(?!\d))", "", text.strip())
+    compact = _THOUSANDS.sub("", text.strip())
     m = _DIGITS.fullmatch(compact)
     if not m:
         return None
@@ -209,6 +216,7 @@ def finisher(name: str) -> Callable[[_F], _F]:
     ``fn(matches, norm, ref_date, context)``: ``context`` is a dict that lives across the parts
     of a text extracted part by part (``context["offset"]``: where this part starts), for what
     carries over from one part to the next; keep offsets in it relative to the whole text.
+    A finisher is called only for a text (or part) with matches of its builder.
     """
     return _registrar(_FINISHERS, name)
 
