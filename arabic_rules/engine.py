@@ -80,12 +80,12 @@ class Engine:
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs) if src}
-        if backend != "python" and any(ir.needs_executor(r.program) for r in pack.rules):
+        in_executor = [r for r in pack.rules if backend != "python" and ir.needs_executor(r.program)]
+        if in_executor:
             # a look back (<&x) or line check reads any width, which `re` cannot: those rules
             # (and rests) run in the executor, the others as regexes
             executor = Executor(pack.word_sets)
-            self._regex = _Mixed(self._regex, {r.index: _ProgramRunner(executor, r.program) for r in pack.rules
-                                               if ir.needs_executor(r.program)})
+            self._regex = _Mixed(self._regex, {r.index: _ProgramRunner(executor, r.program) for r in in_executor})
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs)
                                      if src and ir.needs_executor(prog)}

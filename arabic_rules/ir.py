@@ -276,9 +276,27 @@ def _quant(lo: int, hi: int | None) -> str:
 
 def needs_executor(node: Node | None) -> bool:
     """Whether the program holds a look back (`Behind`) or a line check, which Python's `re`
-    cannot run: the regex back end then runs it in the executor."""
-    if node is None:
-        return False
+    cannot run: the regex back end then runs it in the executor. (Macros make programs share
+    subtrees: each node object is visited once.)"""
+    return node is not None and _needs_executor(node, {})
+
+
+def _needs_executor(node: Node, seen: dict[int, bool]) -> bool:
+    known = seen.get(id(node))
+    if known is not None:
+        return known
+    if isinstance(node, Behind) or (isinstance(node, Assert) and node.kind in LINE_CHECKS):
+        answer = True
+    elif isinstance(node, (Look, Opt, Rep, Group)):
+        answer = _needs_executor(node.node, seen)
+    elif isinstance(node, Cat):
+        answer = any(_needs_executor(x, seen) for x in node.items)
+    elif isinstance(node, Alt):
+        answer = any(_needs_executor(x, seen) for x in node.options)
+    else:
+        answer = False
+    seen[id(node)] = answer
+    return answer
     if isinstance(node, Behind) or (isinstance(node, Assert) and node.kind in LINE_CHECKS):
         return True
     if isinstance(node, (Look, Opt, Rep, Group)):
