@@ -16,6 +16,9 @@ from typing import Iterable, Iterator
 
 _ENGINE = None
 BATCH_CHARS = 256 << 10  # documents are sent to workers in batches of about this many characters
+# jobs in flight per process: enough that a worker never waits for the parent between small
+# jobs (a short document is a job of its own), few enough to bound memory (each at most a block)
+IN_FLIGHT = 16
 
 
 def _init(pack, timeout: float | None, backend: str = "regex") -> None:
@@ -76,7 +79,7 @@ def _in_order(fn, jobs: Iterable, engine, n: int) -> Iterator:
         pending: deque = deque()
         for job in jobs:
             pending.append(pool.apply_async(fn, (job,)))
-            if len(pending) >= 2 * n:
+            if len(pending) >= IN_FLIGHT * n:
                 yield pending.popleft().get()
         while pending:
             yield pending.popleft().get()
