@@ -45,9 +45,22 @@ class Candidate(NamedTuple):
     attrs: dict[str, Any]
 
 
+class Pending(NamedTuple):
+    """A native match before overlaps, as cheap as can be: its rule, its span (the rule's ``span``
+    field already applied) and its groups' spans as the core reports them. Its fields (and their
+    lexicon values) are looked at only if it survives the overlaps so far (`Engine._fields`):
+    about a third never does."""
+
+    rule: CompiledRule
+    start: int
+    end: int
+    spans: Any  # per group of the rule, (start, end); (-1, -1) for a group that did not match
+
+
 # `_new_candidate(Candidate, (rule, start, ...))`: a candidate made without the named tuple's
 # __new__, a Python function (the engine makes one per match, and again per value built)
 _new_candidate: Callable[[type[Candidate], tuple[Any, ...]], Candidate] = tuple.__new__
+_new_pending: Callable[[type[Pending], tuple[Any, ...]], Pending] = tuple.__new__
 
 
 class Engine:
@@ -131,6 +144,9 @@ class Engine:
         # per rule, its groups as the native core reports them: (field name, the lexicon's values or None)
         self._field_shapes = [tuple((name, None if lex is None else pack.lexicons.get(lex, {}))
                                     for _, name, lex in r.groups) for r in pack.rules]
+        # per rule, the groups its ``span`` field may come from (the first that matched gives it)
+        self._span_groups = [() if r.span is None else tuple(i for i, (name, _) in enumerate(shape) if name == r.span)
+                             for r, shape in zip(pack.rules, self._field_shapes)]
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         self._builder_of = {r.name: r.value.name for r in self.rules if r.value is not None}
         _check_builder_calls(self.rules)
@@ -266,17 +282,27 @@ class Engine:
         """The matches of a normalized text before the finishers' pass (see `finish`)."""
         wanted = None if labels is None else frozenset(labels)
         run = self._run_for(wanted)
+        mapped = _span_map(norm)  # (a field's original span is asked by its build and its match)
         with self._time_guard():
             # values are built only for candidates that survive the overlaps so far (a builder may
             # still reject one, and then the next in line is considered): most overlapped ones never are
-            cands = self.candidates(norm, ref_date, run, build=False, work=work)
             structure = TextStructure(norm.text)
-            chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date, structure, prefer))
+            if self._core is not None and work is None and self._core.plans:
+                # the core's matches as they come; fields only for those that get this far
+                text, fields = norm.text, self._fields
+                pending = self._native_pending(text, run)
+                chosen = resolve_overlaps(pending, lambda p: self._build(  # type: ignore[arg-type, return-value]
+                    _new_candidate(Candidate, (p.rule, p.start, p.end, fields(p.rule.index, p.spans, text), None, {})),
+                    norm, ref_date, structure, prefer, mapped))
+            else:
+                cands = self.candidates(norm, ref_date, run, build=False, work=work)
+                chosen = resolve_overlaps(cands, lambda c: self._build(c, norm, ref_date, structure, prefer, mapped))
         if work is not None and "quotations" in structure.__dict__:  # (found only if a builder asked)
             work.quotation_marks += structure.quotations.visited
         if run != wanted and wanted is not None:
             chosen = [c for c in chosen if c.rule.label in wanted]
-        return [self._to_match(norm, c) for c in chosen]
+        to_match = self._to_match
+        return [to_match(norm, c, mapped) for c in chosen]
 
     def _run_for(self, wanted: frozenset[str] | None) -> frozenset[str] | None:
         """The labels to run for ``wanted``: also those of rules that absorb a wanted label (a
@@ -379,9 +405,16 @@ class Engine:
         return [c for _, _, c in out]
 
     def _native_candidates(self, text: str, wanted: frozenset[str] | None) -> list[Candidate]:
-        """`_raw_matches` by the native core in one call: it plans the document as `_work` does
+        """`_raw_matches` by the native core in one call (see `_native_pending`), with the fields'
+        lexicon values looked up."""
+        fields = self._fields
+        return [_new_candidate(Candidate, (p.rule, p.start, p.end, fields(p.rule.index, p.spans, text), None, {}))
+                for p in self._native_pending(text, wanted)]
+
+    def _native_pending(self, text: str, wanted: frozenset[str] | None) -> list[Pending]:
+        """The native core's matches in one call: it plans the document as `_work` does
         (anchors, cheapest options, rest checks, tokens before anchors) and runs every rule;
-        here only the fields' lexicon values are looked up."""
+        here only a rule's ``span`` field, if it has one, moves the match to that field."""
         core = self._core
         assert core is not None  # (only called with a native core)
         mask = self._masks.get(wanted)
@@ -396,20 +429,29 @@ class Engine:
             late = self.rules[err.args[0]].name if err.args and isinstance(err.args[0], int) else "?"
             raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {late!r}); "
                                     f"lint the rules or raise the timeout") from None
-        rules, shapes = self.rules, self._field_shapes
-        out: list[Candidate] = []
+        rules, span_groups = self.rules, self._span_groups
+        out: list[Pending] = []
         append = out.append
         for ri, start, end, spans in found:
-            rule = rules[ri]
-            fields: dict[str, tuple[int, int, Any]] = {}
-            for (name, values), (s, e) in zip(shapes[ri], spans):
-                if s < 0 or name in fields:
-                    continue
-                fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
-            if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
-                start, end, _ = fields.pop(rule.span)
-            append(_new_candidate(Candidate, (rule, start, end, fields, None, {})))
+            for i in span_groups[ri]:  # the rest of the pattern is context
+                if spans[i][0] >= 0:
+                    start, end = spans[i]
+                    break
+            append(_new_pending(Pending, (rules[ri], start, end, spans)))
         return out
+
+    def _fields(self, ri: int, spans: Any, text: str) -> dict[str, tuple[int, int, Any]]:
+        """A native match's fields: name -> (start, end, the lexicon's value or None), from the
+        first group of each name that matched; without the rule's ``span`` field."""
+        fields: dict[str, tuple[int, int, Any]] = {}
+        for (name, values), (s, e) in zip(self._field_shapes[ri], spans):
+            if s < 0 or name in fields:
+                continue
+            fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
+        span = self.rules[ri].span
+        if span is not None:
+            fields.pop(span, None)
+        return fields
 
     def _work(self, text: str, wanted: frozenset[str] | None,
               work: Work | None = None) -> list[tuple[int, int, list[int]]]:
@@ -565,22 +607,21 @@ class Engine:
               prefer: str | None = None) -> Candidate | None:
         """``c`` with its value and attrs from the rule's builder; None if the builder rejects it.
         ``structure`` is the text's (one per text: its quotations are found once)."""
+        return self._build(c, norm, ref_date, structure, prefer, _span_map(norm))
+
+    def _build(self, c: Candidate, norm: Normalized, ref_date: _dt.date | None, structure: TextStructure | None,
+               prefer: str | None, mapped: Callable[[int, int], tuple[int, int]]) -> Candidate | None:
+        """`build`, with ``mapped`` giving original spans (`_span_map`: one per text)."""
         rule = c.rule
         plan = self._calls[rule.index] if rule.index < len(self._calls) and self.rules[rule.index] is rule else (
             None if rule.value is None else _call_plan(rule.value))
         if plan is None:
             return c
-        text = norm.text
+        text, original = norm.text, norm.original
         views = {}
-        if norm.bp_norm:
-            original, span = norm.original, norm.span
-            for k, (s, e, v) in c.fields.items():
-                os_, oe = span(s, e)
-                views[k] = _VIEW(k, text[s:e], v, original[os_:oe])
-        else:  # (nothing deleted or expanded: the original has the same offsets)
-            original = norm.original
-            for k, (s, e, v) in c.fields.items():
-                views[k] = _VIEW(k, text[s:e], v, original[s:e] if s < e else "")
+        for k, (s, e, v) in c.fields.items():
+            os_, oe = mapped(s, e)
+            views[k] = _VIEW(k, text[s:e], v, original[os_:oe])
         ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start,
                        structure, prefer, self.pack.roles)
         fn, arg_plan, kwarg_plan = plan
@@ -597,23 +638,16 @@ class Engine:
             return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result.value, dict(result.attrs)))
         return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result, c.attrs))
 
-    def _to_match(self, norm: Normalized, c: Candidate) -> Match:
+    def _to_match(self, norm: Normalized, c: Candidate,
+                  mapped: Callable[[int, int], tuple[int, int]] | None = None) -> Match:
+        """``c`` as a `Match` of the original text (``mapped``: `_span_map` of ``norm``, if made)."""
+        if mapped is None:
+            mapped = _span_map(norm)
         original = norm.original
-        if not norm.bp_norm:  # (the same offsets in the original: `Normalized.span` without a map)
-            s, e = c.start, c.end
-            if s > e:
-                e = s
-            fields = {}
-            for name, (fs, fe, value) in c.fields.items():
-                if fs > fe:
-                    fe = fs
-                fields[name] = _SPAN(fs, fe, original[fs:fe], value)
-            return _MATCH(c.rule.label, c.rule.name, s, e, original[s:e], c.value, c.attrs, fields)
-        span = norm.span
-        s, e = span(c.start, c.end)
+        s, e = mapped(c.start, c.end)
         fields = {}
         for name, (fs, fe, value) in c.fields.items():
-            os_, oe = span(fs, fe)
+            os_, oe = mapped(fs, fe)
             fields[name] = _SPAN(os_, oe, original[os_:oe], value)
         return _MATCH(c.rule.label, c.rule.name, s, e, original[s:e], c.value, c.attrs, fields)
 
@@ -673,6 +707,30 @@ class _ProgramRunner:
 
     def match(self, text: str, pos: int, endpos: int | None = None) -> ProgramMatch | None:
         return self._executor.match(self._program, text, pos, endpos)
+
+
+def _same_span(start: int, end: int) -> tuple[int, int]:
+    """`Normalized.span` of a text that normalizing did not shift."""
+    return (start, start) if start >= end else (start, end)
+
+
+def _span_map(norm: Normalized) -> Callable[[int, int], tuple[int, int]]:
+    """`norm.span`, remembered per span: a field's original span is asked when it is built and
+    again for its match, and fields recur across the overlapping candidates of one place."""
+    if not norm.bp_norm:
+        return _same_span
+    span = norm.span
+    memo: dict[int, tuple[int, int]] = {}
+    width = len(norm.text) + 1  # (one int per span as the key: spans lie within the text)
+
+    def mapped(start: int, end: int) -> tuple[int, int]:
+        key = start * width + end
+        got = memo.get(key)
+        if got is None:
+            got = memo[key] = span(start, end)
+        return got
+
+    return mapped
 
 
 LONG_TEXT = 2 << 20  # longer texts are extracted in settled chunks of BLOCK (`Engine._extract_long`)
