@@ -719,15 +719,36 @@ def _span_map(norm: Normalized) -> Callable[[int, int], tuple[int, int]]:
     again for its match, and fields recur across the overlapping candidates of one place."""
     if not norm.bp_norm:
         return _same_span
-    span = norm.span
+    bp, bp_orig = norm.bp_norm, norm.bp_orig
+    size, size_orig, nbp = len(norm.text), len(norm.original), len(norm.bp_norm)
     memo: dict[int, tuple[int, int]] = {}
-    width = len(norm.text) + 1  # (one int per span as the key: spans lie within the text)
+    width = size + 1  # (one int per span as the key: spans lie within the text)
 
-    def mapped(start: int, end: int) -> tuple[int, int]:
+    def orig(n: int) -> int:  # `Normalized.orig`
+        if n >= size:
+            return size_orig
+        k = bisect_right(bp, n) - 1
+        return n if k < 0 else bp_orig[k] + (n - bp[k])
+
+    def mapped(start: int, end: int) -> tuple[int, int]:  # `Normalized.span`, with `end` inlined
         key = start * width + end
         got = memo.get(key)
-        if got is None:
-            got = memo[key] = span(start, end)
+        if got is not None:
+            return got
+        if start >= end:
+            s = orig(start)
+            got = memo[key] = (s, s)
+            return got
+        if end <= 0:
+            e = orig(0) if end == 0 and size else 0
+        else:
+            k = bisect_right(bp, end - 1)
+            if end < size and (k == nbp or bp[k] > end):  # end - 1 and end in one segment
+                e = end if k == 0 else bp_orig[k - 1] + (end - bp[k - 1])
+            else:
+                here, before = orig(end), orig(end - 1)
+                e = here if here > before else before + 1
+        got = memo[key] = (orig(start), e)
         return got
 
     return mapped

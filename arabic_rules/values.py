@@ -89,6 +89,26 @@ class BuildContext:
         return stripped[i:] if i < len(stripped) < len(before) else None
 
 
+def last_two_words(before: str) -> tuple[str, str] | None:
+    """The last two words of ``before``, each followed by whitespace (the groups of a search for
+    ``(\\w+)\\s+(\\w+)\\s+$``), read backwards from the end: the regex tried every start of the text."""
+    j = len(before)
+    spans = []
+    for _ in range(2):
+        i = j
+        while i and before[i - 1].isspace():  # (str.isspace is re's \s, isalnum or "_" its \w)
+            i -= 1
+        if i == j:
+            return None
+        j = i
+        while j and (before[j - 1].isalnum() or before[j - 1] == "_"):
+            j -= 1
+        if j == i:
+            return None
+        spans.append(before[j:i])
+    return spans[1], spans[0]
+
+
 BEFORE_CHARS = 80  # how much left context `before` gives (a clause, for tense or a preposition)
 
 
