@@ -147,6 +147,10 @@ class Engine:
         # per rule, the groups its ``span`` field may come from (the first that matched gives it)
         self._span_groups = [() if r.span is None else tuple(i for i, (name, _) in enumerate(shape) if name == r.span)
                              for r, shape in zip(pack.rules, self._field_shapes)]
+        # per rule, (group, field name, the lexicon's values or None) of the groups that make its
+        # fields (those of its ``span`` field only move the match)
+        self._field_plans = [tuple((i, name, values) for i, (name, values) in enumerate(shape) if name != r.span)
+                             for r, shape in zip(pack.rules, self._field_shapes)]
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         self._builder_of = {r.name: r.value.name for r in self.rules if r.value is not None}
         _check_builder_calls(self.rules)
@@ -289,11 +293,10 @@ class Engine:
             structure = TextStructure(norm.text)
             if self._core is not None and work is None and self._core.plans:
                 # the core's matches as they come; fields only for those that get this far
-                text, fields = norm.text, self._fields
-                pending = self._native_pending(text, run)
-                chosen = resolve_overlaps(pending, lambda p: self._build(  # type: ignore[arg-type, return-value]
-                    _new_candidate(Candidate, (p.rule, p.start, p.end, fields(p.rule.index, p.spans, text), None, {})),
-                    norm, ref_date, structure, prefer, mapped))
+                pending = self._native_pending(norm.text, run)
+                build = self._build_pending
+                chosen = resolve_overlaps(pending, lambda p: build(  # type: ignore[arg-type, return-value]
+                    p, norm, ref_date, structure, prefer, mapped))
             else:
                 cands = self.candidates(norm, ref_date, run, build=False, work=work)
                 chosen = resolve_overlaps(cands, lambda c: self._build(c, norm, ref_date, structure, prefer, mapped))
@@ -608,6 +611,44 @@ class Engine:
         """``c`` with its value and attrs from the rule's builder; None if the builder rejects it.
         ``structure`` is the text's (one per text: its quotations are found once)."""
         return self._build(c, norm, ref_date, structure, prefer, _span_map(norm))
+
+    def _build_pending(self, p: Pending, norm: Normalized, ref_date: _dt.date | None, structure: TextStructure,
+                       prefer: str | None, mapped: Callable[[int, int], tuple[int, int]]) -> Candidate | None:
+        """`_build` of a native match: its fields (`_fields`) and the views of them its builder
+        sees are made in one pass."""
+        rule = p.rule
+        ri = rule.index
+        plan = self._calls[ri]
+        if plan is None:
+            return _new_candidate(Candidate, (rule, p.start, p.end, self._fields(ri, p.spans, norm.text), None, {}))
+        text, original, spans = norm.text, norm.original, p.spans
+        fields: dict[str, tuple[int, int, Any]] = {}
+        views = {}
+        for i, name, values in self._field_plans[ri]:
+            s, e = spans[i]
+            if s < 0 or name in fields:
+                continue
+            matched = text[s:e]
+            v = None if values is None else values.get(" ".join(matched.split()))
+            fields[name] = (s, e, v)
+            os_, oe = mapped(s, e)
+            views[name] = _VIEW(name, matched, v, original[os_:oe])
+        start = p.start
+        ctx = _CONTEXT(rule.name, rule.label, text[start:p.end], views, ref_date, self.pack.lexicons, text, start,
+                       structure, prefer, self.pack.roles)
+        fn, arg_plan, kwarg_plan = plan
+        get = views.get
+        args = [get(a) if named else a for named, a in arg_plan]
+        try:
+            if kwarg_plan:
+                result = fn(ctx, *args, **{k: (get(a) if named else a) for k, named, a in kwarg_plan})
+            else:
+                result = fn(ctx, *args)
+        except Reject:
+            return None
+        if isinstance(result, Built):
+            return _new_candidate(Candidate, (rule, start, p.end, fields, result.value, dict(result.attrs)))
+        return _new_candidate(Candidate, (rule, start, p.end, fields, result, {}))
 
     def _build(self, c: Candidate, norm: Normalized, ref_date: _dt.date | None, structure: TextStructure | None,
                prefer: str | None, mapped: Callable[[int, int], tuple[int, int]]) -> Candidate | None:
