@@ -6,11 +6,13 @@ import gc
 import re
 import time
 from contextlib import contextmanager
+from functools import partial
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping, NamedTuple
 
 from . import alarm, arguments, cache, ir, programs
+from .buildplan import build_function
 from .calendars import prefer_choice
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
@@ -151,6 +153,7 @@ class Engine:
         # fields (those of its ``span`` field only move the match)
         self._field_plans = [tuple((i, name, values) for i, (name, values) in enumerate(shape) if name != r.span)
                              for r, shape in zip(pack.rules, self._field_shapes)]
+        self._build_fns: list[Callable[..., Candidate | None] | None] = [None] * len(pack.rules)  # see _build_fn
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         self._builder_of = {r.name: r.value.name for r in self.rules if r.value is not None}
         _check_builder_calls(self.rules)
@@ -293,10 +296,13 @@ class Engine:
             structure = TextStructure(norm.text)
             if self._core is not None and work is None and self._core.plans:
                 # the core's matches as they come; fields only for those that get this far
-                pending = self._native_pending(norm.text, run)
-                build = self._build_pending
-                chosen = resolve_overlaps(pending, lambda p: build(  # type: ignore[arg-type, return-value]
-                    p, norm, ref_date, structure, prefer, mapped))
+                text, original, fns = norm.text, norm.original, self._build_fns
+
+                def build(p: Pending) -> Candidate | None:
+                    fn = fns[p.rule.index] or self._build_fn(p.rule.index)
+                    return fn(p, text, original, mapped, ref_date, structure, prefer)
+
+                chosen = resolve_overlaps(self._native_pending(text, run), build)  # type: ignore[arg-type]
             else:
                 cands = self.candidates(norm, ref_date, run, build=False, work=work)
                 chosen = resolve_overlaps(cands, lambda c: self._build(c, norm, ref_date, structure, prefer, mapped))
@@ -612,16 +618,28 @@ class Engine:
         ``structure`` is the text's (one per text: its quotations are found once)."""
         return self._build(c, norm, ref_date, structure, prefer, _span_map(norm))
 
-    def _build_pending(self, p: Pending, norm: Normalized, ref_date: _dt.date | None, structure: TextStructure,
-                       prefer: str | None, mapped: Callable[[int, int], tuple[int, int]]) -> Candidate | None:
+    def _build_fn(self, ri: int) -> Callable[..., Candidate | None]:
+        """Rule ``ri``'s build function for native matches (`buildplan`), made on first use;
+        `_build_pending` for a rule whose plan cannot be written out."""
+        plan = self._calls[ri]
+        fn = None if plan is None else build_function(
+            self.rules[ri], self._field_plans[ri], plan, self.pack.lexicons, self.pack.roles, _VIEW, _CONTEXT,
+            partial(_new_candidate, Candidate))
+        if fn is None:
+            fn = self._build_pending
+        self._build_fns[ri] = fn
+        return fn
+
+    def _build_pending(self, p: Pending, text: str, original: str, mapped: Callable[[int, int], tuple[int, int]],
+                       ref_date: _dt.date | None, structure: TextStructure, prefer: str | None) -> Candidate | None:
         """`_build` of a native match: its fields (`_fields`) and the views of them its builder
-        sees are made in one pass."""
+        sees are made in one pass (`buildplan` writes this out per rule)."""
         rule = p.rule
         ri = rule.index
         plan = self._calls[ri]
         if plan is None:
-            return _new_candidate(Candidate, (rule, p.start, p.end, self._fields(ri, p.spans, norm.text), None, {}))
-        text, original, spans = norm.text, norm.original, p.spans
+            return _new_candidate(Candidate, (rule, p.start, p.end, self._fields(ri, p.spans, text), None, {}))
+        spans = p.spans
         fields: dict[str, tuple[int, int, Any]] = {}
         views = {}
         for i, name, values in self._field_plans[ri]:

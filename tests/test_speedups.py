@@ -263,3 +263,32 @@ def test_span_map_equals_normalized_span(text, data):
     order = data.draw(st.permutations(spans)) if len(spans) < 200 else spans
     for s, e in [*order, *order]:
         assert mapped(s, e) == norm.span(s, e)
+
+
+def test_generated_build_functions_equal_the_generic_build():
+    """`buildplan` writes out each rule's build of a native match; on every example text of the
+    shipped packs it gives what `Engine._build_pending`'s loop over the rule's tables gives."""
+    import pytest
+
+    from arabic_rules import Engine
+    from arabic_rules.engine import _span_map
+    from arabic_rules.examples import run_examples
+    from arabic_rules.loader import load
+    from arabic_rules.normalize import normalize
+    from arabic_rules.resources import data_dir
+    from arabic_rules.structure import TextStructure
+
+    engine = Engine.default()
+    if engine._core is None:
+        pytest.skip("the native core is not built")
+    texts = sorted({r.example.text for r in run_examples(load([data_dir("patterns")]))})
+    built = 0
+    for text in texts:
+        norm = normalize(text)
+        mapped, structure = _span_map(norm), TextStructure(norm.text)
+        for p in engine._native_pending(norm.text, None):
+            args = (p, norm.text, norm.original, mapped, None, structure, None)
+            generic = engine._build_pending(*args)
+            assert engine._build_fn(p.rule.index)(*args) == generic, (p.rule.name, text)
+            built += generic is not None
+    assert built > 300
