@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .tense import TenseWords, read_tense
-from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, builder, parse_digits
+from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, builder, last_two_words, parse_digits
 
 PREFER = ("past", "future", "nearest")
 FAR_DAYS, FAR_MONTHS = 200, 7  # a yearless day (month) this far ahead of the reference is last year's
@@ -294,14 +294,11 @@ def _check_after(ctx: BuildContext, not_before: str | None) -> None:
                 raise Reject
 
 
-_TWO_WORDS = re.compile(r"(\w+\s+\w+)\s+$")
-
-
 def _two_words_before(ctx: BuildContext) -> str | None:
     """The two words right before the match, one space between them (only whitespace apart), so a
     lexicon may hold a phrase of two words («موقع روسيا» before «اليوم»)."""
-    m = _TWO_WORDS.search(ctx.before)
-    return " ".join(m.group(1).split()) if m else None
+    words = last_two_words(ctx.before)  # (the regex's groups, read backwards: it tried every start)
+    return f"{words[0]} {words[1]}" if words else None
 
 
 def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | None) -> None:

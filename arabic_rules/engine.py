@@ -6,11 +6,13 @@ import gc
 import re
 import time
 from contextlib import contextmanager
+from functools import partial
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping, NamedTuple
 
 from . import alarm, arguments, cache, ir, programs
+from .buildplan import build_function
 from .calendars import prefer_choice
 from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
                        prefilter_source)
@@ -45,9 +47,22 @@ class Candidate(NamedTuple):
     attrs: dict[str, Any]
 
 
+class Pending(NamedTuple):
+    """A native match before overlaps, as cheap as can be: its rule, its span (the rule's ``span``
+    field already applied) and its groups' spans as the core reports them. Its fields (and their
+    lexicon values) are looked at only if it survives the overlaps so far (`Engine._fields`):
+    about a third never does."""
+
+    rule: CompiledRule
+    start: int
+    end: int
+    spans: Any  # per group of the rule, (start, end); (-1, -1) for a group that did not match
+
+
 # `_new_candidate(Candidate, (rule, start, ...))`: a candidate made without the named tuple's
 # __new__, a Python function (the engine makes one per match, and again per value built)
 _new_candidate: Callable[[type[Candidate], tuple[Any, ...]], Candidate] = tuple.__new__
+_new_pending: Callable[[type[Pending], tuple[Any, ...]], Pending] = tuple.__new__
 
 
 class Engine:
@@ -131,6 +146,14 @@ class Engine:
         # per rule, its groups as the native core reports them: (field name, the lexicon's values or None)
         self._field_shapes = [tuple((name, None if lex is None else pack.lexicons.get(lex, {}))
                                     for _, name, lex in r.groups) for r in pack.rules]
+        # per rule, the groups its ``span`` field may come from (the first that matched gives it)
+        self._span_groups = [() if r.span is None else tuple(i for i, (name, _) in enumerate(shape) if name == r.span)
+                             for r, shape in zip(pack.rules, self._field_shapes)]
+        # per rule, (group, field name, the lexicon's values or None) of the groups that make its
+        # fields (those of its ``span`` field only move the match)
+        self._field_plans = [tuple((i, name, values) for i, (name, values) in enumerate(shape) if name != r.span)
+                             for r, shape in zip(pack.rules, self._field_shapes)]
+        self._build_fns: list[Callable[..., Candidate | None] | None] = [None] * len(pack.rules)  # see _build_fn
         self._builders = sorted({r.value.name for r in self.rules if r.value is not None})
         self._builder_of = {r.name: r.value.name for r in self.rules if r.value is not None}
         _check_builder_calls(self.rules)
@@ -266,17 +289,29 @@ class Engine:
         """The matches of a normalized text before the finishers' pass (see `finish`)."""
         wanted = None if labels is None else frozenset(labels)
         run = self._run_for(wanted)
+        mapped = _span_map(norm)  # (a field's original span is asked by its build and its match)
         with self._time_guard():
             # values are built only for candidates that survive the overlaps so far (a builder may
             # still reject one, and then the next in line is considered): most overlapped ones never are
-            cands = self.candidates(norm, ref_date, run, build=False, work=work)
             structure = TextStructure(norm.text)
-            chosen = resolve_overlaps(cands, lambda c: self.build(c, norm, ref_date, structure, prefer))
+            if self._core is not None and work is None and self._core.plans:
+                # the core's matches as they come; fields only for those that get this far
+                text, original, fns = norm.text, norm.original, self._build_fns
+
+                def build(p: Pending) -> Candidate | None:
+                    fn = fns[p.rule.index] or self._build_fn(p.rule.index)
+                    return fn(p, text, original, mapped, ref_date, structure, prefer)
+
+                chosen = resolve_overlaps(self._native_pending(text, run), build)  # type: ignore[arg-type]
+            else:
+                cands = self.candidates(norm, ref_date, run, build=False, work=work)
+                chosen = resolve_overlaps(cands, lambda c: self._build(c, norm, ref_date, structure, prefer, mapped))
         if work is not None and "quotations" in structure.__dict__:  # (found only if a builder asked)
             work.quotation_marks += structure.quotations.visited
         if run != wanted and wanted is not None:
             chosen = [c for c in chosen if c.rule.label in wanted]
-        return [self._to_match(norm, c) for c in chosen]
+        to_match = self._to_match
+        return [to_match(norm, c, mapped) for c in chosen]
 
     def _run_for(self, wanted: frozenset[str] | None) -> frozenset[str] | None:
         """The labels to run for ``wanted``: also those of rules that absorb a wanted label (a
@@ -379,9 +414,16 @@ class Engine:
         return [c for _, _, c in out]
 
     def _native_candidates(self, text: str, wanted: frozenset[str] | None) -> list[Candidate]:
-        """`_raw_matches` by the native core in one call: it plans the document as `_work` does
+        """`_raw_matches` by the native core in one call (see `_native_pending`), with the fields'
+        lexicon values looked up."""
+        fields = self._fields
+        return [_new_candidate(Candidate, (p.rule, p.start, p.end, fields(p.rule.index, p.spans, text), None, {}))
+                for p in self._native_pending(text, wanted)]
+
+    def _native_pending(self, text: str, wanted: frozenset[str] | None) -> list[Pending]:
+        """The native core's matches in one call: it plans the document as `_work` does
         (anchors, cheapest options, rest checks, tokens before anchors) and runs every rule;
-        here only the fields' lexicon values are looked up."""
+        here only a rule's ``span`` field, if it has one, moves the match to that field."""
         core = self._core
         assert core is not None  # (only called with a native core)
         mask = self._masks.get(wanted)
@@ -396,20 +438,29 @@ class Engine:
             late = self.rules[err.args[0]].name if err.args and isinstance(err.args[0], int) else "?"
             raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {late!r}); "
                                     f"lint the rules or raise the timeout") from None
-        rules, shapes = self.rules, self._field_shapes
-        out: list[Candidate] = []
+        rules, span_groups = self.rules, self._span_groups
+        out: list[Pending] = []
         append = out.append
         for ri, start, end, spans in found:
-            rule = rules[ri]
-            fields: dict[str, tuple[int, int, Any]] = {}
-            for (name, values), (s, e) in zip(shapes[ri], spans):
-                if s < 0 or name in fields:
-                    continue
-                fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
-            if rule.span is not None and rule.span in fields:  # the rest of the pattern is context
-                start, end, _ = fields.pop(rule.span)
-            append(_new_candidate(Candidate, (rule, start, end, fields, None, {})))
+            for i in span_groups[ri]:  # the rest of the pattern is context
+                if spans[i][0] >= 0:
+                    start, end = spans[i]
+                    break
+            append(_new_pending(Pending, (rules[ri], start, end, spans)))
         return out
+
+    def _fields(self, ri: int, spans: Any, text: str) -> dict[str, tuple[int, int, Any]]:
+        """A native match's fields: name -> (start, end, the lexicon's value or None), from the
+        first group of each name that matched; without the rule's ``span`` field."""
+        fields: dict[str, tuple[int, int, Any]] = {}
+        for (name, values), (s, e) in zip(self._field_shapes[ri], spans):
+            if s < 0 or name in fields:
+                continue
+            fields[name] = (s, e, None if values is None else values.get(" ".join(text[s:e].split())))
+        span = self.rules[ri].span
+        if span is not None:
+            fields.pop(span, None)
+        return fields
 
     def _work(self, text: str, wanted: frozenset[str] | None,
               work: Work | None = None) -> list[tuple[int, int, list[int]]]:
@@ -565,22 +616,71 @@ class Engine:
               prefer: str | None = None) -> Candidate | None:
         """``c`` with its value and attrs from the rule's builder; None if the builder rejects it.
         ``structure`` is the text's (one per text: its quotations are found once)."""
+        return self._build(c, norm, ref_date, structure, prefer, _span_map(norm))
+
+    def _build_fn(self, ri: int) -> Callable[..., Candidate | None]:
+        """Rule ``ri``'s build function for native matches (`buildplan`), made on first use;
+        `_build_pending` for a rule whose plan cannot be written out."""
+        plan = self._calls[ri]
+        fn = None if plan is None else build_function(
+            self.rules[ri], self._field_plans[ri], plan, self.pack.lexicons, self.pack.roles, _VIEW, _CONTEXT,
+            partial(_new_candidate, Candidate))
+        if fn is None:
+            fn = self._build_pending
+        self._build_fns[ri] = fn
+        return fn
+
+    def _build_pending(self, p: Pending, text: str, original: str, mapped: Callable[[int, int], tuple[int, int]],
+                       ref_date: _dt.date | None, structure: TextStructure, prefer: str | None) -> Candidate | None:
+        """`_build` of a native match: its fields (`_fields`) and the views of them its builder
+        sees are made in one pass (`buildplan` writes this out per rule)."""
+        rule = p.rule
+        ri = rule.index
+        plan = self._calls[ri]
+        if plan is None:
+            return _new_candidate(Candidate, (rule, p.start, p.end, self._fields(ri, p.spans, text), None, {}))
+        spans = p.spans
+        fields: dict[str, tuple[int, int, Any]] = {}
+        views = {}
+        for i, name, values in self._field_plans[ri]:
+            s, e = spans[i]
+            if s < 0 or name in fields:
+                continue
+            matched = text[s:e]
+            v = None if values is None else values.get(" ".join(matched.split()))
+            fields[name] = (s, e, v)
+            os_, oe = mapped(s, e)
+            views[name] = _VIEW(name, matched, v, original[os_:oe])
+        start = p.start
+        ctx = _CONTEXT(rule.name, rule.label, text[start:p.end], views, ref_date, self.pack.lexicons, text, start,
+                       structure, prefer, self.pack.roles)
+        fn, arg_plan, kwarg_plan = plan
+        get = views.get
+        args = [get(a) if named else a for named, a in arg_plan]
+        try:
+            if kwarg_plan:
+                result = fn(ctx, *args, **{k: (get(a) if named else a) for k, named, a in kwarg_plan})
+            else:
+                result = fn(ctx, *args)
+        except Reject:
+            return None
+        if isinstance(result, Built):
+            return _new_candidate(Candidate, (rule, start, p.end, fields, result.value, dict(result.attrs)))
+        return _new_candidate(Candidate, (rule, start, p.end, fields, result, {}))
+
+    def _build(self, c: Candidate, norm: Normalized, ref_date: _dt.date | None, structure: TextStructure | None,
+               prefer: str | None, mapped: Callable[[int, int], tuple[int, int]]) -> Candidate | None:
+        """`build`, with ``mapped`` giving original spans (`_span_map`: one per text)."""
         rule = c.rule
         plan = self._calls[rule.index] if rule.index < len(self._calls) and self.rules[rule.index] is rule else (
             None if rule.value is None else _call_plan(rule.value))
         if plan is None:
             return c
-        text = norm.text
+        text, original = norm.text, norm.original
         views = {}
-        if norm.bp_norm:
-            original, span = norm.original, norm.span
-            for k, (s, e, v) in c.fields.items():
-                os_, oe = span(s, e)
-                views[k] = _VIEW(k, text[s:e], v, original[os_:oe])
-        else:  # (nothing deleted or expanded: the original has the same offsets)
-            original = norm.original
-            for k, (s, e, v) in c.fields.items():
-                views[k] = _VIEW(k, text[s:e], v, original[s:e] if s < e else "")
+        for k, (s, e, v) in c.fields.items():
+            os_, oe = mapped(s, e)
+            views[k] = _VIEW(k, text[s:e], v, original[os_:oe])
         ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start,
                        structure, prefer, self.pack.roles)
         fn, arg_plan, kwarg_plan = plan
@@ -597,23 +697,16 @@ class Engine:
             return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result.value, dict(result.attrs)))
         return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result, c.attrs))
 
-    def _to_match(self, norm: Normalized, c: Candidate) -> Match:
+    def _to_match(self, norm: Normalized, c: Candidate,
+                  mapped: Callable[[int, int], tuple[int, int]] | None = None) -> Match:
+        """``c`` as a `Match` of the original text (``mapped``: `_span_map` of ``norm``, if made)."""
+        if mapped is None:
+            mapped = _span_map(norm)
         original = norm.original
-        if not norm.bp_norm:  # (the same offsets in the original: `Normalized.span` without a map)
-            s, e = c.start, c.end
-            if s > e:
-                e = s
-            fields = {}
-            for name, (fs, fe, value) in c.fields.items():
-                if fs > fe:
-                    fe = fs
-                fields[name] = _SPAN(fs, fe, original[fs:fe], value)
-            return _MATCH(c.rule.label, c.rule.name, s, e, original[s:e], c.value, c.attrs, fields)
-        span = norm.span
-        s, e = span(c.start, c.end)
+        s, e = mapped(c.start, c.end)
         fields = {}
         for name, (fs, fe, value) in c.fields.items():
-            os_, oe = span(fs, fe)
+            os_, oe = mapped(fs, fe)
             fields[name] = _SPAN(os_, oe, original[os_:oe], value)
         return _MATCH(c.rule.label, c.rule.name, s, e, original[s:e], c.value, c.attrs, fields)
 
@@ -673,6 +766,51 @@ class _ProgramRunner:
 
     def match(self, text: str, pos: int, endpos: int | None = None) -> ProgramMatch | None:
         return self._executor.match(self._program, text, pos, endpos)
+
+
+def _same_span(start: int, end: int) -> tuple[int, int]:
+    """`Normalized.span` of a text that normalizing did not shift."""
+    return (start, start) if start >= end else (start, end)
+
+
+def _span_map(norm: Normalized) -> Callable[[int, int], tuple[int, int]]:
+    """`norm.span`, remembered per span: a field's original span is asked when it is built and
+    again for its match, and fields recur across the overlapping candidates of one place."""
+    if not norm.bp_norm:
+        return _same_span
+    bp, bp_orig = norm.bp_norm, norm.bp_orig
+    size, size_orig, nbp = len(norm.text), len(norm.original), len(norm.bp_norm)
+    memo: dict[int, tuple[int, int]] = {}
+    width = size + 1  # (one int per span as the key: spans lie within the text)
+
+    def orig(n: int) -> int:  # `Normalized.orig`
+        if n >= size:
+            return size_orig
+        k = bisect_right(bp, n) - 1
+        return n if k < 0 else bp_orig[k] + (n - bp[k])
+
+    def mapped(start: int, end: int) -> tuple[int, int]:  # `Normalized.span`, with `end` inlined
+        key = start * width + end
+        got = memo.get(key)
+        if got is not None:
+            return got
+        if start >= end:
+            s = orig(start)
+            got = memo[key] = (s, s)
+            return got
+        if end <= 0:
+            e = orig(0) if end == 0 and size else 0
+        else:
+            k = bisect_right(bp, end - 1)
+            if end < size and (k == nbp or bp[k] > end):  # end - 1 and end in one segment
+                e = end if k == 0 else bp_orig[k - 1] + (end - bp[k - 1])
+            else:
+                here, before = orig(end), orig(end - 1)
+                e = here if here > before else before + 1
+        got = memo[key] = (orig(start), e)
+        return got
+
+    return mapped
 
 
 LONG_TEXT = 2 << 20  # longer texts are extracted in settled chunks of BLOCK (`Engine._extract_long`)

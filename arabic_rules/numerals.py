@@ -39,6 +39,7 @@ from functools import lru_cache
 from typing import Any, Mapping
 
 from .values import NO_ROLES, BuildContext, Built, FieldView, Reject, builder, lexicons_with_role, role
+from .values import last_two_words as _two_words_before
 
 ROLES = {
     "number.value": "a plain value of a number word (ثلاثة 3, عشرين 20, الثالث 3)",
@@ -485,26 +486,6 @@ def _after_title(ctx: BuildContext, titles: set) -> bool:
     words = _two_words_before(ctx.before)
     return bool(words and words[0] in titles and words[1].startswith("ال")
                 and words[1].endswith(("ي", "ية", "يه")))
-
-
-def _two_words_before(before: str) -> tuple[str, str] | None:
-    """The groups of ``_TWO_WORDS_BEFORE.search(before)`` (the last two words, each followed by
-    whitespace), read backwards from the end: the regex tried every start of the text."""
-    j = len(before)
-    spans = []
-    for _ in range(2):
-        i = j
-        while i and before[i - 1].isspace():  # (str.isspace is re's \s, isalnum or "_" its \w)
-            i -= 1
-        if i == j:
-            return None
-        j = i
-        while j and _is_word_char(before[j - 1]):
-            j -= 1
-        if j == i:
-            return None
-        spans.append(before[j:i])
-    return spans[1], spans[0]
 
 
 def _is_word_char(c: str) -> bool:

@@ -126,7 +126,13 @@ def carry_over(matches: list[Match], norm, ref_date, context: dict) -> list[Matc
         if m.label != "attribution" or not isinstance(m.value, dict):
             out.append(m)
             continue
-        fields, value, attrs = dict(m.fields), dict(m.value), dict(m.attrs)
+        mattrs = m.attrs
+        if "speaker" in m.fields and not ("scope" in mattrs or "fallback" in mattrs or "passive" in mattrs):
+            last_speaker = m.fields["speaker"]  # (nothing to change: the match stays as it is)
+            out.append(m)
+            said.add(m.start, m.end)
+            continue
+        fields, value, attrs = dict(m.fields), dict(m.value), dict(mattrs)
         if attrs.pop("scope", None) == "before" and "content" not in fields:
             span = _clause_before(text, m.start, clauses)
             if span is not None:

@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from functools import cached_property
+
+from .lazy import once
 
 PAIRS = {"«": "»", "“": "”"}  # directional marks: opening -> closing
 STRAIGHT = '"'
@@ -97,7 +98,7 @@ class TextStructure:
     def __init__(self, text: str):
         self.text = text
 
-    @cached_property
+    @once
     def quotations(self) -> Quotations:
         return Quotations.of(self.text)
 

@@ -12,10 +12,11 @@ import difflib
 import inspect
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence, TypeVar
 
+from .lazy import once
 from .structure import TextStructure
 
 _BUILDERS: dict[str, Callable[..., Any]] = {}
@@ -64,7 +65,7 @@ class BuildContext:
             i -= 1
         return i == 0 or self.document[i - 1] == "\n"
 
-    @cached_property
+    @once
     def before(self) -> str:
         """Normalized text just before the match (up to BEFORE_CHARS): its left context."""
         return self.document[max(0, self.start - BEFORE_CHARS):self.start]
@@ -73,25 +74,56 @@ class BuildContext:
         """The word right before the match when only whitespace separates them, else None."""
         return self._word_before
 
-    @cached_property
+    @once
     def _word_before(self) -> str | None:  # (several checks of one builder ask: found once)
         before = self.before
         stripped = before.rstrip()  # str.isspace is re's \s, and isalnum or "_" its \w
+        if not stripped or len(stripped) == len(before):
+            return None
+        last = stripped.rsplit(None, 1)[-1]  # (most often a whole word: checked in one call)
+        if last.isalnum():
+            return last
         i = len(stripped)
         while i and (stripped[i - 1].isalnum() or stripped[i - 1] == "_"):
             i -= 1
         return stripped[i:] if i < len(stripped) < len(before) else None
 
 
+def last_two_words(before: str) -> tuple[str, str] | None:
+    """The last two words of ``before``, each followed by whitespace (the groups of a search for
+    ``(\\w+)\\s+(\\w+)\\s+$``), read backwards from the end: the regex tried every start of the text."""
+    j = len(before)
+    spans = []
+    for _ in range(2):
+        i = j
+        while i and before[i - 1].isspace():  # (str.isspace is re's \s, isalnum or "_" its \w)
+            i -= 1
+        if i == j:
+            return None
+        j = i
+        while j and (before[j - 1].isalnum() or before[j - 1] == "_"):
+            j -= 1
+        if j == i:
+            return None
+        spans.append(before[j:i])
+    return spans[1], spans[0]
+
+
 BEFORE_CHARS = 80  # how much left context `before` gives (a clause, for tense or a preposition)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class Built:
     """A builder's result with attrs (``kind``, ``resolved``, ...) to put on the match."""
 
     value: Any
     attrs: Mapping[str, Any] = field(default_factory=dict)
+
+    def __init__(self, value: Any, attrs: Mapping[str, Any] | None = None):
+        # (a builder makes one per match: two stores into __dict__ cost half of a frozen __init__)
+        d = self.__dict__
+        d["value"] = value
+        d["attrs"] = {} if attrs is None else attrs
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])  # a builder or finisher, kept as it is by registering

@@ -221,3 +221,74 @@ def test_number_readings_cached_per_pack_are_fresh_lists():
     first.clear()
     assert [(r.value, r.joined) for r in _readings("وثلاثة", lexicons, roles)] == [(3, True)]
     assert _readings("اربعة", lexicons, roles) == []
+
+
+@given(st.text(alphabet=" \t\n.،_1abيال\u00a0\u0651", max_size=16))
+def test_date_two_words_before_equal_the_regex(text):
+    """The date builder's two words before a match, read backwards, equal the regex search it
+    replaced (which tried every start of the left context)."""
+    from arabic_rules.calendars import _two_words_before
+    from arabic_rules.values import BuildContext
+
+    ctx = BuildContext("r", "date", "x", {}, None, {}, text + "x", len(text))
+    m = re.search(r"(\w+\s+\w+)\s+$", text)
+    assert _two_words_before(ctx) == (None if m is None else " ".join(m.group(1).split()))
+
+
+@given(st.text(alphabet=" \t\n.،_1abيال\u00a0\u0651)", max_size=16))
+def test_word_before_equals_the_character_loop(text):
+    """`BuildContext.word_before` takes a whole last word in one call; the same as reading it
+    back character by character."""
+    from arabic_rules.values import BuildContext
+
+    stripped = text.rstrip()
+    i = len(stripped)
+    while i and (stripped[i - 1].isalnum() or stripped[i - 1] == "_"):
+        i -= 1
+    expected = stripped[i:] if i < len(stripped) < len(text) else None
+    assert BuildContext("r", "number", "x", {}, None, {}, text + "x", len(text)).word_before() == expected
+
+
+@given(st.text(alphabet=st.sampled_from("قال ً ّ ـ\u200fﻻﺍ\ufb50ﬁé\u0301\n.a1"), max_size=40), st.data())
+def test_span_map_equals_normalized_span(text, data):
+    """The engine's per-text span map (`Normalized.span` inlined and remembered) gives what
+    `Normalized.span` gives, for every span, asked in any order and twice."""
+    from arabic_rules.engine import _span_map
+    from arabic_rules.normalize import normalize
+
+    norm = normalize(text)
+    mapped = _span_map(norm)
+    n = len(norm.text)
+    spans = [(s, e) for s in range(n + 1) for e in range(n + 1)]
+    order = data.draw(st.permutations(spans)) if len(spans) < 200 else spans
+    for s, e in [*order, *order]:
+        assert mapped(s, e) == norm.span(s, e)
+
+
+def test_generated_build_functions_equal_the_generic_build():
+    """`buildplan` writes out each rule's build of a native match; on every example text of the
+    shipped packs it gives what `Engine._build_pending`'s loop over the rule's tables gives."""
+    import pytest
+
+    from arabic_rules import Engine
+    from arabic_rules.engine import _span_map
+    from arabic_rules.examples import run_examples
+    from arabic_rules.loader import load
+    from arabic_rules.normalize import normalize
+    from arabic_rules.resources import data_dir
+    from arabic_rules.structure import TextStructure
+
+    engine = Engine.default()
+    if engine._core is None:
+        pytest.skip("the native core is not built")
+    texts = sorted({r.example.text for r in run_examples(load([data_dir("patterns")]))})
+    built = 0
+    for text in texts:
+        norm = normalize(text)
+        mapped, structure = _span_map(norm), TextStructure(norm.text)
+        for p in engine._native_pending(norm.text, None):
+            args = (p, norm.text, norm.original, mapped, None, structure, None)
+            generic = engine._build_pending(*args)
+            assert engine._build_fn(p.rule.index)(*args) == generic, (p.rule.name, text)
+            built += generic is not None
+    assert built > 300
