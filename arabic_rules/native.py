@@ -29,7 +29,7 @@ from typing import Any, Iterable, Sequence
 from . import cache, ir
 from .executor import ProgramMatch
 
-FORMAT = "arabic_rules.native/2"
+FORMAT = "arabic_rules.native/3"
 
 Found = tuple[int, list[tuple[int, int]]] | None
 
@@ -454,10 +454,13 @@ class _Writer:
         self.raw_index: dict[str, int] = {}
         self.raws: list[dict] = []
         self.programs: list[dict] = []
-        # id of a program node -> (node, its tree), for nodes without a group (the programs of a
-        # pack share their macros' nodes: writing each anew was most of a cold layout), and
-        # id -> (node, whether it holds a group)
-        self._trees: dict[int, tuple[ir.Node, list]] = {}
+        # the node table (`node`): entries, and each entry's JSON -> its index
+        self.nodes: list[list] = []
+        self._entries: dict[str, int] = {}
+        # id of a program node -> (node, its index in the table), for nodes without a group (the
+        # programs of a pack share their macros' nodes: writing each anew was most of a cold
+        # layout), and id -> (node, whether it holds a group)
+        self._trees: dict[int, tuple[ir.Node, int]] = {}
         self._grouped: dict[int, tuple[ir.Node, bool]] = {}
 
     def has_group(self, n: ir.Node) -> bool:
@@ -517,15 +520,28 @@ class _Writer:
                               "look_first": look_first(source)})
         return i
 
-    def node(self, n: ir.Node, groups: dict[str, int]) -> list:
+    def node(self, n: ir.Node, groups: dict[str, int]) -> int:
+        """The index of ``n`` in the node table, added with its children on first use. Nodes
+        without a group are remembered by object (the programs of a pack share their macros'
+        nodes); every entry is hash-consed by its contents (children as indexes), so each
+        distinct sub-tree is written, read and compiled once."""
         if self.has_group(n):
-            return self._node(n, groups)
+            return self._intern(self._node(n, groups))
         got = self._trees.get(id(n))
         if got is None or got[0] is not n:
-            got = self._trees[id(n)] = (n, self._node(n, groups))
+            got = self._trees[id(n)] = (n, self._intern(self._node(n, groups)))
         return got[1]
 
+    def _intern(self, entry: list) -> int:
+        key = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        i = self._entries.get(key)
+        if i is None:
+            i = self._entries[key] = len(self.nodes)
+            self.nodes.append(entry)
+        return i
+
     def _node(self, n: ir.Node, groups: dict[str, int]) -> list:
+        """``n`` as a node table entry (its children as their indexes)."""
         if isinstance(n, ir.Lit):
             return ["lit", list(n.tokens), list(n.gaps)]
         if isinstance(n, ir.Lex):
@@ -559,7 +575,7 @@ class _Writer:
     def json(self, plan: dict | None = None) -> str:
         cl = python_classes()
         return json.dumps({"format": FORMAT, "word": cl["word"], "space": cl["space"], "sets": self.sets,
-                           "raws": self.raws, "programs": self.programs, "plan": plan}, ensure_ascii=False,
+                           "raws": self.raws, "nodes": self.nodes, "programs": self.programs, "plan": plan}, ensure_ascii=False,
                           separators=(",", ":"))
 
     def plan(self, pack, rest: dict[tuple[int, int], int], labels: Sequence[str]) -> dict | None:

@@ -234,7 +234,7 @@ fn long_repetition_has_no_recursion() {
 
 #[test]
 fn json_round_trip_and_errors() {
-    let json = r#"{"format": "arabic_rules.native/2", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
+    let json = r#"{"format": "arabic_rules.native/3", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
       "space": [[9, 13], [32, 32]],
       "sets": [{"name": "l", "forms": ["ab", "a b"], "suffixes": [], "rest": []}],
       "raws": [{"source": "c", "regex": "c"}],
@@ -447,11 +447,11 @@ fn repeated_literals_are_kept_once() {
 
 #[test]
 fn json_parts_missing_or_malformed() {
-    let base = r#"{"format": "arabic_rules.native/2", "word": [[97, 122]], "space": [[32, 32]], "sets": [], "raws": [],
+    let base = r#"{"format": "arabic_rules.native/3", "word": [[97, 122]], "space": [[32, 32]], "sets": [], "raws": [],
       "programs": [{"name": "r", "groups": 0, "node": ["word"]}]}"#;
     assert!(core_from_json(base).is_ok());
     assert!(core_from_json(&base.replace(r#""sets": [], "#, "")).err().unwrap().contains("\"sets\""));
     assert!(core_from_json(&base.replace(r#""word": [[97, 122]], "#, "")).err().unwrap().contains("\"word\""));
-    assert!(core_from_json(&base.replace("native/2", "native/1")).err().unwrap().contains("format"));
+    assert!(core_from_json(&base.replace("native/3", "native/2")).err().unwrap().contains("format"));
     assert!(core_from_json(&base.replace(r#"["word"]"#, r#"["nope"]"#)).err().unwrap().contains("program 0"));
 }
