@@ -21,7 +21,7 @@ import re
 import threading
 import weakref
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterable, Sequence
@@ -423,7 +423,7 @@ def translate_regex(source: str) -> str:
 class Layout:
     """A pack as the native core takes it: the JSON, and how program indexes map to rules."""
 
-    packed: bytes  # the JSON in UTF-8, zlib-compressed (`pack_json`): 9 MB of JSON for the shipped packs, 0.8 MB so
+    packed: bytes  # the JSON in UTF-8, zlib-compressed (`pack_json`): 3.3 MB of JSON for the shipped packs, 0.5 MB so
     n_rules: int
     rest: dict[tuple[int, int], int]  # (rule, option) -> program index
     rest_sources: dict[str, int]  # an option's rest regex source (`CompiledRule.options`) -> program index
@@ -625,10 +625,14 @@ def pack_layout(pack) -> Layout:
             return hit[1]
     disk_key = _disk_key(pack)
     layout = None if disk_key is None else cache.load(disk_key)
-    if not isinstance(layout, Layout):
+    if isinstance(layout, Layout):
+        # (stored without its rest sources: the pack holds those strings already, 19 MB of
+        # regex for the shipped packs that the cache entry would hold, write and read again)
+        layout = replace(layout, rest_sources=_rest_sources(pack, layout.rest))
+    else:
         layout = _make_layout(pack)
         if disk_key is not None:
-            cache.store(disk_key, layout)
+            cache.store(disk_key, replace(layout, rest_sources={}))
     with _lock:
         _layouts[key] = (weakref.ref(pack, lambda _, k=key: _layouts.pop(k, None)), layout)
     return layout
@@ -651,9 +655,19 @@ def _disk_key(pack) -> str | None:
     return "native-" + h.hexdigest()[:32]
 
 
+def _rest_sources(pack, rest: dict[tuple[int, int], int]) -> dict[str, int]:
+    """`Layout.rest_sources` of ``pack`` from `Layout.rest`: each rest regex's first program."""
+    out: dict[str, int] = {}
+    for r in pack.rules:
+        for oi in range(len(r.rest_programs)):
+            if (r.index, oi) in rest and oi < len(r.options) and r.options[oi][3]:
+                out.setdefault(r.options[oi][3], rest[(r.index, oi)])
+    return out
+
+
 def _make_layout(pack) -> Layout:
     w = _Writer(pack.word_sets)
-    groups, names, missing, rest, rest_sources = [], [], set(), {}, {}
+    groups, names, missing, rest = [], [], set(), {}
     for r in pack.rules:
         if r.program is None:
             missing.add(len(names))
@@ -663,12 +677,11 @@ def _make_layout(pack) -> Layout:
         for oi, prog in enumerate(r.rest_programs):
             if prog is not None:
                 rest[(r.index, oi)] = len(names)
-                if oi < len(r.options) and r.options[oi][3]:
-                    rest_sources.setdefault(r.options[oi][3], len(names))
                 groups.append(w.program(f"{r.name}#rest{oi}", prog))
                 names.append(f"{r.name}#rest{oi}")
     labels = tuple(dict.fromkeys(r.label for r in pack.rules))
-    return Layout(pack_json(w.json(w.plan(pack, rest, labels))), len(pack.rules), rest, rest_sources, tuple(groups),
+    return Layout(pack_json(w.json(w.plan(pack, rest, labels))), len(pack.rules), rest, _rest_sources(pack, rest),
+                  tuple(groups),
                   tuple(names), frozenset(missing), labels)
 
 

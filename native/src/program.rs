@@ -3,6 +3,7 @@
 
 use crate::text::{Text, SPACE, WORD};
 use crate::vm::RawRegex;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AssertKind {
@@ -91,7 +92,7 @@ pub enum Node {
 #[derive(Clone, Debug)]
 pub struct Shared {
     pub id: u32,
-    pub node: std::sync::Arc<Node>,
+    pub node: Arc<Node>,
 }
 
 impl PartialEq for Shared {
@@ -466,8 +467,8 @@ pub enum SubKind {
 pub struct Interner {
     ids: std::collections::HashMap<(u8, Node), u32>,
     /// compiled bodies of sub-programs and look backs, by (look back?, node, group count): a
-    /// macro's lookahead used in many rules is compiled once, then copied
-    bodies: std::collections::HashMap<(bool, Node, usize), Program>,
+    /// macro's lookahead used in many rules is compiled once and shared
+    bodies: std::collections::HashMap<(bool, Node, usize), Arc<Program>>,
     /// first sets of shared nodes (`Node::Shared`), by number
     firsts: std::cell::RefCell<std::collections::HashMap<u32, (First, bool)>>,
 }
@@ -494,27 +495,17 @@ pub struct Program {
     pub dispatch: Vec<Dispatch>,
     /// where a match can start (None: anywhere, the program can match empty)
     pub first: Option<u32>,
-    /// the bodies of look backs (`Insn::Behind`), each ending with `Insn::AtEnd`
-    pub behinds: Vec<Program>,
+    /// the bodies of look backs (`Insn::Behind`), each ending with `Insn::AtEnd` (shared by
+    /// every program of the core that holds the same look back: `Interner::bodies`)
+    pub behinds: Vec<Arc<Program>>,
     /// the core-wide number of each look back's body (`Interner`)
     pub behind_ids: Vec<u32>,
-    /// the sub-programs of `Insn::Sub`, and their core-wide numbers
-    pub subs: Vec<Program>,
+    /// the sub-programs of `Insn::Sub` (shared as `behinds` are), and their core-wide numbers
+    pub subs: Vec<Arc<Program>>,
     pub sub_ids: Vec<u32>,
 }
 
 impl Program {
-    /// Names this program and its sub-programs `name` (a compiled body copied into another
-    /// program reports that program's name, as if compiled there).
-    fn rename(&mut self, name: &str) {
-        if self.name != name {
-            self.name = name.to_string();
-        }
-        for p in self.subs.iter_mut().chain(self.behinds.iter_mut()) {
-            p.rename(name);
-        }
-    }
-
     /// Compiles a program that reads lexicons `sets` and raw regexes `raws` (for first sets);
     /// `interner` numbers its sub-programs (one interner for all the programs of a core).
     pub fn compile(
@@ -636,9 +627,9 @@ struct Compiler<'a> {
     raws: &'a [RawRegex],
     firsts: Vec<First>,
     dispatch: Vec<Dispatch>,
-    behinds: Vec<Program>,
+    behinds: Vec<Arc<Program>>,
     behind_ids: Vec<u32>,
-    subs: Vec<Program>,
+    subs: Vec<Arc<Program>>,
     sub_ids: Vec<u32>,
     interner: &'a mut Interner,
     /// the node the program is made of (a possessive repetition run as a sub-program is compiled
@@ -693,15 +684,15 @@ impl Compiler<'_> {
     }
 
     /// The compiled body of a sub-program (`at_end`: of a look back), compiled once per core
-    /// for each node and group count (`Interner::bodies`) and copied under this program's name.
-    fn body(&mut self, n: &Node, at_end: bool) -> Result<Program, String> {
+    /// for each node and group count (`Interner::bodies`) and shared; it bears the name of the
+    /// program that compiled it first.
+    fn body(&mut self, n: &Node, at_end: bool) -> Result<Arc<Program>, String> {
         let key = (at_end, n.clone(), self.n_groups);
         if let Some(p) = self.interner.bodies.get(&key) {
-            let mut p = p.clone();
-            p.rename(self.name);
-            return Ok(p);
+            return Ok(p.clone());
         }
-        let body = Program::build(self.name, n, self.n_groups, 0, self.sets, self.raws, at_end, self.interner)?;
+        let body =
+            Arc::new(Program::build(self.name, n, self.n_groups, 0, self.sets, self.raws, at_end, self.interner)?);
         self.interner.bodies.insert(key, body.clone());
         Ok(body)
     }
