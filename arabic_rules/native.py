@@ -150,10 +150,17 @@ def _char(c: int) -> str:
 
 
 def _class(ranges: Ranges) -> str:
-    ranges = _no_surrogates(_union(ranges))
-    if not ranges:
+    return _class_of(tuple(ranges))
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_of(ranges: tuple[tuple[int, int], ...]) -> str:
+    # (remembered: the raw regexes of the shipped packs spell out Python's \w, hundreds of
+    # ranges, thousands of times; writing it anew each time was most of a cold layout)
+    parts = _no_surrogates(_union(ranges))
+    if not parts:
         return r"[^\x{0}-\x{10FFFF}]"  # matches nothing
-    return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in ranges) + "]"
+    return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in parts) + "]"
 
 
 # --- raw regexes: Python syntax -> fancy-regex syntax --------------------------------------------
@@ -454,9 +461,9 @@ class _Writer:
         self.raw_index: dict[str, int] = {}
         self.raws: list[dict] = []
         self.programs: list[dict] = []
-        # the node table (`node`): entries, and each entry's JSON -> its index
+        # the node table (`node`): entries, and each entry (as a tuple) -> its index
         self.nodes: list[list] = []
-        self._entries: dict[str, int] = {}
+        self._entries: dict[tuple, int] = {}
         # id of a program node -> (node, its index in the table), for nodes without a group (the
         # programs of a pack share their macros' nodes: writing each anew was most of a cold
         # layout), and id -> (node, whether it holds a group)
@@ -533,7 +540,8 @@ class _Writer:
         return got[1]
 
     def _intern(self, entry: list) -> int:
-        key = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        # (an entry is a flat list of scalars and lists of scalars: as a tuple of tuples, a key)
+        key = tuple(tuple(x) if isinstance(x, list) else x for x in entry)
         i = self._entries.get(key)
         if i is None:
             i = self._entries[key] = len(self.nodes)

@@ -551,6 +551,7 @@ impl Program {
             name,
             lit_index: std::collections::HashMap::new(),
             first_index: std::collections::HashMap::new(),
+            lit_of: std::collections::HashMap::new(),
         };
         let first = c.guard(node);
         c.node(node)?;
@@ -641,6 +642,8 @@ struct Compiler<'a> {
     lit_index: std::collections::HashMap<(Vec<Vec<char>>, Vec<bool>), u32>,
     /// each first set's index in `firsts` (a program tests thousands of options' first sets)
     first_index: std::collections::HashMap<First, u32>,
+    /// the index in `lits` of each shared literal (`Node::Shared`), by its number
+    lit_of: std::collections::HashMap<u32, u32>,
 }
 
 /// Whether a part is worth running as a sub-program with its answers remembered: it reads a
@@ -807,6 +810,18 @@ impl Compiler<'_> {
     fn node(&mut self, n: &Node) -> Result<(), String> {
         match n {
             Node::Shared(sh) => {
+                if let Node::Lit { .. } = *sh.node {
+                    // (a shared literal's index is found by its number, not by hashing its words)
+                    if let Some(&i) = self.lit_of.get(&sh.id) {
+                        self.emit(Insn::Lit(i));
+                        return Ok(());
+                    }
+                    self.node(&sh.node)?;
+                    if let Some(&Insn::Lit(i)) = self.insns.last() {
+                        self.lit_of.insert(sh.id, i);
+                    }
+                    return Ok(());
+                }
                 let inner = sh.node.clone(); // (the Arc, not the tree: `self` is borrowed mutably)
                 self.node(&inner)?;
             }
