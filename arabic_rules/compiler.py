@@ -71,6 +71,49 @@ class CompiledRule:
     program: ir.Node | None = None  # what `source` is rendered from, for the executors
     rest_programs: tuple[ir.Node | None, ...] = ()  # per option, what its `rest` is rendered from
 
+    # Pickled (the on-disk cache, `cache.store`) with `source` as UTF-8 bytes, made a str on
+    # first use: only the regex back end reads a rule's regex, and turning the shipped packs'
+    # 25 million characters of it back into str was most of loading a cached pack.
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("source", "_source_utf8")}
+        raw = self.__dict__.get("_source_utf8")
+        if raw is None:
+            raw = self.source.encode("utf-8", "surrogatepass")
+        return (_unpickled_rule, (raw, state))
+
+    def __getattr__(self, name: str) -> str:
+        # (called only for what the instance lacks: `source` of an unpickled rule, until read)
+        if name == "source":
+            raw = self.__dict__.get("_source_utf8")
+            if raw is not None:
+                source = raw.decode("utf-8", "surrogatepass")
+                self.__dict__["source"] = source
+                self.__dict__.pop("_source_utf8", None)
+                return source
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+
+def _unpickled_rule(source_utf8: bytes, state: dict) -> CompiledRule:
+    """A `CompiledRule` from its pickle (`CompiledRule.__reduce__`): its source read when asked."""
+    rule = object.__new__(CompiledRule)
+    rule.__dict__.update(state)
+    rule.__dict__["_source_utf8"] = source_utf8
+    return rule
+
+
+class RuleSources:
+    """The regexes of ``rules`` as a sequence, each read from its rule when asked (`programs.Lazy`
+    takes it: a rule's regex is read only when the regex back end first runs that rule)."""
+
+    def __init__(self, rules: tuple[CompiledRule, ...]) -> None:
+        self._rules = rules
+
+    def __len__(self) -> int:
+        return len(self._rules)
+
+    def __getitem__(self, i: int) -> str:
+        return self._rules[i].source
+
 
 @dataclass(frozen=True)
 class AnchorIndex:

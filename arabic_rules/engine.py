@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Itera
 from . import alarm, arguments, cache, ir, programs
 from .buildplan import build_function
 from .calendars import prefer_choice
-from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, anchor_index, compile_pack,
-                       prefilter_source)
+from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, RuleSources, anchor_index,
+                       compile_pack, prefilter_source)
 from .chunks import in_chunk, settled_chunks, text_blocks
 from .documents import documents_from
 from .errors import ExtractionTimeout, Problem, RuleError
@@ -88,7 +88,7 @@ class Engine:
         self.labels = frozenset(r.label for r in pack.rules)
         # a pack compiled through the cache (it has a key) keeps its rules' regex code there too
         self._persist = bool(pack.key)
-        self._regex: Any = programs.Lazy(pack.programs, [r.source for r in pack.rules],  # or _ProgramRunners
+        self._regex: Any = programs.Lazy(pack.programs, RuleSources(pack.rules),  # or _ProgramRunners
                                          self._persist)
         if backend == "python":  # the rules' programs run as they are, not as regexes
             executor = Executor(pack.word_sets)

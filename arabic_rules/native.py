@@ -21,7 +21,7 @@ import re
 import threading
 import weakref
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterable, Sequence
@@ -29,7 +29,7 @@ from typing import Any, Iterable, Sequence
 from . import cache, ir
 from .executor import ProgramMatch
 
-FORMAT = "arabic_rules.native/2"
+FORMAT = "arabic_rules.native/3"
 
 Found = tuple[int, list[tuple[int, int]]] | None
 
@@ -150,10 +150,17 @@ def _char(c: int) -> str:
 
 
 def _class(ranges: Ranges) -> str:
-    ranges = _no_surrogates(_union(ranges))
-    if not ranges:
+    return _class_of(tuple(ranges))
+
+
+@functools.lru_cache(maxsize=4096)
+def _class_of(ranges: tuple[tuple[int, int], ...]) -> str:
+    # (remembered: the raw regexes of the shipped packs spell out Python's \w, hundreds of
+    # ranges, thousands of times; writing it anew each time was most of a cold layout)
+    parts = _no_surrogates(_union(ranges))
+    if not parts:
         return r"[^\x{0}-\x{10FFFF}]"  # matches nothing
-    return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in ranges) + "]"
+    return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in parts) + "]"
 
 
 # --- raw regexes: Python syntax -> fancy-regex syntax --------------------------------------------
@@ -423,7 +430,7 @@ def translate_regex(source: str) -> str:
 class Layout:
     """A pack as the native core takes it: the JSON, and how program indexes map to rules."""
 
-    packed: bytes  # the JSON in UTF-8, zlib-compressed (`pack_json`): 9 MB of JSON for the shipped packs, 0.8 MB so
+    packed: bytes  # the JSON in UTF-8, zlib-compressed (`pack_json`): 3.3 MB of JSON for the shipped packs, 0.5 MB so
     n_rules: int
     rest: dict[tuple[int, int], int]  # (rule, option) -> program index
     rest_sources: dict[str, int]  # an option's rest regex source (`CompiledRule.options`) -> program index
@@ -454,10 +461,13 @@ class _Writer:
         self.raw_index: dict[str, int] = {}
         self.raws: list[dict] = []
         self.programs: list[dict] = []
-        # id of a program node -> (node, its tree), for nodes without a group (the programs of a
-        # pack share their macros' nodes: writing each anew was most of a cold layout), and
-        # id -> (node, whether it holds a group)
-        self._trees: dict[int, tuple[ir.Node, list]] = {}
+        # the node table (`node`): entries, and each entry (as a tuple) -> its index
+        self.nodes: list[list] = []
+        self._entries: dict[tuple, int] = {}
+        # id of a program node -> (node, its index in the table), for nodes without a group (the
+        # programs of a pack share their macros' nodes: writing each anew was most of a cold
+        # layout), and id -> (node, whether it holds a group)
+        self._trees: dict[int, tuple[ir.Node, int]] = {}
         self._grouped: dict[int, tuple[ir.Node, bool]] = {}
 
     def has_group(self, n: ir.Node) -> bool:
@@ -517,15 +527,29 @@ class _Writer:
                               "look_first": look_first(source)})
         return i
 
-    def node(self, n: ir.Node, groups: dict[str, int]) -> list:
+    def node(self, n: ir.Node, groups: dict[str, int]) -> int:
+        """The index of ``n`` in the node table, added with its children on first use. Nodes
+        without a group are remembered by object (the programs of a pack share their macros'
+        nodes); every entry is hash-consed by its contents (children as indexes), so each
+        distinct sub-tree is written, read and compiled once."""
         if self.has_group(n):
-            return self._node(n, groups)
+            return self._intern(self._node(n, groups))
         got = self._trees.get(id(n))
         if got is None or got[0] is not n:
-            got = self._trees[id(n)] = (n, self._node(n, groups))
+            got = self._trees[id(n)] = (n, self._intern(self._node(n, groups)))
         return got[1]
 
+    def _intern(self, entry: list) -> int:
+        # (an entry is a flat list of scalars and lists of scalars: as a tuple of tuples, a key)
+        key = tuple(tuple(x) if isinstance(x, list) else x for x in entry)
+        i = self._entries.get(key)
+        if i is None:
+            i = self._entries[key] = len(self.nodes)
+            self.nodes.append(entry)
+        return i
+
     def _node(self, n: ir.Node, groups: dict[str, int]) -> list:
+        """``n`` as a node table entry (its children as their indexes)."""
         if isinstance(n, ir.Lit):
             return ["lit", list(n.tokens), list(n.gaps)]
         if isinstance(n, ir.Lex):
@@ -559,7 +583,7 @@ class _Writer:
     def json(self, plan: dict | None = None) -> str:
         cl = python_classes()
         return json.dumps({"format": FORMAT, "word": cl["word"], "space": cl["space"], "sets": self.sets,
-                           "raws": self.raws, "programs": self.programs, "plan": plan}, ensure_ascii=False,
+                           "raws": self.raws, "nodes": self.nodes, "programs": self.programs, "plan": plan}, ensure_ascii=False,
                           separators=(",", ":"))
 
     def plan(self, pack, rest: dict[tuple[int, int], int], labels: Sequence[str]) -> dict | None:
@@ -609,10 +633,14 @@ def pack_layout(pack) -> Layout:
             return hit[1]
     disk_key = _disk_key(pack)
     layout = None if disk_key is None else cache.load(disk_key)
-    if not isinstance(layout, Layout):
+    if isinstance(layout, Layout):
+        # (stored without its rest sources: the pack holds those strings already, 19 MB of
+        # regex for the shipped packs that the cache entry would hold, write and read again)
+        layout = replace(layout, rest_sources=_rest_sources(pack, layout.rest))
+    else:
         layout = _make_layout(pack)
         if disk_key is not None:
-            cache.store(disk_key, layout)
+            cache.store(disk_key, replace(layout, rest_sources={}))
     with _lock:
         _layouts[key] = (weakref.ref(pack, lambda _, k=key: _layouts.pop(k, None)), layout)
     return layout
@@ -635,9 +663,19 @@ def _disk_key(pack) -> str | None:
     return "native-" + h.hexdigest()[:32]
 
 
+def _rest_sources(pack, rest: dict[tuple[int, int], int]) -> dict[str, int]:
+    """`Layout.rest_sources` of ``pack`` from `Layout.rest`: each rest regex's first program."""
+    out: dict[str, int] = {}
+    for r in pack.rules:
+        for oi in range(len(r.rest_programs)):
+            if (r.index, oi) in rest and oi < len(r.options) and r.options[oi][3]:
+                out.setdefault(r.options[oi][3], rest[(r.index, oi)])
+    return out
+
+
 def _make_layout(pack) -> Layout:
     w = _Writer(pack.word_sets)
-    groups, names, missing, rest, rest_sources = [], [], set(), {}, {}
+    groups, names, missing, rest = [], [], set(), {}
     for r in pack.rules:
         if r.program is None:
             missing.add(len(names))
@@ -647,12 +685,11 @@ def _make_layout(pack) -> Layout:
         for oi, prog in enumerate(r.rest_programs):
             if prog is not None:
                 rest[(r.index, oi)] = len(names)
-                if oi < len(r.options) and r.options[oi][3]:
-                    rest_sources.setdefault(r.options[oi][3], len(names))
                 groups.append(w.program(f"{r.name}#rest{oi}", prog))
                 names.append(f"{r.name}#rest{oi}")
     labels = tuple(dict.fromkeys(r.label for r in pack.rules))
-    return Layout(pack_json(w.json(w.plan(pack, rest, labels))), len(pack.rules), rest, rest_sources, tuple(groups),
+    return Layout(pack_json(w.json(w.plan(pack, rest, labels))), len(pack.rules), rest, _rest_sources(pack, rest),
+                  tuple(groups),
                   tuple(names), frozenset(missing), labels)
 
 

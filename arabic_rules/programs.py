@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from array import array
+from typing import Sequence
 
 import _sre  # type: ignore[import-not-found]
 from re import _compiler, _parser  # type: ignore[attr-defined]
@@ -59,7 +60,7 @@ class Lazy:
     """``re`` patterns for ``sources``, each rebuilt on first use: a short text needs only the
     rules its anchors name (rebuilding all of a big pack's costs as much as reading it)."""
 
-    def __init__(self, programs: dict[str, tuple], sources: list[str], persist: bool = False):
+    def __init__(self, programs: dict[str, tuple], sources: Sequence[str], persist: bool = False):
         self._programs, self._sources, self._persist = programs, sources, persist
         self._compiled: list[re.Pattern | None] = [None] * len(sources)
 

@@ -5,11 +5,11 @@ use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::plan::{AnchorOption, Literals, Planner, RulePlan, ScanDef};
-use crate::program::{AssertKind, Interner, LexSet, Node, Program};
+use crate::program::{AssertKind, Interner, LexSet, Node, Program, Shared};
 use crate::text::{CharSet, Classes};
 use crate::vm::{Core, RawRegex, Simple};
 
-pub const FORMAT: &str = "arabic_rules.native/2";
+pub const FORMAT: &str = "arabic_rules.native/3";
 
 /// The top level of the JSON, each part kept as its text until it is read: a program's tree as a
 /// `Value` takes about twelve times its JSON, so the programs are read (and compiled) one at a
@@ -27,6 +27,8 @@ struct Parts<'a> {
     sets: Option<Vec<&'a RawValue>>,
     #[serde(borrow)]
     raws: Option<Vec<&'a RawValue>>,
+    #[serde(borrow)]
+    nodes: Option<Vec<&'a RawValue>>,
     #[serde(borrow)]
     programs: Option<Vec<&'a RawValue>>,
     #[serde(borrow)]
@@ -98,6 +100,15 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         }
         raws.push(raw);
     }
+    // the node table: each entry's children are earlier entries (or written in line); a group's
+    // index is checked against the group count of each program that uses it
+    let mut table: Vec<(std::sync::Arc<Node>, usize)> = Vec::new();
+    for (i, raw) in top.nodes.as_deref().unwrap_or(&[]).iter().enumerate() {
+        let ctx = Ctx { n_sets: sets.len(), n_raws: raws.len(), n_groups: usize::MAX, table: &table };
+        let n = node(&parse(Some(raw))?, &ctx).map_err(|e| format!("node {i}: {e}"))?;
+        let groups = groups_needed(&n, &table);
+        table.push((std::sync::Arc::new(n), groups));
+    }
     let mut programs = Vec::new();
     let mut interner = Interner::default();
     for (i, raw) in parts(&top.programs, "programs")?.iter().enumerate() {
@@ -106,8 +117,12 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         let n_groups = p.get("groups").and_then(Value::as_u64).ok_or_else(|| format!("program {i}: no group count"))?;
         let n_report = p.get("report").and_then(Value::as_u64).unwrap_or(n_groups);
         let n_groups = n_groups as usize;
-        let ctx = Ctx { n_sets: sets.len(), n_raws: raws.len(), n_groups };
+        let ctx = Ctx { n_sets: sets.len(), n_raws: raws.len(), n_groups, table: &table };
         let tree = node(field(p, "node")?, &ctx).map_err(|e| format!("program {i} ({name}): {e}"))?;
+        let needed = groups_needed(&tree, &table);
+        if needed > n_groups {
+            return Err(format!("program {i} ({name}): group {} out of range", needed - 1));
+        }
         programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws, &mut interner)?);
     }
     let planner = match parse(top.plan)? {
@@ -187,10 +202,25 @@ fn planner(v: &Value, n_raws: usize, n_programs: usize) -> Result<Planner, Strin
     Ok(Planner { rules, literals: Literals::build(&lits), scans, n_labels, n_slots: slot })
 }
 
-struct Ctx {
+struct Ctx<'t> {
     n_sets: usize,
     n_raws: usize,
     n_groups: usize,
+    /// the node table read so far: (node, 1 + its highest group index, 0 if none)
+    table: &'t [(std::sync::Arc<Node>, usize)],
+}
+
+/// 1 + the highest group index in `n` (0 if it has none), shared nodes read from `table`.
+fn groups_needed(n: &Node, table: &[(std::sync::Arc<Node>, usize)]) -> usize {
+    match n {
+        Node::Shared(sh) => table.get(sh.id as usize).map_or(0, |t| t.1),
+        Node::Group(g, node) => (g + 1).max(groups_needed(node, table)),
+        Node::Cat(items) | Node::Alt(items) => items.iter().map(|x| groups_needed(x, table)).max().unwrap_or(0),
+        Node::Look { node, .. } | Node::Behind { node, .. } | Node::Opt { node, .. } | Node::Rep { node, .. } => {
+            groups_needed(node, table)
+        }
+        _ => 0,
+    }
 }
 
 fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, String> {
@@ -236,6 +266,11 @@ fn boolean(v: Option<&Value>) -> Result<bool, String> {
 }
 
 fn node(v: &Value, ctx: &Ctx) -> Result<Node, String> {
+    if let Some(i) = v.as_u64() {
+        // an entry of the node table (only earlier ones: the table has no cycles)
+        let (shared, _) = ctx.table.get(i as usize).ok_or_else(|| format!("bad node index {i}"))?;
+        return Ok(Node::Shared(Shared { id: i as u32, node: shared.clone() }));
+    }
     let a = v.as_array().ok_or_else(|| format!("a node is a list: {v}"))?;
     let tag = a.first().and_then(Value::as_str).ok_or_else(|| format!("a node starts with its kind: {v}"))?;
     let kids = |i: usize| -> Result<Vec<Node>, String> {

@@ -3,6 +3,7 @@
 
 use crate::text::{Text, SPACE, WORD};
 use crate::vm::RawRegex;
+use std::sync::Arc;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AssertKind {
@@ -79,6 +80,33 @@ pub enum Node {
         possessive: bool,
     },
     Group(usize, Box<Node>),
+    /// a node of the core's node table (`load.rs`), shared by every program that uses it: read
+    /// as the node itself; its number makes hashing and comparing it cheap and keys what is
+    /// computed once per node (first sets, compiled sub-programs)
+    Shared(Shared),
+}
+
+/// Node number `id` of a core's node table. Two shared nodes are equal when their numbers are:
+/// the table holds each distinct sub-tree once (the Python writer hash-conses them), so equal
+/// numbers mean equal trees; equal trees under two numbers are only a missed sharing.
+#[derive(Clone, Debug)]
+pub struct Shared {
+    pub id: u32,
+    pub node: Arc<Node>,
+}
+
+impl PartialEq for Shared {
+    fn eq(&self, o: &Shared) -> bool {
+        self.id == o.id
+    }
+}
+
+impl Eq for Shared {}
+
+impl std::hash::Hash for Shared {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.id.hash(h)
+    }
 }
 
 // --- lexicons ------------------------------------------------------------------------------------
@@ -438,6 +466,11 @@ pub enum SubKind {
 #[derive(Debug, Default)]
 pub struct Interner {
     ids: std::collections::HashMap<(u8, Node), u32>,
+    /// compiled bodies of sub-programs and look backs, by (look back?, node, group count): a
+    /// macro's lookahead used in many rules is compiled once and shared
+    bodies: std::collections::HashMap<(bool, Node, usize), Arc<Program>>,
+    /// first sets of shared nodes (`Node::Shared`), by number
+    firsts: std::cell::RefCell<std::collections::HashMap<u32, (First, bool)>>,
 }
 
 impl Interner {
@@ -462,12 +495,13 @@ pub struct Program {
     pub dispatch: Vec<Dispatch>,
     /// where a match can start (None: anywhere, the program can match empty)
     pub first: Option<u32>,
-    /// the bodies of look backs (`Insn::Behind`), each ending with `Insn::AtEnd`
-    pub behinds: Vec<Program>,
+    /// the bodies of look backs (`Insn::Behind`), each ending with `Insn::AtEnd` (shared by
+    /// every program of the core that holds the same look back: `Interner::bodies`)
+    pub behinds: Vec<Arc<Program>>,
     /// the core-wide number of each look back's body (`Interner`)
     pub behind_ids: Vec<u32>,
-    /// the sub-programs of `Insn::Sub`, and their core-wide numbers
-    pub subs: Vec<Program>,
+    /// the sub-programs of `Insn::Sub` (shared as `behinds` are), and their core-wide numbers
+    pub subs: Vec<Arc<Program>>,
     pub sub_ids: Vec<u32>,
 }
 
@@ -516,6 +550,8 @@ impl Program {
             root: node,
             name,
             lit_index: std::collections::HashMap::new(),
+            first_index: std::collections::HashMap::new(),
+            lit_of: std::collections::HashMap::new(),
         };
         let first = c.guard(node);
         c.node(node)?;
@@ -592,9 +628,9 @@ struct Compiler<'a> {
     raws: &'a [RawRegex],
     firsts: Vec<First>,
     dispatch: Vec<Dispatch>,
-    behinds: Vec<Program>,
+    behinds: Vec<Arc<Program>>,
     behind_ids: Vec<u32>,
-    subs: Vec<Program>,
+    subs: Vec<Arc<Program>>,
     sub_ids: Vec<u32>,
     interner: &'a mut Interner,
     /// the node the program is made of (a possessive repetition run as a sub-program is compiled
@@ -604,6 +640,10 @@ struct Compiler<'a> {
     /// each literal's index in `lits`: a program repeats a few hundred literals tens of
     /// thousands of times (a cue word in every option of a speaker phrase), kept once each
     lit_index: std::collections::HashMap<(Vec<Vec<char>>, Vec<bool>), u32>,
+    /// each first set's index in `firsts` (a program tests thousands of options' first sets)
+    first_index: std::collections::HashMap<First, u32>,
+    /// the index in `lits` of each shared literal (`Node::Shared`), by its number
+    lit_of: std::collections::HashMap<u32, u32>,
 }
 
 /// Whether a part is worth running as a sub-program with its answers remembered: it reads a
@@ -615,6 +655,7 @@ fn worth_a_sub(n: &Node) -> bool {
         Node::Lit { .. } | Node::AnyWord | Node::Gap(_) | Node::Assert(_) => false,
         Node::Cat(items) | Node::Alt(items) => items.iter().any(worth_a_sub),
         Node::Opt { node, .. } | Node::Group(_, node) => worth_a_sub(node),
+        Node::Shared(sh) => worth_a_sub(&sh.node),
     }
 }
 
@@ -626,6 +667,7 @@ fn has_group(n: &Node) -> bool {
         Node::Look { node, .. } | Node::Behind { node, .. } | Node::Opt { node, .. } | Node::Rep { node, .. } => {
             has_group(node)
         }
+        Node::Shared(sh) => has_group(&sh.node),
         _ => false,
     }
 }
@@ -633,7 +675,7 @@ fn has_group(n: &Node) -> bool {
 impl Compiler<'_> {
     /// Emits `n` as sub-program used as `kind` (`Insn::Sub`).
     fn sub(&mut self, n: &Node, kind: SubKind) -> Result<(), String> {
-        let body = Program::build(self.name, n, self.n_groups, 0, self.sets, self.raws, false, self.interner)?;
+        let body = self.body(n, false)?;
         let tag = match kind {
             SubKind::NegLook | SubKind::PosLook => 1, // (both ask whether it matches here)
             SubKind::Atomic | SubKind::AtomicOpt => 2,
@@ -644,9 +686,31 @@ impl Compiler<'_> {
         Ok(())
     }
 
+    /// The compiled body of a sub-program (`at_end`: of a look back), compiled once per core
+    /// for each node and group count (`Interner::bodies`) and shared; it bears the name of the
+    /// program that compiled it first.
+    fn body(&mut self, n: &Node, at_end: bool) -> Result<Arc<Program>, String> {
+        let key = (at_end, n.clone(), self.n_groups);
+        if let Some(p) = self.interner.bodies.get(&key) {
+            return Ok(p.clone());
+        }
+        let body =
+            Arc::new(Program::build(self.name, n, self.n_groups, 0, self.sets, self.raws, at_end, self.interner)?);
+        self.interner.bodies.insert(key, body.clone());
+        Ok(body)
+    }
+
     /// (first set, can match empty) of a node.
     fn first(&self, n: &Node) -> (First, bool) {
         match n {
+            Node::Shared(sh) => {
+                if let Some(got) = self.interner.firsts.borrow().get(&sh.id) {
+                    return got.clone();
+                }
+                let got = self.first(&sh.node);
+                self.interner.firsts.borrow_mut().insert(sh.id, got.clone());
+                got
+            }
             Node::Lit { tokens, .. } => match tokens.first().and_then(|t| t.first()) {
                 Some(&c) => {
                     let mut f = First::none();
@@ -712,11 +776,13 @@ impl Compiler<'_> {
         if nullable || f.any {
             return None;
         }
-        if let Some(i) = self.firsts.iter().position(|x| *x == f) {
-            return Some(i as u32);
+        if let Some(&i) = self.first_index.get(&f) {
+            return Some(i);
         }
+        let i = self.firsts.len() as u32;
+        self.first_index.insert(f.clone(), i);
         self.firsts.push(f);
-        Some((self.firsts.len() - 1) as u32)
+        Some(i)
     }
 
     /// A split to `a` (the start of node `n`), else to `b`.
@@ -743,6 +809,22 @@ impl Compiler<'_> {
 
     fn node(&mut self, n: &Node) -> Result<(), String> {
         match n {
+            Node::Shared(sh) => {
+                if let Node::Lit { .. } = *sh.node {
+                    // (a shared literal's index is found by its number, not by hashing its words)
+                    if let Some(&i) = self.lit_of.get(&sh.id) {
+                        self.emit(Insn::Lit(i));
+                        return Ok(());
+                    }
+                    self.node(&sh.node)?;
+                    if let Some(&Insn::Lit(i)) = self.insns.last() {
+                        self.lit_of.insert(sh.id, i);
+                    }
+                    return Ok(());
+                }
+                let inner = sh.node.clone(); // (the Arc, not the tree: `self` is borrowed mutably)
+                self.node(&inner)?;
+            }
             Node::Lit { tokens, gaps } => {
                 if tokens.is_empty() || gaps.len() + 1 != tokens.len() {
                     return Err(format!("a literal needs one gap between each two tokens: {tokens:?} {gaps:?}"));
@@ -805,8 +887,7 @@ impl Compiler<'_> {
                 }
             }
             Node::Behind { node, negate, tokens } => {
-                let body =
-                    Program::build(self.name, node, self.n_groups, 0, self.sets, self.raws, true, self.interner)?;
+                let body = self.body(node, true)?;
                 self.behind_ids.push(self.interner.id(0, node));
                 self.behinds.push(body);
                 let tokens = u32::try_from(*tokens).map_err(|_| format!("look back of {tokens} tokens"))?;

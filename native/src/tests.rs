@@ -234,7 +234,7 @@ fn long_repetition_has_no_recursion() {
 
 #[test]
 fn json_round_trip_and_errors() {
-    let json = r#"{"format": "arabic_rules.native/2", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
+    let json = r#"{"format": "arabic_rules.native/3", "word": [[48, 57], [65, 90], [95, 95], [97, 122], [1569, 1610]],
       "space": [[9, 13], [32, 32]],
       "sets": [{"name": "l", "forms": ["ab", "a b"], "suffixes": [], "rest": []}],
       "raws": [{"source": "c", "regex": "c"}],
@@ -447,11 +447,38 @@ fn repeated_literals_are_kept_once() {
 
 #[test]
 fn json_parts_missing_or_malformed() {
-    let base = r#"{"format": "arabic_rules.native/2", "word": [[97, 122]], "space": [[32, 32]], "sets": [], "raws": [],
+    let base = r#"{"format": "arabic_rules.native/3", "word": [[97, 122]], "space": [[32, 32]], "sets": [], "raws": [],
       "programs": [{"name": "r", "groups": 0, "node": ["word"]}]}"#;
     assert!(core_from_json(base).is_ok());
     assert!(core_from_json(&base.replace(r#""sets": [], "#, "")).err().unwrap().contains("\"sets\""));
     assert!(core_from_json(&base.replace(r#""word": [[97, 122]], "#, "")).err().unwrap().contains("\"word\""));
-    assert!(core_from_json(&base.replace("native/2", "native/1")).err().unwrap().contains("format"));
+    assert!(core_from_json(&base.replace("native/3", "native/2")).err().unwrap().contains("format"));
     assert!(core_from_json(&base.replace(r#"["word"]"#, r#"["nope"]"#)).err().unwrap().contains("program 0"));
+}
+
+#[test]
+fn node_table_shares_sub_trees_and_their_compiled_bodies() {
+    // entry 2 (a negated look at a run of "a") is used by two programs, and inside entry 3
+    let json = r#"{"format": "arabic_rules.native/3", "word": [[97, 122]], "space": [[32, 32]], "sets": [], "raws": [],
+      "nodes": [["lit", ["a"], []], ["rep", 0, 1, null, true], ["look", 1, true], ["cat", [2, ["word"]]]],
+      "programs": [{"name": "p0", "groups": 0, "node": 3},
+                   {"name": "p1", "groups": 0, "node": ["cat", [["lit", ["b"], []], ["gap", false], 2, ["word"]]]},
+                   {"name": "p2", "groups": 1, "node": ["group", 0, 3]}]}"#;
+    let core = core_from_json(json).unwrap();
+    let subs = |i: usize| core.programs[i].subs.clone();
+    assert_eq!((subs(0).len(), subs(1).len(), subs(2).len()), (1, 1, 1));
+    assert!(std::sync::Arc::ptr_eq(&subs(0)[0], &subs(1)[0])); // compiled once, shared
+    assert!(!std::sync::Arc::ptr_eq(&subs(0)[0], &subs(2)[0])); // (another group count: its own)
+    let run = |prog: usize, text: &str| {
+        let t = Text::from_str(text, &core.classes);
+        core.run(prog, &t, 0, t.len(), &mut Scratch::default()).unwrap()
+    };
+    assert_eq!(run(0, "bc").map(|m| m.0), Some(2));
+    assert_eq!(run(0, "ab"), None);
+    assert_eq!(run(1, "b cd").map(|m| m.0), Some(4));
+    assert_eq!(run(1, "b ad"), None);
+    assert_eq!(run(2, "xy"), Some((2, vec![(0, 2)])));
+    // an entry reads only earlier entries; a group's index is checked for each program
+    assert!(core_from_json(&json.replace(r#"["rep", 0,"#, r#"["rep", 3,"#)).err().unwrap().contains("node 1"));
+    assert!(core_from_json(&json.replace(r#""groups": 1"#, r#""groups": 0"#)).err().unwrap().contains("program 2"));
 }
