@@ -21,9 +21,9 @@ scheduling clause is next year's («سيزور ... في يناير» in December
 («الخميس 15 أغسطس») takes the year, of these and the ones on either side, in which it falls on
 that weekday.
 
-Relative offsets («قبل 3 أيام»، «بعد عامين»، «قبل شهر») resolve at the grain of their unit: days
-and weeks to the day (the reference date minus or plus that many days), months to the month,
-years to the year.
+Relative offsets («قبل 3 أيام»، «بعد عامين»، «قبل شهر»، «قبل أسبوعين») resolve at the grain of their
+unit: days to the day (the reference date minus or plus that many days), weeks to the ISO week
+that day falls in, months to the month, years to the year.
 """
 from __future__ import annotations
 
@@ -670,8 +670,8 @@ def date_offset(ctx: BuildContext, ago: FieldView, n: FieldView | None = None, u
     """A date some days, weeks, months or years before or after the reference date («قبل 3 أيام»،
     «بعد عامين»، «قبل شهر»). ``ago`` is -1 (before) or +1 (after); the count is ``n`` (digits or
     number words, evaluated with the number lexicons) with a ``unit``, or a ``dual`` unit (2), or
-    ``one`` unit (1); unit values are day, week, month or year. The value is the date for days and
-    weeks, the month or the year for months and years (``attrs.offset``: the signed count,
+    ``one`` unit (1); unit values are day, week, month or year. The value is the date for days, the
+    ISO week for weeks, the month or the year for months and years (``attrs.offset``: the signed count,
     ``attrs.unit``); without a reference date the unknown parts are X. With ``future_*`` (the
     lexicons of a future clause, as for weekdays), a count after the reference date («بعد عامين»)
     must start its clause, be in a future clause («سيعود بعد عامين») or say ``now`` («من الآن»):
@@ -698,7 +698,7 @@ def date_offset(ctx: BuildContext, ago: FieldView, n: FieldView | None = None, u
     attrs: dict[str, Any] = {"calendar": "gregorian", "offset": k, "unit": u}
     ref = ctx.ref_date
     if ref is None:
-        return Built({"day": "XXXX-XX-XX", "week": "XXXX-XX-XX", "month": "XXXX-XX", "year": "XXXX"}[u], attrs)
+        return Built({"day": "XXXX-XX-XX", "week": "XXXX-WXX", "month": "XXXX-XX", "year": "XXXX"}[u], attrs)
     if u in ("day", "week"):
         try:
             when = ref + _dt.timedelta(days=k * (7 if u == "week" else 1))
@@ -706,6 +706,8 @@ def date_offset(ctx: BuildContext, ago: FieldView, n: FieldView | None = None, u
             raise Reject from None
         if when.year < 1:
             raise Reject
+        if u == "week":  # the week it falls in, as «قبل عام» is the year: the grain of the unit
+            return Built(iso_week(when), attrs)
         return Built(when.isoformat(), {**attrs, "resolved": when.isoformat()})
     if u == "month":
         y, m = shift_month(ref.year, ref.month, k)

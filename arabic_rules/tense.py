@@ -18,7 +18,9 @@ after it only when the date opens its clause; the first word that carries a tens
 
 A clause ends at sentence punctuation, a comma, a semicolon, a colon or a line break (not a point,
 comma or colon between digits); a word of the ``breaks`` lexicon (أن، حيث ...) ends the search
-before the date, and it or a relative pronoun (الذي) ends the clause after it. Every word list comes from YAML
+before the date, and it or a relative pronoun (الذي) ends the clause after it. A clause that says
+nothing of its tense continues the one before it past commas, when that one announces what is to
+come (`_future_across_commas`: «من المقرر أن يلتقي الزعيم، فلان، بنظيره [الجمعة]»). Every word list comes from YAML
 (``patterns/date_tense.yaml``: verbs declared by root and measure, particles, proclitics, breaks,
 cue words); this module only reads.
 """
@@ -57,6 +59,8 @@ class TenseWords:
     pronouns: tuple[str, ...] = ()  # pronouns glued to a break word (لكنها، أنه)
     future_words: tuple[Collection[str], ...] = ()  # a date rule's future cues, the future adjectives
     past_words: Collection[str] = frozenset()  # past adjectives: الماضي
+    future_adjectives: Collection[str] = frozenset()  # المقبل: passed over across commas
+    event_prepositions: Collection[str] = frozenset()  # بعد، إثر: another event's time, across commas
     past_prepositions: Collection[str] = frozenset()  # منذ right before the date
     unless: Collection[str] = frozenset()  # «ما» before لم: «ما لم يتحسن» (unless) is no past
     scheduling: tuple[Collection[str], ...] = ()  # words that set a date: قرر، حدد، موعد، تأجيل
@@ -91,6 +95,8 @@ class TenseWords:
             pronouns=longest_first(base and f"{base}_pronouns"),
             future_words=(words(future_words), words(base and f"{base}_future_words")),
             past_words=words(base and f"{base}_past_words"),
+            future_adjectives=words(base and f"{base}_future_adjectives"),
+            event_prepositions=words(base and f"{base}_event_prepositions"),
             past_prepositions=words(base and f"{base}_past_prepositions"),
             unless=words(base and f"{base}_unless"),
             scheduling=(words(base and f"{base}_scheduling"), words(base and f"{base}_scheduling_words")),
@@ -284,13 +290,64 @@ def read_tense(before: str, after: str, tw: TenseWords) -> Tense | None:
     if present:
         return "present"
     opened = next((k for k, w in enumerate(reversed(words)) if _bare(w, tw) in tw.breaks), len(words))
-    if opened > 1:
-        return None
-    after_words = _clause(after, backward=False)
-    for i, w in enumerate(after_words):
-        if _bare(w, tw) in tw.breaks or w in tw.relatives:
-            break
-        found = _word_tense(after_words, i, tw, cues=False)
-        if found is not None:
-            return found
+    if opened <= 1:
+        after_words = _clause(after, backward=False)
+        for i, w in enumerate(after_words):
+            if _bare(w, tw) in tw.breaks or w in tw.relatives:
+                break
+            found = _word_tense(after_words, i, tw, cues=False)
+            if found is not None:
+                return found
+    if opened == len(words):  # no break word in the clause: it may continue one set off by commas
+        return _future_across_commas(before, tw)
+    return None
+
+
+_SENTENCE_END = re.compile(r"[!?\u061f\n;\u061b]|(?<!\d)[.:]|[.:](?!\d)")
+_COMMA = re.compile(r"[\u060c]|(?<!\d),|,(?!\d)")
+COMMA_PARTS, COMMA_WORDS = 4, 16  # how far back (comma-separated parts, words) a future cue may stand
+
+
+def _future_across_commas(before: str, tw: TenseWords) -> Tense | None:
+    """``future`` or ``scheduled`` when a clause that says nothing of its tense continues, past
+    commas in the same sentence, one that announces what is to come: an apposition or a list
+    between the cue and the date («ومن المقرر أن يلتقي الزعيم، فلان، بنظيره [يوم الجمعة]»، «سيتم
+    اجتماع بين فرنسا، وبريطانيا، وإيران [الاثنين]»، «ستمنع السيارات، اعتبارا من [الأحد]»). The
+    nearest earlier word that carries a tense decides, at most `COMMA_PARTS` parts and
+    `COMMA_WORDS` words back; a past or present one, or a break word (another clause), says
+    nothing more (None: the default holds). An adjective of another date (``future_adjectives``:
+    «في سبتمبر المقبل، ...») is passed over: it places that date, not this one; so is a word
+    shaped like a future verb right before a comma (a name before its apposition). A date whose
+    own part tells another event's time (``event_prepositions``: «، بعد إلغاء الرحلات [الخميس]»)
+    is left to the default."""
+    sentence = _SENTENCE_END.split(before)[-1]
+    parts = _COMMA.split(sentence)
+    if any(_bare(w, tw) in tw.event_prepositions for w in _TOKEN.findall(parts[-1])):
+        return None  # «، بعد إلغاء الرحلات [الخميس]»: the time of another event, told in passing
+    seen = len(_TOKEN.findall(parts[-1]))  # words between the date and the cue
+    parts = parts[:-1]  # the date's own part said nothing
+    if parts and not _TOKEN.findall(parts[-1]):
+        parts = parts[:-1]  # a date set off by commas: its clause (read already) is the one before
+        if parts:
+            seen += len(_TOKEN.findall(parts[-1]))
+            parts = parts[:-1]
+    for part in reversed(parts[-COMMA_PARTS:]):
+        words = _TOKEN.findall(part)
+        for i in range(len(words) - 1, -1, -1):
+            seen += 1
+            if seen > COMMA_WORDS:
+                return None
+            if words[i] in tw.future_adjectives:
+                continue
+            if _bare(words[i], tw) in tw.breaks:
+                governing = _word_tense(words, i - 1, tw) if i else None
+                if governing in ("future", "scheduled") and not _verb(words[i - 1], tw):
+                    return governing  # «من المقرر أن ...، ...»
+                return None
+            found = _word_tense(words, i, tw)
+            if found == "future" and i == len(words) - 1 and not _verb(words[i], tw) \
+                    and not _in(words[i], tw.future_words, tw):
+                continue  # shaped like a future verb, before an apposition: a name («وقال كيفن سيستروم،»)
+            if found is not None:
+                return found if found in ("future", "scheduled") else None
     return None

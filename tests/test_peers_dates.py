@@ -8,8 +8,10 @@ a date without a year) in one direction, "prefer" (past or future). A case is ri
 finding of label date overlapping the phrase has the value (its attrs["resolved"] if present,
 else its value); a value of null means no date may be found. Values are in the pack's form:
 a day is YYYY-MM-DD, a week YYYY-Www (ISO), a month YYYY-MM, a year YYYY, an interval start/end
-with the end as written; a count of days or weeks from now is the day («قبل أسبوع»), of months
-or years the month or year («قبل شهر»، «بعد عامين»); a part of a month («أوائل آذار») is the
+with the end as written; a count of days from now is the day («قبل يومين»), of weeks, months or
+years the ISO week, month or year («قبل أسبوع»، «قبل شهر»، «بعد عامين»: the grain of the unit, as
+../shared/ANNOTATION.md reads «قبل عام»; the suites give the day for weeks, written here as the
+week that day falls in); a part of a month («أوائل آذار») is the
 month; a Hijri day its Gregorian day, a Hijri month or year the Hijri one.
 
 The suites' phrases are used, never their sentences; cases whose resolution does not fit their

@@ -70,6 +70,31 @@ def test_clause_boundaries(sentence, expected):
     assert tense_of(sentence) == expected
 
 
+@pytest.mark.parametrize("sentence, expected", [
+    # a clause that says nothing of its tense continues one set off by commas: an apposition or a
+    # list stands between the future cue and the date
+    ("ومن المقرر أن يلتقي الرئيس، وهو في جولة إقليمية، نظيره [D] في العاصمة", "future"),
+    ("وقال إن اجتماعا سيعقد بين الأردن، ومصر، والعراق [D] في عمان", "future"),
+    ("ستغلق المدارس أبوابها، اعتبارا من [D] بسبب البرد", "future"),
+    ("ألغى زيارته المقررة إلى روما، لعقد مشاورات مع الوزراء، [D]، بشأن الأزمة", "future"),
+    # a past verb there, or a break word, ends the search: the default holds
+    ("اجتمع الوزراء في بروكسل، وفي لندن، [D]", None),
+    ("سيعود الوفد إلى بلاده، لقد استيقظ [D]", None),
+    ("ستنطلق البطولة غدا حيث الفرق، من عواصمها [D]", None),
+    # not an adjective of another date, not a name shaped like a future verb before its apposition
+    ("أقرت الخطة التي سيعتمدها القادة في مارس المقبل، ممثلو الدول [D]", "future"),
+    ("الخطة في مارس المقبل، ممثلو الدول [D]", None),
+    ("وقال يوسف سيسترون، مدير الشركة، في بيان [D]، إن الأرباح زادت", None),
+    # another event's time told in passing after بعد / إثر
+    ("ألغت الشركة رحلاتها المقررة غدا، بعد إلغاء عشرات الرحلات [D]", None),
+    # too far back (more than COMMA_WORDS words between the cue and the date)
+    ("سيتم اعتماد الخطة، وهي خطة طويلة جدا تشمل أهدافا كثيرة للتنمية في البلدان الفقيرة والغنية على السواء [D]", None),
+    ("سيتم اعتماد الخطة، وهي خطة طويلة تشمل أهدافا كثيرة للتنمية في البلدان الفقيرة [D]", "future"),
+])
+def test_a_future_clause_across_commas(sentence, expected):
+    assert tense_of(sentence) == expected
+
+
 def test_without_word_lists_nothing_is_read():
     empty = TenseWords.from_lexicons({}, None)
     assert read_tense("سيلتقي الوزير", "", empty) is None
