@@ -49,6 +49,13 @@ def _deep_norm(value):
 
 # --- 1. offsets -------------------------------------------------------------------------------------
 
+@cache
+def _span_rules() -> frozenset[str]:
+    """Rules with `span: field`: the rest of their pattern is context, and a field captured there
+    (the noun before an ordinal adjective, the source of a relayed saying) lies outside the finding."""
+    return frozenset(r.name for r in engine().rules if r.span is not None)
+
+
 def _check_offsets(text: str, found) -> None:
     for m in found:
         assert 0 <= m.start <= m.end <= len(text)
@@ -57,7 +64,10 @@ def _check_offsets(text: str, found) -> None:
         for name, f in m.fields.items():
             inferred = name == "speaker" and m.attrs.get("speaker_inferred")  # an earlier mention
             credited = name == "content" and f.end <= m.start  # a source after the clause it credits
-            if not (inferred or credited):
+            in_context = m.rule in _span_rules() and not m.start <= f.start < f.end <= m.end
+            if in_context:  # wholly in the context: before or after the finding, never across it
+                assert f.end <= m.start or f.start >= m.end, name
+            elif not (inferred or credited):
                 assert m.start <= f.start <= f.end <= m.end, name
             assert 0 <= f.start <= f.end <= len(text) and text[f.start:f.end] == f.text, name
 
