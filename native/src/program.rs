@@ -261,6 +261,28 @@ impl LexSet {
         self.ends_walked(t, p, end, out, tmp);
     }
 
+    /// Whether the lexicon is small enough (few trie nodes, no suffixes) for a look through the
+    /// whole text for where its entries occur to be worth it, and has no empty entry.
+    pub fn small(&self) -> bool {
+        const SMALL: usize = 512;
+        self.gate.is_some()
+            && self.suffixes.is_none()
+            && self.stems.nodes.len() + self.rest.as_ref().map_or(0, |r| r.nodes.len()) <= SMALL
+    }
+
+    /// The last position of `t` where an entry starts (the text read to its end; at a word's
+    /// start only if `word`: no word character before it), or None.
+    pub fn last_at(&self, t: &Text, word: bool, out: &mut Vec<usize>, tmp: &mut Vec<usize>) -> Option<usize> {
+        let n = t.len();
+        (0..n).rev().find(|&q| {
+            if word && q > 0 && t.is_word(q - 1) {
+                return false;
+            }
+            self.ends(t, q, n, out, tmp);
+            !out.is_empty()
+        })
+    }
+
     /// `ends` past the gate: the tries walked.
     fn ends_walked(&self, t: &Text, p: usize, end: usize, out: &mut Vec<usize>, tmp: &mut Vec<usize>) {
         tmp.clear();
@@ -443,6 +465,10 @@ pub enum Insn {
     Sub(u32, SubKind),
     Fail,
     Match,
+    /// fail unless lexicon .0 has an entry somewhere in the text at or after the position (a
+    /// sequence that needs that lexicon further on cannot match otherwise; `LexSet::small`),
+    /// one that starts a word if .1 (the lexicon comes right after a word boundary)
+    Needs(u32, bool),
 }
 
 /// How a sub-program's answer at a position is used. Each is a part of a rule that reads no
@@ -657,6 +683,27 @@ fn worth_a_sub(n: &Node) -> bool {
         Node::Opt { node, .. } | Node::Group(_, node) => worth_a_sub(node),
         Node::Shared(sh) => worth_a_sub(&sh.node),
     }
+}
+
+/// A small lexicon (`LexSet::small`) every match of `n` reads, if it has one to hand, and
+/// whether it comes right after a word boundary (`Assert(Lb)`, so its entry starts a word): `n`
+/// is that lexicon, or a sequence or group with it among its items.
+fn needed_lex(n: &Node, sets: &[LexSet]) -> Option<(u32, bool)> {
+    match n {
+        Node::Lex(i) => sets.get(*i).filter(|s| s.small()).map(|_| (*i as u32, false)),
+        Node::Group(_, node) => needed_lex(node, sets),
+        Node::Cat(items) => needed_in(items, 0, sets),
+        _ => None,
+    }
+}
+
+/// `needed_lex` of the items of a sequence from item `from` on.
+fn needed_in(items: &[Node], from: usize, sets: &[LexSet]) -> Option<(u32, bool)> {
+    (from..items.len()).find_map(|k| {
+        let (i, word) = needed_lex(&items[k], sets)?;
+        let lb = k > 0 && matches!(items[k - 1], Node::Assert(AssertKind::Lb));
+        Some((i, word || lb))
+    })
 }
 
 /// Whether a node holds a group (its captures would have to be replayed: not a sub-program).
@@ -894,6 +941,17 @@ impl Compiler<'_> {
                 self.emit(Insn::Behind((self.behinds.len() - 1) as u32, *negate, tokens));
             }
             Node::Cat(items) => {
+                // a small lexicon the sequence needs after a repetition: where the text has none
+                // of its entries from here on, the sequence fails at once, not after trying the
+                // repetition's every way
+                // (only after a repetition: there the tries before the lexicon are many)
+                let needed = items
+                    .iter()
+                    .position(|it| matches!(it, Node::Rep { .. }))
+                    .and_then(|r| needed_in(items, r + 1, self.sets));
+                if let Some((i, word)) = needed {
+                    self.emit(Insn::Needs(i, word));
+                }
                 for it in items {
                     self.node(it)?;
                 }

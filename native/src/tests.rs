@@ -482,3 +482,26 @@ fn node_table_shares_sub_trees_and_their_compiled_bodies() {
     assert!(core_from_json(&json.replace(r#"["rep", 0,"#, r#"["rep", 3,"#)).err().unwrap().contains("node 1"));
     assert!(core_from_json(&json.replace(r#""groups": 1"#, r#""groups": 0"#)).err().unwrap().contains("program 2"));
 }
+
+#[test]
+fn a_lexicon_needed_after_a_repetition_is_looked_for_once_per_text() {
+    // (a | b){0,4} then a small lexicon at a word start: where the text has none of its entries
+    // from the position on, the run fails at once (`Insn::Needs`), with the same answers
+    let node =
+        cat(vec![rep(cat(vec![alt(vec![w("a"), w("b")]), gap(false)]), 0, Some(4), false), LB, Node::Lex(0), RB]);
+    let f = Fixture::new(vec![(node, 0)], vec![LexSet::new("q", &["qx", "qy"], &[], &[])], vec![]);
+    let insns = &f.core.programs[0].insns;
+    assert!(insns.iter().any(|i| matches!(i, crate::program::Insn::Needs(0, true))));
+    assert_eq!(f.end(0, "a b a qx", 0), Some(8));
+    assert_eq!(f.end(0, "a b a q", 0), None);
+    assert_eq!(f.end(0, "a b azqx", 0), None); // (an entry inside a word does not count)
+    assert_eq!(f.end(0, "qy a b", 0), Some(2));
+    assert_eq!(f.end(0, "qy a b", 3), None); // the only entry lies before the position
+                                             // one set of buffers over two texts: what was known of the first is not used for the second
+    let mut s = Scratch::default();
+    let (t1, t2) = (Text::from_str("a b", &f.core.classes), Text::from_str("a b qy", &f.core.classes));
+    assert_eq!(f.core.run(0, &t1, 0, t1.len(), &mut s).unwrap(), None);
+    assert_eq!(f.core.run(0, &t2, 0, t2.len(), &mut s).unwrap().map(|m| m.0), Some(6));
+    s.renew(None);
+    assert_eq!(f.core.run(0, &t1, 0, t1.len(), &mut s).unwrap(), None);
+}

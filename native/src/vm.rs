@@ -268,6 +268,69 @@ pub struct Scratch {
     steps: u32,
     /// the buffers of look backs' runs (kept for the next one)
     inner: Option<Box<Scratch>>,
+    /// per lexicon, where its last entry in the text starts (`Insn::Needs`)
+    last: LastEntries,
+}
+
+/// Per lexicon, the start of its last entry in one text (u32::MAX: none; computed when first
+/// asked, then kept for the text).
+#[derive(Default)]
+struct LastEntries {
+    /// the text they belong to (0: none yet)
+    text: usize,
+    /// per lexicon and kind (any start, a word's start only): its text's number when known,
+    /// and the position (`NO_MATCH`: none)
+    at: Vec<(u32, u32)>,
+    /// the number of the text at hand (changes with the text, and with `Scratch::renew`)
+    generation: u32,
+}
+
+impl LastEntries {
+    /// Whether lexicon `i` has an entry starting at or after `p` in `t` (at a word's start, if `word`).
+    #[inline]
+    #[allow(clippy::too_many_arguments)]
+    fn any_from(
+        &mut self,
+        core: &Core,
+        i: u32,
+        word: bool,
+        t: &Text,
+        p: usize,
+        ends: &mut Vec<usize>,
+        tmp: &mut Vec<usize>,
+    ) -> bool {
+        let text = t as *const Text as usize;
+        if self.text != text || self.generation == 0 {
+            self.forget();
+            self.text = text;
+        }
+        let Some(set) = core.sets.get(i as usize) else { return true };
+        if self.at.len() < 2 * core.sets.len() {
+            self.at.resize(2 * core.sets.len(), (0, 0));
+        }
+        let k = 2 * i as usize + word as usize;
+        let (g, last) = self.at[k];
+        let last = if g == self.generation {
+            last
+        } else {
+            let got = match set.last_at(t, word, ends, tmp) {
+                Some(q) => u32::try_from(q).unwrap_or(NO_MATCH - 1),
+                None => NO_MATCH,
+            };
+            self.at[k] = (self.generation, got);
+            got
+        };
+        // (a text of 2^32 characters or more: a last entry past u32 is kept as NO_MATCH - 1)
+        last != NO_MATCH && (last == NO_MATCH - 1 || last as usize >= p)
+    }
+
+    fn forget(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        if self.generation == 0 {
+            self.at.iter_mut().for_each(|e| *e = (0, 0));
+            self.generation = 1;
+        }
+    }
 }
 
 impl Scratch {
@@ -287,6 +350,10 @@ impl Scratch {
             table.0.shrink_to(KEEP_ROOM);
         }
         m.text = 0;
+        self.last.forget();
+        if let Some(inner) = self.inner.as_deref_mut() {
+            inner.renew(deadline);
+        }
     }
 }
 
@@ -626,6 +693,13 @@ impl Core {
                 Insn::AtEnd => {
                     pc += 1;
                     p == end
+                }
+                Insn::Needs(i, word) => {
+                    pc += 1;
+                    let (mut ends, mut tmp) = (std::mem::take(&mut s.ends), std::mem::take(&mut s.tmp));
+                    let ok = s.last.any_from(self, i, word, t, p, &mut ends, &mut tmp);
+                    (s.ends, s.tmp) = (ends, tmp);
+                    ok
                 }
                 Insn::Fail => false,
                 Insn::Match => {
