@@ -45,9 +45,10 @@ class Batch:
     items: tuple[Any, ...]
 
 
-def batches(path: str, items, size: int = BATCH_CHARS):
+def batches(path: str, items, size: int | None = None):
     """``items`` (documents, bad records, raw lines) of one file in `Batch`es of about ``size``
-    characters."""
+    characters (default `BATCH_CHARS`)."""
+    size = size or BATCH_CHARS
     batch: list = []
     chars = 0
     try:
