@@ -257,7 +257,8 @@ def cmd_check(args) -> int:
         from rich.console import Console  # styles for a terminal; a file or a pipe gets plain lines
 
         console = Console(highlight=False, soft_wrap=True)
-    style = Style(args.format, as_text=args.format in LINE_FORMATS and console is None, encoding=args.encoding)
+    style = Style(args.format, as_text=args.format in LINE_FORMATS and console is None, encoding=args.encoding,
+                  full_stats=args.stats)
     # with workers, whole documents go to them in batches, read and rendered there (a writer of
     # files per document needs the documents here: its runs send texts only)
     fields = Fields(args.text_field, args.id_field or None, args.date_field or None)

@@ -26,11 +26,14 @@ class Style:
     """How findings are rendered: ``format`` is the --format of the run; ``lines`` whether
     records carry the text of their line (the text view shows it); ``as_text`` whether the tally
     keeps the output text itself (jsonl, and text without a terminal's styles) rather than the
-    records for the caller to write; ``encoding`` the inputs', to count bytes of progress."""
+    records for the caller to write; ``encoding`` the inputs', to count bytes of progress;
+    ``full_stats`` whether findings are counted by label, rule, speaker and month (--stats), or
+    only counted."""
 
     format: str
     as_text: bool
     encoding: str = "utf-8"
+    full_stats: bool = True
 
     @property
     def lines(self) -> bool:
@@ -76,7 +79,10 @@ class Tally:
         self.bytes += len(text.encode(self.style.encoding, "replace"))
         self.documents += doc is not None and block.offset + block.lead == 0
         records = located_records(block, found, path, self.style.lines, doc)
-        self.stats.update(r for r, _ in records)
+        if self.style.full_stats:
+            self.stats.update(r for r, _ in records)
+        else:
+            self.stats.findings += len(records)
         if not self.style.as_text:
             self.records.extend(records)
         elif self.style.format == "jsonl":
