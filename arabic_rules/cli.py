@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import __version__, arguments
 from .corpus import DOC_SEPARATORS, FORMATS
-from .errors import ArabicRulesError, ExtractionTimeout, InputError, RuleError
+from .errors import ArabicRulesError, InputError, RuleError
 from .formats import FORMATS as EXPORTS
 from .inputs import ENCODING_ERRORS, compression_of
 
