@@ -4,15 +4,13 @@ from __future__ import annotations
 import argparse
 import datetime as _dt
 import os
-import re
 import sys
-from bisect import bisect_right
 from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__, arguments
 from .corpus import DOC_SEPARATORS, FORMATS
-from .errors import ArabicRulesError, ExtractionTimeout, InputError, RuleError
+from .errors import ArabicRulesError, InputError, RuleError
 from .formats import FORMATS as EXPORTS
 from .inputs import ENCODING_ERRORS, compression_of
 
@@ -20,7 +18,6 @@ BACKENDS = ("python", "regex", "native")  # (those of `engine.BACKENDS`; the eng
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEFAULT_TIMEOUT = 120.0  # seconds per block for `check`: a guard against a runaway rule, not a budget
-_NEWLINE = re.compile("\n")  # line starts of a block: found in C, not by a loop over characters
 
 
 def _date(text: str) -> _dt.date:
@@ -229,12 +226,13 @@ def cmd_bench(args) -> int:
 
 def cmd_check(args) -> int:
     from . import report
-    from .corpus import BadRecord, detect_format, expand_paths, read_documents
+    from .checkjobs import Setup, batches
+    from .corpus import BadRecord, Fields, detect_format, expand_paths, read_documents
     from .inputs import blocks
-    from .stats import Stats
     from .chunks import text_blocks
     from .heap import bound_heap
     from .stream import Chunk, chunks_of, extract_chunks
+    from .tally import LINE_FORMATS, Style, Tally
 
     bound_heap()  # a long run's freed chunk buffers go back to the system, not into a heap in pieces
     engine = _engine(args)
@@ -259,14 +257,19 @@ def cmd_check(args) -> int:
         from rich.console import Console  # styles for a terminal; a file or a pipe gets plain lines
 
         console = Console(highlight=False, soft_wrap=True)
+    style = Style(args.format, as_text=args.format in LINE_FORMATS and console is None, encoding=args.encoding,
+                  full_stats=args.stats)
+    # with workers, whole documents go to them in batches, read and rendered there (a writer of
+    # files per document needs the documents here: its runs send texts only)
+    fields = Fields(args.text_field, args.id_field or None, args.date_field or None)
+    setup = Setup(style, fields, args.ref_date, labels, args.prefer) if args.jobs > 1 and writer is None else None
     collected: list = []
-    stats = Stats()
-    problems = {"bad": 0, "failed": 0}
+    tally = Tally(style)  # the run's output and counts
     n_files = [0]
 
     def chunks():
-        """Every input's chunks, document by document; what cannot be read passes its error on
-        (as a chunk without text) and the rest goes on."""
+        """Every input's chunks (or batches of documents), document by document; what cannot be
+        read passes its error on (as a chunk without text) and the rest goes on."""
         for name in args.files:
             try:
                 paths = expand_paths([name])
@@ -282,9 +285,12 @@ def cmd_check(args) -> int:
                 fmt = detect_format(path, args.input_format)
                 if fmt == "text" and args.doc_sep == "none" and not (writer and writer.needs_text):
                     # one document, streamed (a writer of whole documents reads it as one below)
-                    stats.add_document()
+                    tally.stats.add_document()
                     yield from chunks_of(engine, blocks(path, args.encoding, encoding_errors=args.encoding_errors),
                                          tag=(path, None))
+                    continue
+                if setup is not None:
+                    yield from batches(path, _batch_items(args, path, fmt, fields))
                     continue
                 for doc in read_documents(path, fmt=fmt, text_field=args.text_field, id_field=args.id_field,
                                           date_field=args.date_field, doc_sep=args.doc_sep,
@@ -292,41 +298,33 @@ def cmd_check(args) -> int:
                     if isinstance(doc, BadRecord):
                         yield Chunk((path, doc), None)
                         continue
-                    stats.add_document()
+                    tally.stats.add_document()
                     yield from chunks_of(engine, text_blocks(doc.text), tag=(path, doc), ref_date=doc.ref_date)
             except InputError as e:
                 yield Chunk((path, e), None)
 
     with _progress(args.files, args.encoding) as advance:
-        for chunk, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs, args.prefer):
-            (path, doc), block = chunk.tag, chunk.block
-            if found is None and block is not None and block.skipped:
-                print(f"arules: {path}:{block.line}: skipped {block.skipped:,} characters without whitespace "
-                      f"(from character {block.offset:,}): not text", file=sys.stderr)
-                continue
-            if found is None:  # an input or a record that could not be read
-                print(f"arules: {doc}", file=sys.stderr)
-                problems["bad" if isinstance(doc, BadRecord) else "failed"] += 1
-                continue
-            if isinstance(found, ExtractionTimeout):
-                where = f"{path}:{block.line}" if doc is None else f"{path}:record {doc.record} ({doc.id})"
-                print(f"arules: {where}: the text from here was not checked: {found}", file=sys.stderr)
-                problems["failed"] += 1
-                continue
-            advance(block.text[block.lead:], doc is not None and block.offset + block.lead == 0)
-            records = _records(block, found, path, args.format == "text", doc)
-            stats.update(r for r, _ in records)
+        for item, found in extract_chunks(engine, chunks(), args.ref_date, labels, args.jobs, args.prefer, setup):
+            read, begun = tally.bytes, tally.documents
+            if isinstance(found, Tally):  # a batch of documents, done by a worker
+                part, checked = found, False
+                tally.merge(part)
+            else:
+                part, checked = tally, tally.add(item, found)
+            text, records, messages = part.take()
+            for message in messages:
+                print(message, file=sys.stderr)
+            advance(tally.bytes - read, tally.documents - begun)
             if writer is not None:
-                writer.add(doc, [r for r, _ in records])
-            elif args.format == "jsonl":
-                report.write_jsonl((r for r, _ in records), out)
+                if checked:
+                    writer.add(item.tag[1], [r for r, _ in records])
+            elif style.as_text:
+                out.write(text)
             elif args.format == "json":
                 collected.extend(r for r, _ in records)
-            elif console is not None:
+            else:
                 for r, line_text in records:
                     console.print(report.text_line(r, line_text))
-            else:
-                out.write("".join(report.plain_line(r, line_text) + "\n" for r, line_text in records))
     if args.format == "json":
         report.write_json(collected, out)
     if writer is not None:
@@ -334,8 +332,27 @@ def cmd_check(args) -> int:
     out.flush()
     if out is not sys.stdout:
         out.close()
-    _summary(stats, n_files[0], problems, args.stats)
-    return EXIT_USAGE if problems["bad"] or problems["failed"] else EXIT_OK
+    problems = {"bad": tally.bad, "failed": tally.failed}
+    _summary(tally.stats, n_files[0], problems, args.stats)
+    return EXIT_USAGE if tally.bad or tally.failed else EXIT_OK
+
+
+def _batch_items(args, path: str, fmt: str, fields):
+    """The documents of one file for `checkjobs.batches`: JSON Lines as raw lines (the workers
+    decode them; the first is decoded here, where a JSON array instead of lines stops the file),
+    other formats as read here."""
+    from .corpus import jsonl_lines, jsonl_record, read_documents
+
+    if fmt != "jsonl":
+        yield from read_documents(path, fmt=fmt, text_field=args.text_field, id_field=args.id_field,
+                                  date_field=args.date_field, doc_sep=args.doc_sep,
+                                  encoding=args.encoding, encoding_errors=args.encoding_errors)
+        return
+    from .inputs import check_encoding
+
+    check_encoding(args.encoding, args.encoding_errors)
+    for number, line, problem in jsonl_lines(path, args.encoding, args.encoding_errors):
+        yield jsonl_record(path, fields, number, line, problem) if number == 1 else (number, line, problem)
 
 
 def _open_out(path: str):
@@ -370,7 +387,7 @@ def _progress(paths: list[str], encoding: str):
     person sees it without it garbling the findings: stderr a terminal, the findings in a file or
     a pipe."""
     if not sys.stderr.isatty() or sys.stdout.isatty():
-        yield lambda text, new_document: None
+        yield lambda n_bytes, documents: None
         return
     from time import monotonic
 
@@ -385,10 +402,10 @@ def _progress(paths: list[str], encoding: str):
     task = bar.add_task("check", total=total, docs=0)
     started, shown, docs = monotonic(), False, 0
 
-    def advance(text: str, new_document: bool) -> None:
+    def advance(n_bytes: int, documents: int) -> None:
         nonlocal shown, docs
-        docs += new_document
-        bar.update(task, advance=len(text.encode(encoding, "replace")), docs=docs)
+        docs += documents
+        bar.update(task, advance=n_bytes, docs=docs)
         if not shown and monotonic() - started > PROGRESS_DELAY:
             bar.start()
             shown = True
@@ -398,27 +415,6 @@ def _progress(paths: list[str], encoding: str):
     finally:
         if shown:
             bar.stop()
-
-
-def _records(block, found, name, with_lines: bool = True, doc=None):
-    """Matches of one block as located records, each with the text of the line it starts on
-    (None unless ``with_lines``: only the text view shows it); in a corpus ``doc`` is the
-    `Document` the block is part of (its id and record go into each record)."""
-    from .report import located
-
-    text = block.text
-    newlines = [m.start() for m in _NEWLINE.finditer(text)] if "\n" in text else []
-    out = []
-    for m in found:
-        k = bisect_right(newlines, m.start - 1)
-        line_start = newlines[k - 1] + 1 if k else 0
-        line = None
-        if with_lines:
-            line = text[line_start:newlines[k] if k < len(newlines) else len(text)]
-        where = located(m, name, block.line + k, m.start - line_start + 1, block.offset,
-                        **({} if doc is None else {"doc": doc.id, "record": doc.record}))
-        out.append((where, line))
-    return out
 
 
 def _load(paths):

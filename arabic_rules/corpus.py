@@ -117,7 +117,7 @@ def detect_format(path: str, override: str | None = None) -> str:
 # --- reading -------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Fields:
+class Fields:
     """Which fields of a record hold the text, the id and the date."""
 
     text: str
@@ -160,14 +160,14 @@ def read_documents(path: str, *, fmt: str | None = None, text_field: str = "text
     if doc_sep not in DOC_SEPARATORS:
         raise ValueError(f"unknown doc-sep {doc_sep!r}; choose one of {', '.join(DOC_SEPARATORS)}")
     inputs.check_encoding(encoding, encoding_errors)
-    fields = _Fields(text_field, id_field or None, date_field or None)
+    fields = Fields(text_field, id_field or None, date_field or None)
     if fmt == "text":
         return _text_documents(path, doc_sep, encoding, encoding_errors)
     reader = {"jsonl": _jsonl, "csv": _delimited, "tsv": _delimited, "parquet": _parquet}[fmt]
     return reader(path, fields, fmt=fmt, encoding=encoding, encoding_errors=encoding_errors)
 
 
-def _record(get: Callable[[str], Any], fields: _Fields, path: str, record: int,
+def _record(get: Callable[[str], Any], fields: Fields, path: str, record: int,
             where: str = "") -> Document | BadRecord:
     """A document from one record whose field values ``get`` returns (`_MISSING` when absent)."""
     def bad(message: str) -> BadRecord:
@@ -262,19 +262,32 @@ class _Lines:
 
 # --- JSON Lines ----------------------------------------------------------------------------------
 
-def _jsonl(path: str, fields: _Fields, *, encoding: str, encoding_errors: str,
+def _jsonl(path: str, fields: Fields, *, encoding: str, encoding_errors: str,
            **_: Any) -> Iterator[Document | BadRecord]:
+    for number, line, problem in jsonl_lines(path, encoding, encoding_errors):
+        yield jsonl_record(path, fields, number, line, problem)
+
+
+def jsonl_lines(path: str, encoding: str = "utf-8", encoding_errors: str = "strict") -> Iterator[tuple[int, str, str | None]]:
+    """The non-blank lines of a JSON Lines file undecoded as JSON: ``(number, line, problem)``,
+    ``problem`` why the line's bytes did not decode (else None). `jsonl_record` makes the record
+    of each, wherever it runs (`arules check --jobs` decodes records in its workers)."""
     lines = _Lines(path, encoding, encoding_errors)
     with lines.open():
         for line in lines:
             problem = lines.take_problem()
-            if problem:
-                yield BadRecord(path, lines.number, problem)
-            elif line.strip():
-                yield _json_record(line, fields, path, lines.number)
+            if problem or line.strip():
+                yield lines.number, line, problem
 
 
-def _json_record(line: str, fields: _Fields, path: str, number: int) -> Document | BadRecord:
+def jsonl_record(path: str, fields: Fields, number: int, line: str, problem: str | None) -> Document | BadRecord:
+    """The `Document` (or `BadRecord`) of one line of `jsonl_lines`."""
+    if problem:
+        return BadRecord(path, number, problem)
+    return _json_record(line, fields, path, number)
+
+
+def _json_record(line: str, fields: Fields, path: str, number: int) -> Document | BadRecord:
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as e:
@@ -314,7 +327,7 @@ def _raise_field_limit() -> None:
             limit //= 2
 
 
-def _delimited(path: str, fields: _Fields, *, fmt: str, encoding: str,
+def _delimited(path: str, fields: Fields, *, fmt: str, encoding: str,
                encoding_errors: str) -> Iterator[Document | BadRecord]:
     _raise_field_limit()
     lines = _Lines(path, encoding, encoding_errors)
@@ -326,7 +339,7 @@ def _delimited(path: str, fields: _Fields, *, fmt: str, encoding: str,
             raise InputError(f"{path}:{lines.number}: cannot read this {fmt.upper()} ({e})") from None
 
 
-def _rows(rows: Iterator[list[str]], lines: _Lines, fields: _Fields, path: str) -> Iterator[Document | BadRecord]:
+def _rows(rows: Iterator[list[str]], lines: _Lines, fields: Fields, path: str) -> Iterator[Document | BadRecord]:
     header = next(rows, None)
     if header is None:
         return
@@ -351,7 +364,7 @@ def _rows(rows: Iterator[list[str]], lines: _Lines, fields: _Fields, path: str) 
             yield _record(lambda name: row[columns[name]], fields, path, record, where)
 
 
-def _check_columns(path: str, fields: _Fields, names: list[str]) -> None:
+def _check_columns(path: str, fields: Fields, names: list[str]) -> None:
     for option, name in (("text", fields.text), ("id", fields.id), ("date", fields.date)):
         if name is not None and name not in names:
             shown = ", ".join(repr(n) for n in names[:20]) + (", ..." if len(names) > 20 else "")
@@ -361,7 +374,7 @@ def _check_columns(path: str, fields: _Fields, names: list[str]) -> None:
 
 # --- Parquet -------------------------------------------------------------------------------------
 
-def _parquet(path: str, fields: _Fields, **_: Any) -> Iterator[Document | BadRecord]:
+def _parquet(path: str, fields: Fields, **_: Any) -> Iterator[Document | BadRecord]:
     try:
         import pyarrow as pa
         import pyarrow.parquet as pq

@@ -52,7 +52,12 @@ def flat(m: Match, doc: Any = None) -> dict[str, Any]:
 
 
 def write_jsonl(records, out: TextIO) -> None:
-    out.write("".join([_ENCODE(r) + "\n" for r in records]))
+    out.write(jsonl_lines(records))
+
+
+def jsonl_lines(records) -> str:
+    """``records`` as the lines `write_jsonl` writes, in one string."""
+    return "".join([_ENCODE(r) + "\n" for r in records])
 
 
 def write_json(records, out: TextIO) -> None:

@@ -48,13 +48,15 @@ def chunks_of(engine, blocks, tag=None, ref_date=None, margin: int | None = None
         yield Chunk(tag, block, text, lead, cut, ref_date)
 
 
-def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1, prefer: str | None = None):
+def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1, prefer: str | None = None,
+                   setup=None):
     """``(chunk, matches)`` for each `Chunk`, in order: matches is None for a chunk without
     text, the `ExtractionTimeout` of a text that ran out of the engine's time, else the matches
     of the chunk with the finishers' pass done, the chunks of one document in a row (its first
     chunk starts at offset 0: nothing carries over from the document before). With ``jobs`` > 1
-    the texts are extracted by that many processes: one pool for the whole run. ``prefer`` as
-    for `Engine.extract`."""
+    the texts are extracted by that many processes: one pool for the whole run; there ``chunks``
+    may also hold `checkjobs.Batch`es of whole documents, each yielded with its `Tally` (rendered
+    with ``setup``, the run's `checkjobs.Setup`). ``prefer`` as for `Engine.extract`."""
     context: dict = {}  # what finishers carry from one chunk of a document to the next
 
     def finish(chunk, norm, found):
@@ -88,17 +90,25 @@ def extract_chunks(engine, chunks, ref_date=None, labels=None, jobs: int = 1, pr
     def jobs_in_order():
         for chunk in chunks:
             order.append(chunk)
-            if chunk.text is not None:
+            if not isinstance(chunk, Chunk):  # a batch of whole documents
+                yield chunk
+            elif chunk.text is not None:
                 yield chunk.text, chunk.lead, chunk.cut, chunk.ref_date or ref_date, labels, prefer
 
-    for found in extract_in_order(engine, jobs_in_order(), jobs):
+    def passes(item) -> bool:  # an item without a job: it only passes through
+        return isinstance(item, Chunk) and item.text is None
+
+    for found in extract_in_order(engine, jobs_in_order(), jobs, setup):
         passed.append(found)
-        while order and (order[0].text is None or passed):  # items before this result, then the result
+        while order and (passes(order[0]) or passed):  # items before this result, then the result
             chunk = order.popleft()
-            if chunk.text is None:
+            if passes(chunk):
                 yield chunk, None
                 continue
             found = passed.popleft()
+            if not isinstance(chunk, Chunk):
+                yield chunk, found
+                continue
             if not isinstance(found, Exception):
                 found = unpacked(chunk.text, found)
             yield chunk, finish(chunk, _Later(chunk.text), found)

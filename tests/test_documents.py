@@ -307,7 +307,8 @@ def test_work_is_linear_in_the_length_of_a_document(engine, shape):
         assert getattr(big, stage) <= 12 * max(getattr(small, stage), 1), stage
 
 
-def test_progress_shows_on_a_terminal_stderr_and_never_in_the_findings(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_progress_shows_on_a_terminal_stderr_and_never_in_the_findings(tmp_path, jobs):
     """A long corpus run with its findings in a pipe shows documents and bytes on stderr (a
     terminal here: a pseudo-terminal), and stdout holds nothing but findings."""
     import pty
@@ -319,7 +320,7 @@ def test_progress_shows_on_a_terminal_stderr_and_never_in_the_findings(tmp_path)
 
     leader, follower = pty.openpty()
     p = subprocess.Popen([sys.executable, "-m", "arabic_rules", "check", str(path), "--id-field", "id",
-                          "--format", "jsonl"], stdout=subprocess.PIPE, stderr=follower)
+                          "--format", "jsonl", "--jobs", jobs], stdout=subprocess.PIPE, stderr=follower)
     os.close(follower)
     pieces: list[bytes] = []
 

@@ -120,7 +120,8 @@ def test_check_locates_lines_and_columns_across_blocks(tmp_path):
     """`arules check` records: line and col of every match, also when the file is read in blocks."""
     import json
 
-    from arabic_rules import cli, stream
+    from arabic_rules import stream
+    from arabic_rules.tally import located_records
     from arabic_rules.engine import Engine
     from arabic_rules.inputs import blocks
 
@@ -129,7 +130,7 @@ def test_check_locates_lines_and_columns_across_blocks(tmp_path):
     f.write_text(text, encoding="utf-8")
     engine = Engine.default()
     recs = [r for b, found in stream.stream_matches(engine, blocks(str(f), block=200), margin=150)
-            for r, _ in cli._records(b, found, str(f))]
+            for r, _ in located_records(b, found, str(f))]
     lines = text.split("\n")
     assert recs
     for r in recs:
@@ -181,7 +182,8 @@ def test_tokens_before_a_hit_read_backwards_equal_the_whole_texts(text, back, da
 
 def test_blocks_extracted_by_two_processes_give_the_matches_of_one(tmp_path):
     """`arules check --jobs 2`: the same records, in the same order, as one process."""
-    from arabic_rules import cli, stream
+    from arabic_rules import stream
+    from arabic_rules.tally import located_records
     from arabic_rules.engine import Engine
     from arabic_rules.inputs import blocks
 
@@ -193,7 +195,7 @@ def test_blocks_extracted_by_two_processes_give_the_matches_of_one(tmp_path):
 
     def records(jobs):
         return [r for b, found in stream.stream_matches(engine, blocks(str(f), block=300), margin=150, jobs=jobs)
-                for r, _ in cli._records(b, found, str(f))]
+                for r, _ in located_records(b, found, str(f))]
 
     one = records(1)
     assert len(one) > 100
