@@ -46,11 +46,14 @@ class Near:
     """A shorter reach for a far anchor (`_Analysis.near`): a match whose optional insertion is
     empty starts at most ``short`` tokens before the anchor; one with the insertion has its last
     token, one of ``marks``, among the ``within`` tokens before the anchor. So a hit without
-    any of the marks there is tried only ``short`` tokens back (the same matches, fewer tries)."""
+    any of the marks there is tried only ``short`` tokens back (the same matches, fewer tries).
+    Where one is there, the insertion's first token is one of ``opens`` (when not empty): the
+    match starts at most ``short`` tokens before such a token, and only those starts are tried."""
 
     short: int
     within: int
     marks: tuple[str, ...]
+    opens: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -581,7 +584,10 @@ class _Analysis:
             return None
         short = back - sizes[j]
         within = 1 + sum(between)  # the item's last token is one of these before the anchor
-        return Near(short, within, tuple(sorted(marks))) if short + within < back else None
+        first = self.first(items[j])  # marks that open every match of the item, if it has them
+        opens = {k[1] for k in first} if all(k[0] == "lit" and len(k[1]) == 1 and not _is_word(k[1])
+                                              for k in first) else set()
+        return Near(short, within, tuple(sorted(marks)), tuple(sorted(opens))) if short + within < back else None
 
     def last_marks(self, node) -> frozenset[str] | None:
         """The punctuation marks (one character each, a token of its own) one of which ends every

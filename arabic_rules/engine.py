@@ -966,7 +966,9 @@ def _tried_at(text: str, found: list[int], back: int, rev: str | None = None,
               near: Near | None = None) -> list[int]:
     """The anchor hits ``found`` and the starts of the ``back`` tokens before each, sorted;
     with ``near``, only ``near.short`` tokens before a hit with none of ``near.marks`` among
-    its ``near.within`` tokens before it (no insertion can come before that anchor).
+    its ``near.within`` tokens before it (no insertion can come before that anchor), and of
+    the others, with ``near.opens``, only the ``near.short`` tokens before the hit and those
+    up to ``near.short`` tokens before an opening mark (the insertion's first token).
 
     The tokens before a hit are the first ones after it in the reversed text (``rev``, made
     once per text): no more are read than are used (tokenizing the whole text for the few hits
@@ -978,12 +980,12 @@ def _tried_at(text: str, found: list[int], back: int, rev: str | None = None,
         rev = text[::-1]
     tried = set(found)
     for pos in found:
-        k, reach = 0, back
+        k, reach, opens = 0, back, None
         if near is not None:
             reach = near.short
             for m in TOKEN_RE.finditer(rev, n - pos):
                 if m.group() in near.marks:
-                    reach = back
+                    reach, opens = back, near.opens or None
                     break
                 k += 1
                 if k == near.within:
@@ -991,8 +993,13 @@ def _tried_at(text: str, found: list[int], back: int, rev: str | None = None,
             k = 0
         if not reach:
             continue
+        left = near.short if opens else reach  # tokens still tried (a budget renewed at each opening mark)
         for m in TOKEN_RE.finditer(rev, n - pos):
-            tried.add(n - m.end())
+            if opens and m.group() in opens:
+                left = near.short + 1  # (the mark itself, and the tokens before it)
+            if left:
+                tried.add(n - m.end())
+                left -= 1
             k += 1
             if k == reach:
                 break

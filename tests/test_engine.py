@@ -219,7 +219,7 @@ def test_a_far_anchor_after_an_optional_insertion_tries_near_where_no_comma_come
 
     e = engine(rules_dir, "rules:\n  - {name: s, label: x, pattern: 'who:_{1,2} (\"،\" _{1,20} \"،\")? cue:@say'}\n")
     rule = e.rules[0]
-    assert rule.near == (Near(2, 1, ("،",)),) and rule.options[0][2] == 24
+    assert rule.near == (Near(2, 1, ("،",), ("،",)),) and rule.options[0][2] == 24
     plain = replace(e.pack, rules=tuple(replace(r, near=()) for r in e.pack.rules))
     texts = ["ثم إن الوزارة الكبرى قالت كلاما",
              "ثم إن الوزارة، في بيان طويل صدر أمس، قالت كلاما",

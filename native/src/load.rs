@@ -227,23 +227,31 @@ fn groups_needed(n: &Node, table: &[(std::sync::Arc<Node>, usize)]) -> usize {
     }
 }
 
-/// An option's shorter reach: `[short, within, [mark, ...]]`, each mark one character.
+/// An option's shorter reach: `[short, within, [mark, ...], [opening mark, ...]]`, each mark
+/// one character.
 fn near(v: &Value) -> Result<Near, String> {
     let parts = array(v, "near")?;
-    if parts.len() != 3 {
-        return Err(format!("near: not [short, within, marks]: {v}"));
+    if parts.len() != 4 {
+        return Err(format!("near: not [short, within, marks, opens]: {v}"));
     }
-    let marks = strings(&parts[2])?
-        .iter()
-        .map(|m| {
-            let mut cs = m.chars();
-            match (cs.next(), cs.next()) {
-                (Some(c), None) => Ok(c),
-                _ => Err(format!("near: a mark is one character, not {m:?}")),
-            }
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Near { short: count(parts.get(0), "near short")?, within: count(parts.get(1), "near within")?, marks })
+    let chars = |x: &Value| {
+        strings(x)?
+            .iter()
+            .map(|m| {
+                let mut cs = m.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Ok(c),
+                    _ => Err(format!("near: a mark is one character, not {m:?}")),
+                }
+            })
+            .collect::<Result<Vec<_>, String>>()
+    };
+    Ok(Near {
+        short: count(parts.first(), "near short")?,
+        within: count(parts.get(1), "near within")?,
+        marks: chars(&parts[2])?,
+        opens: chars(&parts[3])?,
+    })
 }
 
 fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, String> {

@@ -41,13 +41,17 @@ pub struct AnchorOption {
 
 /// A shorter reach for a far anchor (`compiler.Near`): a hit with none of `marks` among the
 /// `within` tokens before it is tried only `short` tokens back (a match with the optional
-/// insertion that makes the reach long has one of them there).
+/// insertion that makes the reach long has one of them there). Of the others, with `opens`,
+/// only the `short` tokens before the hit and up to `short` before an opening mark (the
+/// insertion's first token) are tried.
 #[derive(Clone, Debug)]
 pub struct Near {
     pub short: usize,
     pub within: usize,
     /// punctuation marks, each a token of its own
     pub marks: Vec<char>,
+    /// the marks that open the insertion (empty: any start within `back`)
+    pub opens: Vec<char>,
 }
 
 /// What the planner knows of one rule.
@@ -598,17 +602,26 @@ pub fn tried_at(t: &Text, found: &[usize], back: usize, near: Option<&Near>) -> 
     }
     let mut out = found.to_vec();
     for &pos in found {
-        let reach = match near {
-            Some(nr) if !marked_before(t, pos, nr) => nr.short,
-            _ => back,
+        let (reach, opens): (usize, &[char]) = match near {
+            Some(nr) if !marked_before(t, pos, nr) => (nr.short, &[]),
+            Some(nr) => (back, &nr.opens),
+            None => (back, &[]),
         };
+        // tokens still tried: with opening marks, a budget renewed at each of them
+        let mut left = if opens.is_empty() { reach } else { near.map_or(reach, |nr| nr.short) };
         let mut q = pos;
         for _ in 0..reach {
             match token_before(t, q) {
                 Some(start) => q = start,
                 None => break,
             }
-            out.push(q);
+            if !opens.is_empty() && !t.is_word(q) && opens.contains(&t.chars[q]) {
+                left = near.map_or(0, |nr| nr.short) + 1; // (the mark itself, and the tokens before it)
+            }
+            if left > 0 {
+                out.push(q);
+                left -= 1;
+            }
         }
     }
     out.sort_unstable();
@@ -684,10 +697,12 @@ mod tests {
         assert_eq!(tried_at(&t, &[5], 0, None), vec![5]);
         // a shorter reach where no comma is among the `within` tokens before the hit
         let t2 = text("ab, cd ef gh");
-        let near = |within| Near { short: 1, within, marks: vec![','] };
-        assert_eq!(tried_at(&t2, &[10], 9, Some(&near(2))), vec![7, 10]);
-        assert_eq!(tried_at(&t2, &[10], 9, Some(&near(3))), vec![0, 2, 4, 7, 10]);
-        assert_eq!(tried_at(&t2, &[4], 9, Some(&near(1))), vec![0, 2, 4]);
+        let near = |within, opens: &str| Near { short: 1, within, marks: vec![','], opens: opens.chars().collect() };
+        assert_eq!(tried_at(&t2, &[10], 9, Some(&near(2, ""))), vec![7, 10]);
+        assert_eq!(tried_at(&t2, &[10], 9, Some(&near(3, ""))), vec![0, 2, 4, 7, 10]);
+        assert_eq!(tried_at(&t2, &[4], 9, Some(&near(1, ""))), vec![0, 2, 4]);
+        // and where a comma opens the insertion: one token before the hit, the comma and one before it
+        assert_eq!(tried_at(&t2, &[10], 9, Some(&near(3, ","))), vec![0, 2, 7, 10]);
         assert_eq!(snap(&t, 0), 2);
         assert_eq!(snap(&t, 20), 12);
         assert_eq!(trim(&t, 3, 8), (4, 6));
