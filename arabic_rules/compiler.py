@@ -42,6 +42,21 @@ ANY = ("any",)
 
 
 @dataclass(frozen=True)
+class Near:
+    """A shorter reach for a far anchor (`_Analysis.near`): a match whose optional insertion is
+    empty starts at most ``short`` tokens before the anchor; one with the insertion has its last
+    token, one of ``marks``, among the ``within`` tokens before the anchor. So a hit without
+    any of the marks there is tried only ``short`` tokens back (the same matches, fewer tries).
+    Where one is there, the insertion's first token is one of ``opens`` (when not empty): the
+    match starts at most ``short`` tokens before such a token, and only those starts are tried."""
+
+    short: int
+    within: int
+    marks: tuple[str, ...]
+    opens: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class CompiledRule:
     """One rule, ready to run: regex source, field groups, anchor and value call."""
 
@@ -70,6 +85,7 @@ class CompiledRule:
     gates: tuple[frozenset, ...] = ()
     program: ir.Node | None = None  # what `source` is rendered from, for the executors
     rest_programs: tuple[ir.Node | None, ...] = ()  # per option, what its `rest` is rendered from
+    near: tuple[Near | None, ...] = ()  # per option, its shorter reach (`Near`) or None; () for none at all
 
     # Pickled (the on-disk cache, `cache.store`) with `source` as UTF-8 bytes, made a str on
     # first use: only the regex back end reads a rule's regex, and turning the shipped packs'
@@ -244,7 +260,7 @@ class _Analysis:
         # per question, id(node) -> (node, answer): rules share macros, and the anchor planning
         # asks the same questions of every item many times (the node is kept, so no id is reused)
         self._memo: dict[str, dict[int, tuple[Any, Any]]] = {"nullable": {}, "edge": {}, "first": {}, "max": {},
-                                                             "captures": {}}
+                                                             "captures": {}, "marks": {}}
         self.emitted: dict[tuple[int, bool, bool], tuple[Any, ir.Node]] = {}  # see `_Emitter.emit`
         # the regex and width of each program node, shared by the rules whose programs hold it
         self.regexes: dict[int, tuple[ir.Node, str]] = {}
@@ -511,16 +527,17 @@ class _Analysis:
         options = self.anchor_options(node)
         if not options:
             return self.first(node), None
-        chosen, back, _ = min(options, key=lambda o: (anchor_cost(o[0]) * (o[1] + 1), o[1]))
+        chosen, back, *_ = min(options, key=lambda o: (anchor_cost(o[0]) * (o[1] + 1), o[1]))
         return chosen, back
 
-    def anchor_options(self, node) -> list[tuple[set, int, Any]]:
+    def anchor_options(self, node) -> list[tuple[set, int, Any, Near | None]]:
         """Every anchor a rule could use: its first set, and the first set of each required
         top-level item whose distance from the start is bounded (at most MAX_BACK tokens), with
         the rest of the rule from that item on (a match needs that rest to match at the anchor).
-        Any of them must occur in a text for the rule to match there."""
+        Any of them must occur in a text for the rule to match there. The last element is the
+        option's `Near` (or None): a shorter reach where no insertion can come before the anchor."""
         first = self.first(node)
-        options = [] if ANY in first or not _anchorable(first) else [(first, 0, None)]
+        options = [] if ANY in first or not _anchorable(first) else [(first, 0, None, None)]
         items = tuple(self.flat_items(node))
         options += self._later_options(items, MAX_BACK)
         if not options:
@@ -532,15 +549,16 @@ class _Analysis:
             options = self._later_options(items, MAX_FAR_BACK)
         return options
 
-    def _later_options(self, items, reach: int) -> list[tuple[set, int, Any]]:
+    def _later_options(self, items, reach: int) -> list[tuple[set, int, Any, Near | None]]:
         """The anchor options of the required items after the first whose distance from the
         start is at most ``reach`` tokens (see `anchor_options`)."""
-        options: list[tuple[set, int, Any]] = []
+        options: list[tuple[set, int, Any, Near | None]] = []
         before = 0
         for i, item in enumerate(items):
             f = self.first(item)
             if i and not self.nullable(item) and ANY not in f and _anchorable(f):
-                options.append((f, before, Seq(items[i:]) if i < len(items) - 1 else item))
+                near = self.near(items, i, before) if before > MAX_BACK else None
+                options.append((f, before, Seq(items[i:]) if i < len(items) - 1 else item, near))
             size = self.max_tokens(item)
             if size is None:
                 break
@@ -549,6 +567,64 @@ class _Analysis:
                 break
         return options
 
+
+    def near(self, items, i: int, back: int) -> Near | None:
+        """The `Near` of an anchor at ``items[i]``, ``back`` tokens at most after the start: the
+        optional item before it that makes most of that reach (an insertion set off by commas),
+        when every match of it that reads a token ends with a punctuation mark and what stands
+        between it and the anchor is bounded. None when there is no such item."""
+        sizes = [self.max_tokens(x) for x in items[:i]]
+        optional = [j for j in range(i) if sizes[j] and self.nullable(items[j])]
+        if not optional:
+            return None
+        j = max(optional, key=lambda k: sizes[k])
+        between = sizes[j + 1:i]
+        marks = self.last_marks(items[j])
+        if not marks or None in between:
+            return None
+        short = back - sizes[j]
+        within = 1 + sum(between)  # the item's last token is one of these before the anchor
+        first = self.first(items[j])  # marks that open every match of the item, if it has them
+        opens = {k[1] for k in first} if all(k[0] == "lit" and len(k[1]) == 1 and not _is_word(k[1])
+                                              for k in first) else set()
+        return Near(short, within, tuple(sorted(marks)), tuple(sorted(opens))) if short + within < back else None
+
+    def last_marks(self, node) -> frozenset[str] | None:
+        """The punctuation marks (one character each, a token of its own) one of which ends every
+        match of ``node`` that reads a token; None when a match may end otherwise (a word, a raw
+        regex). Conditions read nothing and add none."""
+        return self._ask("marks", node, self._last_marks)
+
+    def _last_marks(self, node) -> frozenset[str] | None:
+        node = self.resolve(node)
+        if isinstance(node, (Word, Phrase)):
+            last = tokens(node.text)[-1]
+            return None if _is_word(last) else frozenset({last})
+        if isinstance(node, LexRef):
+            ends = {tokens(f)[-1] for f in self.lex_forms[node.name]}
+            return None if any(_is_word(e) for e in ends) else frozenset(ends)
+        if isinstance(node, Cond):
+            return frozenset()
+        if isinstance(node, (Repeat, Capture)):
+            return self.last_marks(node.node)
+        if isinstance(node, (Alt, Seq, Glue)):
+            parts = node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else node.parts
+            if isinstance(node, Alt):
+                chosen = list(parts)
+            else:  # the last part that reads a token: the last one, or one before nullable ones
+                chosen = []
+                for p in reversed(parts):
+                    chosen.append(p)
+                    if not self.nullable(p):
+                        break
+            out: frozenset[str] = frozenset()
+            for p in chosen:
+                got = self.last_marks(p)
+                if got is None:
+                    return None
+                out |= got
+            return out
+        return None  # any word, a word not in a lexicon, a raw regex
 
     def gates(self, node) -> list[frozenset]:
         """The literal first sets of the required top-level items that `anchor_options` leaves
@@ -926,15 +1002,16 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     if ANY in anchors:
         back = None
     found = an.anchor_options(rule.node)
-    rest_programs = tuple(None if rest is None else _Emitter(pack, an).emit(rest) for _, _, rest in found)
+    rest_programs = tuple(None if rest is None else _Emitter(pack, an).emit(rest) for _, _, rest, _ in found)
     options = tuple((*_split(a), b, "" if rest is None else ir.to_regex(rest, an.tries, an.regexes))
-                    for (a, b, _), rest in zip(found, rest_programs))
+                    for (a, b, _, _), rest in zip(found, rest_programs))
+    near = tuple(n for *_, n in found) if any(n is not None for *_, n in found) else ()
     width = program_width(program, an.lex_widths(), memo=an.widths)
     bounded = width < DEFAULT_MAX_SPAN
     return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
                         back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
                         span=rule.span, gates=tuple(an.gates(rule.node)) if options else (), program=program,
-                        rest_programs=rest_programs)
+                        rest_programs=rest_programs, near=near)
 
 
 def program_width(node: ir.Node, lex_widths: dict[str, int], cap: int = DEFAULT_MAX_SPAN,

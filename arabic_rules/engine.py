@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Itera
 from . import alarm, arguments, cache, ir, programs
 from .buildplan import build_function
 from .calendars import prefer_choice
-from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, RuleSources, anchor_index,
+from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, Near, RuleSources, anchor_index,
                        compile_pack, prefilter_source)
 from .chunks import in_chunk, settled_chunks, text_blocks
 from .documents import documents_from
@@ -369,8 +369,8 @@ class Engine:
         rev = text[::-1]  # for the tokens before anchors (see _tried_at)
         tried, back_tokens = 0, 0
         todo = []
-        for ri, back, found in self._work(text, wanted, work):
-            starts = _tried_at(text, found, back, rev)
+        for ri, back, found, near in self._work(text, wanted, work):
+            starts = _tried_at(text, found, back, rev, near)
             back_tokens += (len(starts) - len(found)) if back else 0
             todo.append((ri, starts))
         for ri in self._unanchored:  # no anchor: every token start
@@ -463,8 +463,9 @@ class Engine:
         return fields
 
     def _work(self, text: str, wanted: frozenset[str] | None,
-              work: Work | None = None) -> list[tuple[int, int, list[int]]]:
-        """(rule, back, anchor hits) for every rule worth trying, from one pass over the anchors.
+              work: Work | None = None) -> list[tuple[int, int, list[int], Near | None]]:
+        """(rule, back, anchor hits, near) for every rule worth trying, from one pass over the
+        anchors (``near``: the chosen option's shorter reach, `compiler.Near`, or None).
 
         Each rule has several anchor options (its required items). The rule is tried only
         around the option that costs the fewest tries in this text: its hits, times the starts
@@ -493,7 +494,7 @@ class Engine:
                 present[ri] = present.get(ri, 0) + 1
         viable = [ri for ri, n in present.items() if n == self._literal_options[ri]] + self._scanned_only
         scans: dict[int, _Scan] = {}
-        plan: list[tuple[int, int, list[int]]] = []
+        plan: list[tuple[int, int, list[int], Near | None]] = []
         for ri in sorted(viable):
             r = self.rules[ri]
             if wanted is not None and r.label not in wanted:
@@ -501,7 +502,7 @@ class Engine:
             best = self._best_option(r, hits, scans, text, work)
             if best is None:
                 continue
-            lists, back, rest = best
+            lists, back, rest, (_, oi) = best
             lists = [x.all() if isinstance(x, _Scan) else x for x in lists]
             found = lists[0] if len(lists) == 1 else sorted(set().union(*lists))
             if rest and back:
@@ -517,12 +518,12 @@ class Engine:
                     rx = self._rest_regex(rest)
                     found = [p for p, end in zip(found, ends) if rx.match(text, p, end)]
             if found:
-                plan.append((r.index, back, found))
+                plan.append((r.index, back, found, r.near[oi] if r.near else None))
         return plan
 
     def _best_option(self, r: CompiledRule, hits: dict[Any, Any], scans: dict[int, _Scan], text: str,
                      work: Work | None = None) -> Any:
-        """(hit lists, back, rest) of the cheapest anchor option of ``r`` in this text, or None
+        """(hit lists, back, rest, (rule, option)) of the cheapest anchor option of ``r`` in this text, or None
         when one of its options has no hit (a required item is missing: the rule cannot match).
         Options the prefilter alone counts come first; those that need a raw scan then scan
         only as far as they can still win."""
@@ -534,7 +535,7 @@ class Engine:
                 return None
             cost = sum(map(len, lists)) * per_hit
             if best is None or cost < best[0]:
-                best = (cost, lists, back, rest)
+                best = (cost, lists, back, rest, key)
         for key, per_hit, back, rest, scan_ids in scanned:
             lists = list(hits.get(key, ()))
             cost = sum(map(len, lists)) * per_hit
@@ -551,7 +552,7 @@ class Engine:
             else:
                 if not cost:
                     return None
-                best = (cost, lists, back, rest)
+                best = (cost, lists, back, rest, key)
         return None if best is None else best[1:]
 
     def _prefilter_for(self, wanted: frozenset[str] | None) -> re.Pattern[str] | None:
@@ -583,8 +584,8 @@ class Engine:
     def _starts(self, text: str, wanted: frozenset[str] | None) -> set[tuple[int, int]]:
         """(rule, token start) pairs a rule is tried at (for `explain` and tests)."""
         starts: set[tuple[int, int]] = set()
-        for ri, back, found in self._work(text, wanted):
-            starts.update((ri, s) for s in _tried_at(text, found, back))
+        for ri, back, found, near in self._work(text, wanted):
+            starts.update((ri, s) for s in _tried_at(text, found, back, near=near))
         token_starts = [m.start() for m in TOKEN_RE.finditer(text)]
         for ri in self._unanchored:
             if wanted is None or self.rules[ri].label in wanted:
@@ -961,8 +962,13 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _tried_at(text: str, found: list[int], back: int, rev: str | None = None) -> list[int]:
-    """The anchor hits ``found`` and the starts of the ``back`` tokens before each, sorted.
+def _tried_at(text: str, found: list[int], back: int, rev: str | None = None,
+              near: Near | None = None) -> list[int]:
+    """The anchor hits ``found`` and the starts of the ``back`` tokens before each, sorted;
+    with ``near``, only ``near.short`` tokens before a hit with none of ``near.marks`` among
+    its ``near.within`` tokens before it (no insertion can come before that anchor), and of
+    the others, with ``near.opens``, only the ``near.short`` tokens before the hit and those
+    up to ``near.short`` tokens before an opening mark (the insertion's first token).
 
     The tokens before a hit are the first ones after it in the reversed text (``rev``, made
     once per text): no more are read than are used (tokenizing the whole text for the few hits
@@ -974,11 +980,28 @@ def _tried_at(text: str, found: list[int], back: int, rev: str | None = None) ->
         rev = text[::-1]
     tried = set(found)
     for pos in found:
-        k = 0
+        k, reach, opens = 0, back, None
+        if near is not None:
+            reach = near.short
+            for m in TOKEN_RE.finditer(rev, n - pos):
+                if m.group() in near.marks:
+                    reach, opens = back, near.opens or None
+                    break
+                k += 1
+                if k == near.within:
+                    break
+            k = 0
+        if not reach:
+            continue
+        left = near.short if opens else reach  # tokens still tried (a budget renewed at each opening mark)
         for m in TOKEN_RE.finditer(rev, n - pos):
-            tried.add(n - m.end())
+            if opens and m.group() in opens:
+                left = near.short + 1  # (the mark itself, and the tokens before it)
+            if left:
+                tried.add(n - m.end())
+                left -= 1
             k += 1
-            if k == back:
+            if k == reach:
                 break
     return sorted(tried)
 

@@ -614,8 +614,11 @@ class _Writer:
                 program = rest.get((r.index, oi)) if rest_source else None
                 if rest_source and program is None:
                     return None
+                near = r.near[oi] if r.near else None  # (a shorter reach, `compiler.Near`)
                 options.append({"scans": scans_of.get((r.index, oi), []), "back": back, "rest": program,
-                                "per_hit": 1 if back == 0 or rest_source else back + 1})
+                                "per_hit": 1 if back == 0 or rest_source else back + 1,
+                                "near": None if near is None else [near.short, near.within, list(near.marks),
+                                                                  list(near.opens)]})
             anchored = r.index not in unanchored
             rules.append({"label": label_index[r.label], "anchored": anchored, "bounded": bool(r.bounded),
                           "max_span": r.max_span, "gates": len(r.gates) if anchored else 0, "options": options})

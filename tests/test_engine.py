@@ -207,3 +207,30 @@ def test_a_zero_width_raw_item_is_a_condition(rules_dir):
     e = engine(rules_dir, "rules:\n  - {name: z, label: x, pattern: 'ثم @say re\"(?!\\s*+غدا)\"'}\n")
     assert spans(e.extract("ثم قال اليوم")) == [("z", "ثم قال")]
     assert e.extract("ثم قال غدا") == []
+
+
+def test_a_far_anchor_after_an_optional_insertion_tries_near_where_no_comma_comes_before(rules_dir):
+    """A speaker may be followed by an insertion set off by commas, so the cue may lie far from
+    the start; where no comma stands right before the cue, the compiler's `Near` lets the
+    planner try only the few tokens the speaker can take, with the same matches as trying all."""
+    from dataclasses import replace
+
+    from arabic_rules.compiler import Near
+
+    e = engine(rules_dir, "rules:\n  - {name: s, label: x, pattern: 'who:_{1,2} (\"،\" _{1,20} \"،\")? cue:@say'}\n")
+    rule = e.rules[0]
+    assert rule.near == (Near(2, 1, ("،",), ("،",)),) and rule.options[0][2] == 24
+    plain = replace(e.pack, rules=tuple(replace(r, near=()) for r in e.pack.rules))
+    texts = ["ثم إن الوزارة الكبرى قالت كلاما",
+             "ثم إن الوزارة، في بيان طويل صدر أمس، قالت كلاما",
+             "وفي المساء، وبعد يوم طويل من العمل في الحقل، الرجل قال إنه متعب",
+             "قال الرجل، ثم قالت المرأة، ثم قال الطفل"]
+    for backend in ("python", "regex", "native"):
+        with_near, without = Engine(e.pack, backend=backend), Engine(plain, backend=backend)
+        for text in texts:
+            assert spans(with_near.extract(text)) == spans(without.extract(text)), (backend, text)
+    assert spans(e.extract(texts[0])) == [("s", "الوزارة الكبرى قالت")]
+    assert spans(e.extract(texts[1])) == [("s", "إن الوزارة، في بيان طويل صدر أمس، قالت")]
+    # no comma before the cue: the hit and the two tokens before it
+    assert len(e._starts(texts[0], None)) == 3
+    assert len(Engine(plain)._starts(texts[0], None)) == 5  # every token before the hit

@@ -180,6 +180,33 @@ def test_tokens_before_a_hit_read_backwards_equal_the_whole_texts(text, back, da
     assert _tried_at(text, found, back) == sorted(expected)
 
 
+@given(st.text(alphabet="قال و،. 12\n\"«»", max_size=300), st.integers(1, 40), st.integers(0, 6), st.integers(1, 4),
+       st.sampled_from(["", "،", "."]), st.data())
+def test_a_near_reach_tries_fewer_tokens_before_hits_without_the_mark(text, back, short, within, opens, data):
+    """With a `Near`, a hit tries `short` tokens back unless one of the `within` tokens before
+    it is a mark; then `back` tokens, or with opening marks only those up to `short` tokens
+    before the hit or before one of them: the same starts the whole text's tokenization gives."""
+    from bisect import bisect_left
+
+    from arabic_rules.compiler import TOKEN_RE, Near
+    from arabic_rules.engine import _tried_at
+
+    near = Near(short, within, ("،",), tuple(opens))
+    found = sorted(set(data.draw(st.lists(st.integers(0, len(text)), max_size=5))))
+    toks = list(TOKEN_RE.finditer(text))
+    starts = [m.start() for m in toks]
+    expected = set(found)
+    for pos in found:
+        k = bisect_left(starts, pos)
+        marked = any(m.group() == "،" for m in toks[max(0, k - within):k])
+        window = range(max(0, k - (back if marked else short)), k)
+        for i in window:
+            opened = [j for j in range(i, k) if toks[j].group() in opens]
+            if not marked or not opens or k - i <= short or any(j - i <= short for j in opened):
+                expected.add(starts[i])
+    assert _tried_at(text, found, back, near=near) == sorted(expected)
+
+
 def test_blocks_extracted_by_two_processes_give_the_matches_of_one(tmp_path):
     """`arules check --jobs 2`: the same records, in the same order, as one process."""
     from arabic_rules import stream

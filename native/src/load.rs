@@ -4,7 +4,7 @@
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::plan::{AnchorOption, Literals, Planner, RulePlan, ScanDef};
+use crate::plan::{AnchorOption, Literals, Near, Planner, RulePlan, ScanDef};
 use crate::program::{AssertKind, Interner, LexSet, Node, Program, Shared};
 use crate::text::{CharSet, Classes};
 use crate::vm::{Core, RawRegex, Simple};
@@ -162,7 +162,11 @@ fn planner(v: &Value, n_raws: usize, n_programs: usize) -> Result<Planner, Strin
                 x => Some(index(x, n_programs, "rest program")?),
             };
             let per_hit = count(o.get("per_hit"), "per_hit")?.max(1);
-            options.push(AnchorOption { scans: scan_ids, per_hit, back: count(o.get("back"), "back")?, rest });
+            let near = match o.get("near") {
+                None | Some(Value::Null) => None,
+                Some(x) => Some(near(x)?),
+            };
+            options.push(AnchorOption { scans: scan_ids, per_hit, back: count(o.get("back"), "back")?, rest, near });
         }
         let gates = count(r.get("gates"), "gates")?;
         let literal_options = if anchored { options.iter().filter(|o| o.scans.is_empty()).count() + gates } else { 0 };
@@ -221,6 +225,33 @@ fn groups_needed(n: &Node, table: &[(std::sync::Arc<Node>, usize)]) -> usize {
         }
         _ => 0,
     }
+}
+
+/// An option's shorter reach: `[short, within, [mark, ...], [opening mark, ...]]`, each mark
+/// one character.
+fn near(v: &Value) -> Result<Near, String> {
+    let parts = array(v, "near")?;
+    if parts.len() != 4 {
+        return Err(format!("near: not [short, within, marks, opens]: {v}"));
+    }
+    let chars = |x: &Value| {
+        strings(x)?
+            .iter()
+            .map(|m| {
+                let mut cs = m.chars();
+                match (cs.next(), cs.next()) {
+                    (Some(c), None) => Ok(c),
+                    _ => Err(format!("near: a mark is one character, not {m:?}")),
+                }
+            })
+            .collect::<Result<Vec<_>, String>>()
+    };
+    Ok(Near {
+        short: count(parts.first(), "near short")?,
+        within: count(parts.get(1), "near within")?,
+        marks: chars(&parts[2])?,
+        opens: chars(&parts[3])?,
+    })
 }
 
 fn field<'a>(v: &'a Value, name: &str) -> Result<&'a Value, String> {

@@ -35,6 +35,23 @@ pub struct AnchorOption {
     pub back: usize,
     /// the program of the rule from the anchor on (None: the anchor is the rule's first item)
     pub rest: Option<usize>,
+    /// a shorter reach where no insertion comes before the anchor (`compiler.Near`)
+    pub near: Option<Near>,
+}
+
+/// A shorter reach for a far anchor (`compiler.Near`): a hit with none of `marks` among the
+/// `within` tokens before it is tried only `short` tokens back (a match with the optional
+/// insertion that makes the reach long has one of them there). Of the others, with `opens`,
+/// only the `short` tokens before the hit and up to `short` before an opening mark (the
+/// insertion's first token) are tried.
+#[derive(Clone, Debug)]
+pub struct Near {
+    pub short: usize,
+    pub within: usize,
+    /// punctuation marks, each a token of its own
+    pub marks: Vec<char>,
+    /// the marks that open the insertion (empty: any start within `back`)
+    pub opens: Vec<char>,
 }
 
 /// What the planner knows of one rule.
@@ -421,7 +438,7 @@ impl Core {
                 if found.is_empty() {
                     continue;
                 }
-                tried_at(t, &found, opt.back)
+                tried_at(t, &found, opt.back, opt.near.as_ref())
             } else {
                 token_starts.get_or_insert_with(|| all_token_starts(t)).clone()
             };
@@ -576,25 +593,55 @@ pub fn snap(t: &Text, pos: usize) -> usize {
 }
 
 /// `found` and the starts of the `back` tokens (runs of word characters, single other
-/// characters but whitespace) before each, sorted, each once (`engine._tried_at`).
-pub fn tried_at(t: &Text, found: &[usize], back: usize) -> Vec<usize> {
+/// characters but whitespace) before each, sorted, each once (`engine._tried_at`); with
+/// `near`, only `near.short` tokens before a hit without any of its marks among the
+/// `near.within` tokens before it.
+pub fn tried_at(t: &Text, found: &[usize], back: usize, near: Option<&Near>) -> Vec<usize> {
     if back == 0 {
         return found.to_vec();
     }
     let mut out = found.to_vec();
     for &pos in found {
+        let (reach, opens): (usize, &[char]) = match near {
+            Some(nr) if !marked_before(t, pos, nr) => (nr.short, &[]),
+            Some(nr) => (back, &nr.opens),
+            None => (back, &[]),
+        };
+        // tokens still tried: with opening marks, a budget renewed at each of them
+        let mut left = if opens.is_empty() { reach } else { near.map_or(reach, |nr| nr.short) };
         let mut q = pos;
-        for _ in 0..back {
+        for _ in 0..reach {
             match token_before(t, q) {
                 Some(start) => q = start,
                 None => break,
             }
-            out.push(q);
+            if !opens.is_empty() && !t.is_word(q) && opens.contains(&t.chars[q]) {
+                left = near.map_or(0, |nr| nr.short) + 1; // (the mark itself, and the tokens before it)
+            }
+            if left > 0 {
+                out.push(q);
+                left -= 1;
+            }
         }
     }
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Whether one of the `within` tokens before `pos` is one of `near`'s marks.
+fn marked_before(t: &Text, pos: usize, near: &Near) -> bool {
+    let mut q = pos;
+    for _ in 0..near.within {
+        match token_before(t, q) {
+            Some(start) => q = start,
+            None => return false,
+        }
+        if !t.is_word(q) && near.marks.contains(&t.chars[q]) {
+            return true;
+        }
+    }
+    false
 }
 
 /// The start of every token (`compiler.TOKEN_RE`: a run of word characters, or one character
@@ -644,10 +691,18 @@ mod tests {
         let t = text("ab, cd  ef.g");
         assert_eq!(all_token_starts(&t), vec![0, 2, 4, 8, 10, 11]);
         // from the hit at 8 (ef): cd, the comma, ab; a hit inside a word takes the word's start
-        assert_eq!(tried_at(&t, &[8], 2), vec![2, 4, 8]);
-        assert_eq!(tried_at(&t, &[8], 9), vec![0, 2, 4, 8]);
-        assert_eq!(tried_at(&t, &[9, 8], 1), vec![4, 8, 9]);
-        assert_eq!(tried_at(&t, &[5], 0), vec![5]);
+        assert_eq!(tried_at(&t, &[8], 2, None), vec![2, 4, 8]);
+        assert_eq!(tried_at(&t, &[8], 9, None), vec![0, 2, 4, 8]);
+        assert_eq!(tried_at(&t, &[9, 8], 1, None), vec![4, 8, 9]);
+        assert_eq!(tried_at(&t, &[5], 0, None), vec![5]);
+        // a shorter reach where no comma is among the `within` tokens before the hit
+        let t2 = text("ab, cd ef gh");
+        let near = |within, opens: &str| Near { short: 1, within, marks: vec![','], opens: opens.chars().collect() };
+        assert_eq!(tried_at(&t2, &[10], 9, Some(&near(2, ""))), vec![7, 10]);
+        assert_eq!(tried_at(&t2, &[10], 9, Some(&near(3, ""))), vec![0, 2, 4, 7, 10]);
+        assert_eq!(tried_at(&t2, &[4], 9, Some(&near(1, ""))), vec![0, 2, 4]);
+        // and where a comma opens the insertion: one token before the hit, the comma and one before it
+        assert_eq!(tried_at(&t2, &[10], 9, Some(&near(3, ","))), vec![0, 2, 7, 10]);
         assert_eq!(snap(&t, 0), 2);
         assert_eq!(snap(&t, 20), 12);
         assert_eq!(trim(&t, 3, 8), (4, 6));
