@@ -979,6 +979,7 @@ def _tried_at(text: str, found: list[int], back: int, rev: str | None = None,
     if rev is None:
         rev = text[::-1]
     tried = set(found)
+    short = near.short if near is not None else 0
     for pos in found:
         k, reach, opens = 0, back, None
         if near is not None:
@@ -993,10 +994,10 @@ def _tried_at(text: str, found: list[int], back: int, rev: str | None = None,
             k = 0
         if not reach:
             continue
-        left = near.short if opens else reach  # tokens still tried (a budget renewed at each opening mark)
+        left = short if opens else reach  # tokens still tried (a budget renewed at each opening mark)
         for m in TOKEN_RE.finditer(rev, n - pos):
             if opens and m.group() in opens:
-                left = near.short + 1  # (the mark itself, and the tokens before it)
+                left = short + 1  # (the mark itself, and the tokens before it)
             if left:
                 tried.add(n - m.end())
                 left -= 1

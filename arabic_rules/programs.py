@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from typing import Sequence
+from typing import Protocol
 
 import _sre  # type: ignore[import-not-found]
 from re import _compiler, _parser  # type: ignore[attr-defined]
@@ -56,11 +56,19 @@ def load(programs: dict[str, tuple], source: str, persist: bool = False) -> re.P
     return re.compile(source)
 
 
+class Sources(Protocol):
+    """The rules' regex sources by index (a list, or `compiler.RuleSources` reading each when asked)."""
+
+    def __len__(self) -> int: ...
+
+    def __getitem__(self, i: int, /) -> str: ...
+
+
 class Lazy:
     """``re`` patterns for ``sources``, each rebuilt on first use: a short text needs only the
     rules its anchors name (rebuilding all of a big pack's costs as much as reading it)."""
 
-    def __init__(self, programs: dict[str, tuple], sources: Sequence[str], persist: bool = False):
+    def __init__(self, programs: dict[str, tuple], sources: Sources, persist: bool = False):
         self._programs, self._sources, self._persist = programs, sources, persist
         self._compiled: list[re.Pattern | None] = [None] * len(sources)
 
