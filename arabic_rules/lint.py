@@ -34,6 +34,7 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
     an = analysis(pack)
     compiled = compiled or compile_pack(pack)
     out: list[Problem] = []
+    hazards: dict = {}  # (macro, outer repetition) -> its hazards (`_static`), shared by the rules
 
     def report(rule: Rule, code: str, msg: str) -> None:
         out.append(Problem(rule.loc.path, rule.loc.line, rule.loc.col, code, f"rule {rule.name!r}: {msg}"))
@@ -42,7 +43,7 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
         out.extend(_call_problems(rule))
         if an.nullable(rule.node):
             report(rule, "E112", "the pattern can match empty text; make at least one item required")
-        for msg in _static(pack, rule.node, an):
+        for msg in _static(pack, rule.node, an, memo=hazards):
             report(rule, "E107", msg)
         if crule.back is None:
             report(rule, "W201", f"no literal anchor within the first {MAX_FAR_BACK} tokens: the rule is tried at "
@@ -85,12 +86,20 @@ def _call_problems(rule: Rule):
         yield Problem(loc.path, loc.line, loc.col, "E114", f"rule {rule.name!r}: {why}")
 
 
-def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=frozenset()):
+def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=frozenset(), memo: dict | None = None):
     """Backtracking hazards in ``node``; ``outer`` is the enclosing unbounded repetition and
-    whether each of its copies starts with required punctuation (a separator words cannot eat)."""
+    whether each of its copies starts with required punctuation (a separator words cannot eat).
+    ``memo``: (macro, outer) -> its hazards, for a macro used by many rules (a loaded pack has
+    no macro cycles, so what a macro holds does not depend on the macros open around it)."""
     if isinstance(node, syntax.SubRef):
         if node.name not in seen:
-            yield from _static(pack, pack.macros[node.name].node, an, outer, seen | {node.name})
+            key = (node.name, outer)
+            got = None if memo is None else memo.get(key)
+            if got is None:
+                got = tuple(_static(pack, pack.macros[node.name].node, an, outer, seen | {node.name}, memo))
+                if memo is not None:
+                    memo[key] = got
+            yield from got
         return
     if isinstance(node, syntax.Raw):
         yield from _raw_problems_of(node.source)
@@ -111,10 +120,10 @@ def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=fr
             return
         if node.max is None:
             outer = (text, _starts_with_punctuation(node.node, an))
-        yield from _static(pack, node.node, an, outer, seen)
+        yield from _static(pack, node.node, an, outer, seen, memo)
         return
     for child in _children(node):
-        yield from _static(pack, child, an, outer, seen)
+        yield from _static(pack, child, an, outer, seen, memo)
 
 
 def _starts_with_punctuation(node, an) -> bool:
@@ -220,23 +229,23 @@ def _probe(crule, word_sets: dict | None = None) -> str:
     if alarm.available():
         rx = re.compile(source)
 
-        def match(text: str, i: int) -> None:
-            with alarm.limit(PROBE_TIMEOUT, TimeoutError):
-                rx.match(text, i)
+        def match(text: str, i: int) -> None:  # (each match within PROBE_TIMEOUT, see `alarm.each`)
+            run(rx.match, text, i)
     else:
         rxm = regex.compile(source, regex.V0)
 
         def match(text: str, i: int) -> None:
             rxm.match(text, i, timeout=PROBE_TIMEOUT)
 
-    for text in probes:
-        try:
-            for i in range(0, len(text), max(1, len(text) // 50)):
-                match(text, i)
-        except TimeoutError:
-            sample = text[:40].replace("\n", " ")
-            return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
-                    f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
+    with alarm.each(PROBE_TIMEOUT, TimeoutError) as run:
+        for text in probes:
+            try:
+                for i in range(0, len(text), max(1, len(text) // 50)):
+                    match(text, i)
+            except TimeoutError:
+                sample = text[:40].replace("\n", " ")
+                return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
+                        f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
     cache.mark(passed)
     return ""
 
