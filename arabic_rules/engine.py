@@ -95,7 +95,8 @@ class Engine:
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs) if src}
-        in_executor = [r for r in pack.rules if backend != "python" and ir.needs_executor(r.program)]
+        needs: dict = {}  # (one `ir.needs_executor` memo for all the rules: they share their macros' nodes)
+        in_executor = [r for r in pack.rules if backend != "python" and ir.needs_executor(r.program, needs)]
         if in_executor:
             # a look back (<&x) or line check reads any width, which `re` cannot: those rules
             # (and rests) run in the executor, the others as regexes
@@ -103,7 +104,7 @@ class Engine:
             self._regex = _Mixed(self._regex, {r.index: _ProgramRunner(executor, r.program) for r in in_executor})
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs)
-                                     if src and ir.needs_executor(prog)}
+                                     if src and ir.needs_executor(prog, needs)}
         if backend == "native":  # the same programs, run by the Rust core (see _raw_matches, _work)
             from .native import Core
 
