@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Mapping
 
 from . import ir, programs
 from .normalize import normalize
@@ -87,34 +87,73 @@ class CompiledRule:
     rest_programs: tuple[ir.Node | None, ...] = ()  # per option, what its `rest` is rendered from
     near: tuple[Near | None, ...] = ()  # per option, its shorter reach (`Near`) or None; () for none at all
 
-    # Pickled (the on-disk cache, `cache.store`) with `source` as UTF-8 bytes, made a str on
-    # first use: only the regex back end reads a rule's regex, and turning the shipped packs'
-    # 25 million characters of it back into str was most of loading a cached pack.
+    # `source` is made on first use: only the regex back end (and tests, lint's fallback) reads
+    # a rule's regex. A rule from `compile_rule` renders it from `program` then (`_lazy`: the
+    # pack's `LexiconRegexes`), which was a fifth of a cold compile on the native back end; one
+    # pickled (the on-disk cache, `cache.store`) after it was read keeps it as UTF-8 bytes, made
+    # a str when read (turning the shipped packs' 25 million characters back into str was most
+    # of loading a cached pack).
     def __reduce__(self) -> tuple[Any, ...]:
         state = {k: v for k, v in self.__dict__.items() if k not in ("source", "_source_utf8")}
         raw = self.__dict__.get("_source_utf8")
-        if raw is None:
+        if raw is None and "_lazy" not in state:
             raw = self.source.encode("utf-8", "surrogatepass")
         return (_unpickled_rule, (raw, state))
 
     def __getattr__(self, name: str) -> str:
-        # (called only for what the instance lacks: `source` of an unpickled rule, until read)
+        # (called only for what the instance lacks: `source`, until read)
         if name == "source":
             raw = self.__dict__.get("_source_utf8")
+            lazy = self.__dict__.get("_lazy")
             if raw is not None:
                 source = raw.decode("utf-8", "surrogatepass")
-                self.__dict__["source"] = source
-                self.__dict__.pop("_source_utf8", None)
-                return source
+            elif lazy is not None:
+                source = lazy.render(self.__dict__["program"])
+            else:
+                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+            self.__dict__["source"] = source
+            self.__dict__.pop("_source_utf8", None)
+            self.__dict__.pop("_lazy", None)
+            return source
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
 
-def _unpickled_rule(source_utf8: bytes, state: dict) -> CompiledRule:
+def _unpickled_rule(source_utf8: bytes | None, state: dict) -> CompiledRule:
     """A `CompiledRule` from its pickle (`CompiledRule.__reduce__`): its source read when asked."""
     rule = object.__new__(CompiledRule)
     rule.__dict__.update(state)
-    rule.__dict__["_source_utf8"] = source_utf8
+    if source_utf8 is not None:
+        rule.__dict__["_source_utf8"] = source_utf8
     return rule
+
+
+def _lazy_source(rule: CompiledRule, regexes: "LexiconRegexes") -> CompiledRule:
+    """``rule`` (just made, with a placeholder source) with its source rendered on first use."""
+    del rule.__dict__["source"]
+    rule.__dict__["_lazy"] = regexes
+    return rule
+
+
+class LexiconRegexes(dict):
+    """Lexicon name -> its trie regex (`word_set_regex`), built on first use from the pack's
+    word sets: what a rule's regex is rendered from, when first read. It pickles as the word
+    sets alone (the pack holds the same dict, so it is stored once); its renders share one memo,
+    as the rules share their macros' nodes."""
+
+    def __init__(self, word_sets: dict[str, ir.WordSet]) -> None:
+        super().__init__()
+        self.word_sets = word_sets
+        self.memo: dict = {}
+
+    def __missing__(self, name: str) -> str:
+        self[name] = word_set_regex(self.word_sets[name])
+        return self[name]
+
+    def render(self, program: ir.Node) -> str:
+        return ir.to_regex(program, self, self.memo)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (LexiconRegexes, (self.word_sets,))
 
 
 class RuleSources:
@@ -154,7 +193,7 @@ class CompiledPack:
     lexicons: dict[str, dict[str, Any]]
     key: str = ""
     anchors: AnchorIndex | None = None
-    programs: dict[str, tuple] = field(default_factory=dict)
+    programs: Mapping[str, tuple] = field(default_factory=dict)  # (a `programs.Assembled` from `compile_pack`)
     word_sets: dict[str, ir.WordSet] = field(default_factory=dict)  # the lexicons programs read
     roles: dict[str, str] = field(default_factory=dict)  # lexicon -> its role, for builders (`values.roles`)
 
@@ -265,8 +304,19 @@ class _Analysis:
         # the regex and width of each program node, shared by the rules whose programs hold it
         self.regexes: dict[int, tuple[ir.Node, str]] = {}
         self.widths: dict[int, tuple[ir.Node, int]] = {}
+        self._lexicon_regexes: LexiconRegexes | None = None
+        # id(node) (or ("lex", name)) -> (node, its sentence-gate steps): `sentence_gates.literal_steps`
+        # is asked of the same macros and lexicons at every sequence that uses them (most of the
+        # cost of a cold compile's gates)
+        self.gate_steps: dict[Any, tuple[Any, frozenset[str] | None]] = {}
         self._lex_widths: dict[str, int] | None = None
         self._lex_edges: dict[str, tuple[bool, bool]] = {}
+
+    def lexicon_regexes(self) -> LexiconRegexes:
+        """One `LexiconRegexes` over `word_sets` for all the pack's rules."""
+        if self._lexicon_regexes is None:
+            self._lexicon_regexes = LexiconRegexes(self.word_sets())
+        return self._lexicon_regexes
 
     def word_sets(self) -> dict[str, ir.WordSet]:
         """The lexicons as the executors read them (those the rules' programs name)."""
@@ -996,7 +1046,6 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     an = analysis or _Analysis(pack)
     em = _Emitter(pack, an)
     program = em.emit(rule.node)
-    source = ir.to_regex(program, an.tries, an.regexes)
     anchors, back = an.anchor(rule.node)
     literals, raws = _split(anchors)
     if ANY in anchors:
@@ -1008,10 +1057,11 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
     near = tuple(n for *_, n in found) if any(n is not None for *_, n in found) else ()
     width = program_width(program, an.lex_widths(), memo=an.widths)
     bounded = width < DEFAULT_MAX_SPAN
-    return CompiledRule(index, rule.name, rule.label, rule.priority, source, tuple(em.groups), literals, raws,
-                        back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
-                        span=rule.span, gates=tuple(an.gates(rule.node)) if options else (), program=program,
-                        rest_programs=rest_programs, near=near)
+    compiled = CompiledRule(index, rule.name, rule.label, rule.priority, "", tuple(em.groups), literals, raws,
+                            back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
+                            span=rule.span, gates=tuple(an.gates(rule.node)) if options else (), program=program,
+                            rest_programs=rest_programs, near=near)
+    return _lazy_source(compiled, an.lexicon_regexes())
 
 
 def program_width(node: ir.Node, lex_widths: dict[str, int], cap: int = DEFAULT_MAX_SPAN,
@@ -1102,16 +1152,24 @@ def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
     # rules that share a lexicon share its anchor sets: one object each, so the pickled pack
     # holds them once (it loads in half the time)
     same: dict = {}
-    rules = tuple(replace(c, literals=same.setdefault(c.literals, c.literals),
-                          options=tuple((same.setdefault(lits, lits), *rest) for lits, *rest in c.options))
-                  for c in (compile_rule(pack, r, i, an) for i, r in enumerate(pack.rules)))
+    rules = tuple(_shared(c, same) for c in (compile_rule(pack, r, i, an) for i, r in enumerate(pack.rules)))
     lexicons = {name: {form: value for form, value in lx.entries} for name, lx in pack.lexicons.items()}
     anchors = anchor_index(rules)
     # the code of the regexes every back end runs; the rules' own regexes (only the regex back
     # end runs them, and parsing them is most of a compile) are built when a rule first runs
     sources = [src for src, _ in anchors.raw_scans] + ([anchors.prefilter] if anchors.prefilter else [])
     roles = {name: lx.role for name, lx in pack.lexicons.items() if lx.role}
-    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources), an.word_sets(), roles)
+    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources), an.lexicon_regexes().word_sets,
+                        roles)
+
+
+def _shared(rule: CompiledRule, same: dict) -> CompiledRule:
+    """``rule`` (just compiled: no one else holds it) with its anchor sets replaced by equal ones
+    ``same`` already holds. (Set in place: `dataclasses.replace` would read, so render, its source.)"""
+    d = rule.__dict__
+    d["literals"] = same.setdefault(rule.literals, rule.literals)
+    d["options"] = tuple((same.setdefault(lits, lits), *rest) for lits, *rest in rule.options)
+    return rule
 
 
 def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:

@@ -95,7 +95,8 @@ class Engine:
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs) if src}
-        in_executor = [r for r in pack.rules if backend != "python" and ir.needs_executor(r.program)]
+        needs: dict = {}  # (one `ir.needs_executor` memo for all the rules: they share their macros' nodes)
+        in_executor = [r for r in pack.rules if backend != "python" and ir.needs_executor(r.program, needs)]
         if in_executor:
             # a look back (<&x) or line check reads any width, which `re` cannot: those rules
             # (and rests) run in the executor, the others as regexes
@@ -103,7 +104,7 @@ class Engine:
             self._regex = _Mixed(self._regex, {r.index: _ProgramRunner(executor, r.program) for r in in_executor})
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs)
-                                     if src and ir.needs_executor(prog)}
+                                     if src and ir.needs_executor(prog, needs)}
         if backend == "native":  # the same programs, run by the Rust core (see _raw_matches, _work)
             from .native import Core
 
@@ -112,8 +113,11 @@ class Engine:
         index = pack.anchors or anchor_index(pack.rules)
         self._by_literal = index.by_literal
         self._unanchored = index.unanchored
-        self._prefilter = None if index.prefilter is None else programs.load(pack.programs, index.prefilter)
-        self._scan_regex = programs.Lazy(pack.programs, [src for src, _ in index.raw_scans])
+        # (the prefilter and scans are built on first use: the native back end plans in the core
+        # and needs neither; a cached pack's engine keeps their code in the on-disk cache)
+        self._prefilter_source = index.prefilter
+        self._prefilter_rx: re.Pattern[str] | None = None
+        self._scan_regex = programs.Lazy(pack.programs, [src for src, _ in index.raw_scans], self._persist)
         self._short_scan = index.short_scans
         self._scans_of: dict[tuple[int, int], list[int]] = {}  # (rule, option) -> its raw scans
         for si, (_, entries) in enumerate(index.raw_scans):
@@ -554,6 +558,13 @@ class Engine:
                     return None
                 best = (cost, lists, back, rest, key)
         return None if best is None else best[1:]
+
+    @property
+    def _prefilter(self) -> re.Pattern[str] | None:
+        """The prefilter over every rule's literal anchors, built on first use."""
+        if self._prefilter_rx is None and self._prefilter_source is not None:
+            self._prefilter_rx = programs.load(self.pack.programs, self._prefilter_source, self._persist)
+        return self._prefilter_rx
 
     def _prefilter_for(self, wanted: frozenset[str] | None) -> re.Pattern[str] | None:
         """The prefilter over the literal anchors of the rules of ``wanted`` labels only (a

@@ -274,17 +274,18 @@ def _quant(lo: int, hi: int | None) -> str:
     return f"{{{lo}}}" if lo == hi else f"{{{lo},{hi}}}"
 
 
-def needs_executor(node: Node | None) -> bool:
+def needs_executor(node: Node | None, memo: dict | None = None) -> bool:
     """Whether the program holds a look back (`Behind`) or a line check, which Python's `re`
     cannot run: the regex back end then runs it in the executor. (Macros make programs share
-    subtrees: each node object is visited once.)"""
-    return node is not None and _needs_executor(node, {})
+    subtrees: each node object is visited once; ``memo``, id of a node -> (node, answer), shares
+    that between calls, as for every rule of a pack or every condition of one program.)"""
+    return node is not None and _needs_executor(node, {} if memo is None else memo)
 
 
-def _needs_executor(node: Node, seen: dict[int, bool]) -> bool:
-    known = seen.get(id(node))
-    if known is not None:
-        return known
+def _needs_executor(node: Node, seen: dict[int, tuple[Node, bool]]) -> bool:
+    got = seen.get(id(node))
+    if got is not None and got[0] is node:
+        return got[1]
     if isinstance(node, Behind) or (isinstance(node, Assert) and node.kind in LINE_CHECKS):
         answer = True
     elif isinstance(node, (Look, Opt, Rep, Group)):
@@ -295,7 +296,7 @@ def _needs_executor(node: Node, seen: dict[int, bool]) -> bool:
         answer = any(_needs_executor(x, seen) for x in node.options)
     else:
         answer = False
-    seen[id(node)] = answer
+    seen[id(node)] = (node, answer)
     return answer
     if isinstance(node, Behind) or (isinstance(node, Assert) and node.kind in LINE_CHECKS):
         return True

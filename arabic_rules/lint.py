@@ -34,6 +34,8 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
     an = analysis(pack)
     compiled = compiled or compile_pack(pack)
     out: list[Problem] = []
+    hazards: dict = {}  # (macro, outer repetition) -> its hazards (`_static`), shared by the rules
+    look_backs: dict = {}  # the probes' `without_look_backs` memo, shared by the rules
 
     def report(rule: Rule, code: str, msg: str) -> None:
         out.append(Problem(rule.loc.path, rule.loc.line, rule.loc.col, code, f"rule {rule.name!r}: {msg}"))
@@ -42,13 +44,13 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
         out.extend(_call_problems(rule))
         if an.nullable(rule.node):
             report(rule, "E112", "the pattern can match empty text; make at least one item required")
-        for msg in _static(pack, rule.node, an):
+        for msg in _static(pack, rule.node, an, memo=hazards):
             report(rule, "E107", msg)
         if crule.back is None:
             report(rule, "W201", f"no literal anchor within the first {MAX_FAR_BACK} tokens: the rule is tried at "
                                  "every word (slow); start it with a word, @lexicon or quoted literal")
         if probe and not any(p.code == "E107" and p.message.startswith(f"rule {rule.name!r}") for p in out):
-            msg = _probe(crule, compiled.word_sets)
+            msg = _probe(crule, compiled.word_sets, look_backs)
             if msg:
                 report(rule, "E107", msg)
     out.extend(_roleless_number_lexicons(pack))
@@ -85,12 +87,20 @@ def _call_problems(rule: Rule):
         yield Problem(loc.path, loc.line, loc.col, "E114", f"rule {rule.name!r}: {why}")
 
 
-def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=frozenset()):
+def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=frozenset(), memo: dict | None = None):
     """Backtracking hazards in ``node``; ``outer`` is the enclosing unbounded repetition and
-    whether each of its copies starts with required punctuation (a separator words cannot eat)."""
+    whether each of its copies starts with required punctuation (a separator words cannot eat).
+    ``memo``: (macro, outer) -> its hazards, for a macro used by many rules (a loaded pack has
+    no macro cycles, so what a macro holds does not depend on the macros open around it)."""
     if isinstance(node, syntax.SubRef):
         if node.name not in seen:
-            yield from _static(pack, pack.macros[node.name].node, an, outer, seen | {node.name})
+            key = (node.name, outer)
+            got = None if memo is None else memo.get(key)
+            if got is None:
+                got = tuple(_static(pack, pack.macros[node.name].node, an, outer, seen | {node.name}, memo))
+                if memo is not None:
+                    memo[key] = got
+            yield from got
         return
     if isinstance(node, syntax.Raw):
         yield from _raw_problems_of(node.source)
@@ -111,10 +121,10 @@ def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=fr
             return
         if node.max is None:
             outer = (text, _starts_with_punctuation(node.node, an))
-        yield from _static(pack, node.node, an, outer, seen)
+        yield from _static(pack, node.node, an, outer, seen, memo)
         return
     for child in _children(node):
-        yield from _static(pack, child, an, outer, seen)
+        yield from _static(pack, child, an, outer, seen, memo)
 
 
 def _starts_with_punctuation(node, an) -> bool:
@@ -208,35 +218,35 @@ def _times_out(work, seconds: float) -> bool:
 RAW_PROBE_RUN = 60  # characters of one run: 2**60 ways to split it is past any time guard
 
 
-def _probe(crule, word_sets: dict | None = None) -> str:
+def _probe(crule, word_sets: dict | None = None, memo: dict | None = None) -> str:
     """Run the compiled rule on texts made of its own anchors; '' if all finish in time. With
     `re` (what the regex back end runs) under an alarm on the main thread; elsewhere, where
     there are no alarms, with the ``regex`` module's timeout."""
     probes = probe_texts(crule)
-    source = probe_regex(crule, probes, word_sets)
+    source = probe_regex(crule, probes, word_sets, memo)
     passed = f"probe {PROBE_SIZE} {PROBE_TIMEOUT}\n{sorted(crule.literals)[:3]!r}\n{source}"
     if cache.has_mark(passed):  # (this very probe passed before: an unedited rule is not probed again)
         return ""
     if alarm.available():
         rx = re.compile(source)
 
-        def match(text: str, i: int) -> None:
-            with alarm.limit(PROBE_TIMEOUT, TimeoutError):
-                rx.match(text, i)
+        def match(text: str, i: int) -> None:  # (each match within PROBE_TIMEOUT, see `alarm.each`)
+            run(rx.match, text, i)
     else:
         rxm = regex.compile(source, regex.V0)
 
         def match(text: str, i: int) -> None:
             rxm.match(text, i, timeout=PROBE_TIMEOUT)
 
-    for text in probes:
-        try:
-            for i in range(0, len(text), max(1, len(text) // 50)):
-                match(text, i)
-        except TimeoutError:
-            sample = text[:40].replace("\n", " ")
-            return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
-                    f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
+    with alarm.each(PROBE_TIMEOUT, TimeoutError) as run:
+        for text in probes:
+            try:
+                for i in range(0, len(text), max(1, len(text) // 50)):
+                    match(text, i)
+            except TimeoutError:
+                sample = text[:40].replace("\n", " ")
+                return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
+                        f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
     cache.mark(passed)
     return ""
 
@@ -255,20 +265,30 @@ def probe_texts(crule) -> list[str]:
     return probes
 
 
-def probe_regex(crule, texts: list[str], word_sets: dict | None = None) -> str:
+@functools.lru_cache(maxsize=64)
+def _token_set(text: str) -> frozenset[str]:
+    # (the probe texts of filler alone are the same for every rule: split once)
+    return frozenset(text.split())
+
+
+def probe_regex(crule, texts: list[str], word_sets: dict | None = None, memo: dict | None = None) -> str:
     """The rule's regex as it reads ``texts``: its lexicons cut down to the entries that occur
     in them. An entry that occurs nowhere in a text cannot match anywhere in it, so the regex
     matches (and backtracks) there as the whole one does, and compiles in milliseconds instead
     of seconds (a verb lexicon is thousands of forms). Without the rule's program (a pack
-    compiled before programs existed) or the lexicons, the whole regex."""
+    compiled before programs existed) or the lexicons, the whole regex. ``memo``: for
+    `without_look_backs`, shared by the rules of a pack (they share their macros' nodes)."""
     if crule.program is None or word_sets is None:
         return crule.source
-    program = without_look_backs(crule.program)
-    tokens = {t for text in texts for t in text.split()}
+    program = without_look_backs(crule.program, memo)
+    tokens = set().union(*map(_token_set, texts))
+    joined = "\x00".join(tokens)  # (one substring search, in C, instead of one per token)
 
     def occurs(form: str) -> bool:
         # a form without a space matches only inside one token of a text; one with a space is kept
-        return " " in form or any(form in t for t in tokens)
+        if "\x00" in form:
+            return " " in form or any(form in t for t in tokens)
+        return " " in form or form in joined
 
     def cut(ws: ir.WordSet) -> str:  # the structure of `word_set_regex`, with fewer entries
         forms = tuple(filter(occurs, ws.forms))
@@ -357,7 +377,8 @@ def without_look_backs(node: ir.Node, memo: dict | None = None) -> ir.Node:
     if got is not None:
         return got[1]
     out = node
-    if isinstance(node, ir.Behind) or isinstance(node, ir.Look) and ir.needs_executor(node) or \
+    needs = memo.setdefault("needs_executor", {})  # (one memo for the conditions' `ir.needs_executor`)
+    if isinstance(node, ir.Behind) or isinstance(node, ir.Look) and ir.needs_executor(node, needs) or \
             (isinstance(node, ir.Assert) and node.kind in ir.LINE_CHECKS):
         out = ir.Cat(())
     elif isinstance(node, ir.Cat):

@@ -600,12 +600,14 @@ class _Loader:
 
     def check_cycles(self) -> None:
         state: dict[str, int] = {}
+        found = []
 
         def visit(name: str, stack: list[str]) -> None:
             state[name] = 1
             for n in syntax.walk(self.macros[name].node):
                 if isinstance(n, syntax.SubRef) and n.name in self.macros:
                     if state.get(n.name) == 1:
+                        found.append(n.name)
                         cycle = " -> ".join(stack[stack.index(n.name):] + [n.name])
                         self.report(self.macros[name].loc, "E104",
                                     f"macro reference cycle {cycle}; a macro cannot contain itself")
@@ -616,14 +618,23 @@ class _Loader:
         for name in self.macros:
             if name not in state:
                 visit(name, [name])
+        # without cycles, what a macro captures does not depend on the macros open around it:
+        # `captures` keeps it per macro (the rules ask about the same big macros again and again)
+        self._macro_captures: dict[str, frozenset[str]] | None = None if found else {}
 
     def captures(self, node: Node, seen: frozenset = frozenset()) -> set[str]:
         out = set()
+        memo = getattr(self, "_macro_captures", None)
         for n in syntax.walk(node):
             if isinstance(n, syntax.Capture):
                 out.add(n.name)
             elif isinstance(n, syntax.SubRef) and n.name in self.macros and n.name not in seen:
-                out |= self.captures(self.macros[n.name].node, seen | {n.name})
+                got = None if memo is None else memo.get(n.name)
+                if got is None:
+                    got = frozenset(self.captures(self.macros[n.name].node, seen | {n.name}))
+                    if memo is not None:
+                        memo[n.name] = got
+                out |= got
         return out
 
     def check_call(self, rule: Rule) -> None:

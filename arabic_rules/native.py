@@ -109,6 +109,13 @@ def python_classes() -> dict[str, Ranges]:
 _ASCII = {"word": [(48, 57), (65, 90), (95, 95), (97, 122)], "space": [(9, 13), (32, 32)], "digit": [(48, 57)]}
 
 
+def _data(items) -> list:
+    """The (op, argument) list of a parsed regex (`re`'s SubPattern, iterated by its list: its
+    own iteration goes through a Python ``__getitem__`` per item, a third of translating the
+    shipped packs' raw regexes), or ``items`` as given (a list, or a class's items)."""
+    return getattr(items, "data", items)
+
+
 def _union(ranges: Iterable[tuple[int, int]]) -> Ranges:
     out: Ranges = []
     for lo, hi in sorted(ranges):
@@ -192,7 +199,7 @@ class _Translator:
         return "(?:" + self.seq(parsed, flags) + ")"
 
     def seq(self, items, flags: int) -> str:
-        return "".join(self.item(op, av, flags) for op, av in items)
+        return "".join(self.item(op, av, flags) for op, av in _data(items))
 
     def fold(self, piece: str, flags: int) -> str:
         return f"(?i:{piece})" if flags & re.IGNORECASE else piece
@@ -236,7 +243,7 @@ class _Translator:
 
     def in_ranges(self, items, flags: int) -> Ranges:
         negate, ranges = False, []
-        for op, av in items:
+        for op, av in _data(items):
             if op is C.NEGATE:
                 negate = True
             elif op is C.LITERAL:
@@ -284,7 +291,7 @@ class _Translator:
         None when that is not simply known. Sound: a match that reads a character starts with
         one of these (conditions read nothing and are skipped)."""
         out: Ranges = []
-        for op, av in items:
+        for op, av in _data(items):
             got = self.first_item(op, av, flags)
             if got is None:
                 return None
@@ -365,7 +372,7 @@ def simple_steps(source: str) -> list | None:
 
     def chars(items) -> list[Ranges] | None:
         out: list[Ranges] = []
-        for op, av in items:
+        for op, av in _data(items):
             if op is C.LITERAL:
                 out.append([(av, av)])
             elif op is C.IN:
@@ -385,7 +392,7 @@ def simple_steps(source: str) -> list | None:
         return out
 
     steps: list = []
-    for op, av in parsed:
+    for op, av in _data(parsed):
         if op in (C.ASSERT, C.ASSERT_NOT):
             direction, body = av
             sets = chars(body)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from array import array
-from typing import Protocol
+from typing import Any, Iterator, Mapping, Protocol, Sequence
 
 import _sre  # type: ignore[import-not-found]
 from re import _compiler, _parser  # type: ignore[attr-defined]
@@ -30,14 +30,54 @@ def assemble(source: str) -> tuple:
     return (source, parsed.state.flags, array("I", code), parsed.state.groups - 1, groupindex, tuple(indexgroup))
 
 
-def assemble_all(sources) -> dict[str, tuple]:
-    return {s: assemble(s) for s in dict.fromkeys(sources)}
+def assemble_all(sources) -> "Assembled":
+    """The code of ``sources``, each assembled when first asked for (see `Assembled`)."""
+    return Assembled(sources)
 
 
-def load(programs: dict[str, tuple], source: str, persist: bool = False) -> re.Pattern:
+class Assembled(Mapping):
+    """Regex source -> its code (`assemble`), assembled on first use and then kept: the native
+    back end runs none of a pack's regexes, and assembling its prefilter was a fifth of a cold
+    compile. Pickled with the code assembled so far (the rest is assembled after loading, when
+    first asked for: an engine keeps that code in the on-disk cache, `load` with ``persist``)."""
+
+    def __init__(self, sources, done: dict[str, tuple] | None = None) -> None:
+        self._sources = tuple(dict.fromkeys(sources))
+        self._known = frozenset(self._sources)
+        self._done: dict[str, tuple] = dict(done or {})
+
+    def __getitem__(self, source: str) -> tuple:
+        got = self._done.get(source)
+        if got is None:
+            if source not in self._known:
+                raise KeyError(source)
+            got = self._done[source] = assemble(source)
+        return got
+
+    def __contains__(self, source: object) -> bool:
+        return source in self._known
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._sources)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def assembled(self) -> frozenset[str]:
+        """The sources whose code is made already (for tests)."""
+        return frozenset(self._done)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Assembled, (self._sources, self._done))
+
+
+def load(programs: Mapping[str, tuple], source: str, persist: bool = False) -> re.Pattern:
     """``re.compile(source)``, from its stored code when ``programs`` has it; with ``persist``,
     else from the on-disk cache, where code compiled here is then kept."""
-    args = programs.get(source)
+    if persist and isinstance(programs, Assembled) and source not in programs.assembled():
+        args = None  # (the on-disk cache may hold its code: read, not assembled, below)
+    else:
+        args = programs.get(source)
     if args is None and persist:
         args = cache.load_code(source)
         if args is None:
@@ -68,7 +108,7 @@ class Lazy:
     """``re`` patterns for ``sources``, each rebuilt on first use: a short text needs only the
     rules its anchors name (rebuilding all of a big pack's costs as much as reading it)."""
 
-    def __init__(self, programs: dict[str, tuple], sources: Sources, persist: bool = False):
+    def __init__(self, programs: Mapping[str, tuple], sources: Sources, persist: bool = False):
         self._programs, self._sources, self._persist = programs, sources, persist
         self._compiled: list[re.Pattern | None] = [None] * len(sources)
 

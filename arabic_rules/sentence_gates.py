@@ -15,6 +15,7 @@ matches: it only saves time.
 """
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING
 
@@ -43,9 +44,10 @@ def sentence_gate(an: "_Analysis", items, k: int) -> str | None:
     steps: set[str] = set()
     for item in items[k + 1:]:
         if not an.nullable(item):
-            targets = _targets(an, an.first(item))
-            if targets is not None and span is not None and span >= 2:
-                return _gate(*targets, steps, 3 * span + 3)
+            if span is not None and span >= 2:
+                targets = _memo_targets(an, an.first(item))
+                if targets is not None:
+                    return _gate(*targets, frozenset(steps), 3 * span + 3)
         inside = literal_steps(an, item)
         if inside is None:
             return None
@@ -60,6 +62,27 @@ def sentence_gate(an: "_Analysis", items, k: int) -> str | None:
 def literal_steps(an: "_Analysis", node, seen: frozenset = frozenset()) -> set[str] | None:
     """The literals of ``node`` that hold a sentence end or a quotation mark, as regexes (the
     gate steps over them whole), or None when ``node`` may read past a sentence end otherwise."""
+    got = _memo_steps(an, node, seen)
+    return None if got is None else set(got)
+
+
+def _memo_steps(an: "_Analysis", node, seen: frozenset) -> frozenset[str] | None:
+    # (an answer reached with no macro open is the node's own: kept in ``an.gate_steps``; inside a
+    # macro, a reference back to an open one reads as nothing, so those answers are not kept)
+    if seen:
+        return _steps(an, node, seen)
+    got = an.gate_steps.get(id(node))
+    if got is None or got[0] is not node:
+        got = an.gate_steps[id(node)] = (node, _steps(an, node, seen))
+    return got[1]
+
+
+def _steps(an: "_Analysis", node, seen: frozenset) -> frozenset[str] | None:
+    found = _literal_steps(an, node, seen)
+    return None if found is None else frozenset(found)
+
+
+def _literal_steps(an: "_Analysis", node, seen: frozenset) -> set[str] | None:
     from .compiler import literal_regex
 
     if isinstance(node, BuiltinRef):  # a whole quotation, or a line check (which reads nothing)
@@ -67,26 +90,46 @@ def literal_steps(an: "_Analysis", node, seen: frozenset = frozenset()) -> set[s
         return set() if b.quoted or b.check is not None else None
     if isinstance(node, SubRef):
         macro = an.pack.macros[node.name].node  # (not `resolve`: it would open a built-in item)
-        return set() if node.name in seen else literal_steps(an, macro, seen | {node.name})
+        return set() if node.name in seen else _memo_steps(an, macro, seen | {node.name})
     if isinstance(node, (Word, Phrase)):
         return {literal_regex(node.text)} if any(c in _BLOCKING for c in node.text) else set()
-    if isinstance(node, LexRef):
-        return {literal_regex(f) for f in an.lex_forms[node.name] if any(c in _BLOCKING for c in f)}
+    if isinstance(node, LexRef):  # (a lexicon's answer, whatever is open, is kept by its name)
+        key = ("lex", node.name)
+        if key not in an.gate_steps:
+            an.gate_steps[key] = (None, frozenset(literal_regex(f) for f in an.lex_forms[node.name]
+                                                  if any(c in _BLOCKING for c in f)))
+        return set(an.gate_steps[key][1])
     if isinstance(node, (AnyWord, Not, Cond)):
         return set()
     if isinstance(node, Raw):
-        from re import _parser as sre_parse  # type: ignore[attr-defined]
-
-        return set() if sre_parse.parse(node.source).getwidth()[1] == 0 else None  # a condition
+        return set() if _raw_width(node.source) == 0 else None  # a condition
     if isinstance(node, (Repeat, Capture)):
-        return literal_steps(an, node.node, seen)
+        return _memo_steps(an, node.node, seen)
     out: set[str] = set()
     for part in node.options if isinstance(node, Alt) else node.items if isinstance(node, Seq) else node.parts:
-        inside = literal_steps(an, part, seen)
+        inside = _memo_steps(an, part, seen)
         if inside is None:
             return None
         out |= inside
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _raw_width(source: str) -> int:
+    from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+    return sre_parse.parse(source).getwidth()[1]
+
+
+def _memo_targets(an: "_Analysis", first: set) -> tuple[tuple[str, ...], ...] | None:
+    # (kept by the first set itself, a frozenset that keeps its hash: a lexicon's is all its
+    # forms, and the same lexicon or macro is asked about at every sequence that uses it)
+    key = ("targets", first)
+    got = an.gate_steps.get(key)
+    if got is None:
+        found = _targets(an, first)
+        got = an.gate_steps[key] = (None, None if found is None else tuple(map(tuple, found)))
+    return got[1]
 
 
 def _targets(an: "_Analysis", first: set) -> tuple[list[str], list[str], list[str]] | None:
@@ -112,7 +155,9 @@ def _targets(an: "_Analysis", first: set) -> tuple[list[str], list[str], list[st
     return (words, marks, classes) if first else None
 
 
-def _gate(words: list[str], marks: list[str], classes: list[str], literals: set[str], most: int) -> str:
+@functools.lru_cache(maxsize=1024)
+def _gate(words: tuple[str, ...], marks: tuple[str, ...], classes: tuple[str, ...], literals: frozenset[str],
+          most: int) -> str:
     """A lookahead that steps over the text a word, a run of spaces, a mark, a whole quotation or
     one of ``literals`` at a time, trying the targets after each step, and stops at a sentence end."""
     from .compiler import LB, trie_regex

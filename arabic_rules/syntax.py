@@ -176,6 +176,7 @@ def _pos(meta_or_token: Any) -> int:
     return getattr(meta_or_token, "start_pos", -1)
 
 
+@cache  # (one, stateless, for every parse: defining and decorating the class was a sixth of loading the packs)
 def _transformer() -> Any:
     from lark import Transformer, v_args
 

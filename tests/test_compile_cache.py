@@ -147,3 +147,34 @@ def test_a_rule_whose_probe_passed_is_not_probed_again(rules_dir, tmp_path, monk
     (d / "pack.yaml").write_text(RULES.replace("_{0,3}", "_{0,4}"), encoding="utf-8")
     with pytest.raises(pytest.fail.Exception, match="probed again"):  # the edited rule is probed
         lint.lint(load([d]))
+
+
+def test_a_native_engine_never_builds_the_regex_back_ends_regexes(rules_dir, tmp_path, monkeypatch):
+    """The rule regexes, the prefilter and the raw scans are the regex back end's: a default
+    engine on the native back end compiles, caches, loads and runs a pack without rendering
+    or assembling one of them; read later, they are those the regex back end runs."""
+    from arabic_rules import compiler, ir
+    from arabic_rules.engine import compile_files
+
+    monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path / "c"))
+    d = rules_dir(pack=RULES)
+    text = "قال الوزير: نعم وأكد الوزير 12"
+    want = [(m.rule, m.start, m.end) for m in Engine.from_paths([d], use_cache=False, backend="regex").extract(text)]
+    assert want
+    with monkeypatch.context() as m:
+        m.setattr(compiler.LexiconRegexes, "render", lambda self, p: pytest.fail("rendered a rule regex"))
+        m.setattr(programs, "assemble", lambda s: pytest.fail("assembled a regex's code"))
+        cold = Engine.from_paths([d], backend="native")  # compiled and stored in the cache
+        warm = Engine.from_paths([d], backend="native")  # read from the cache
+        for e in (cold, warm):
+            assert e.backend == "native"
+            assert [(x.rule, x.start, x.end) for x in e.extract(text)] == want
+            assert all("source" not in r.__dict__ for r in e.rules)
+            assert e.pack.programs and not e.pack.programs.assembled()
+    # read now, each rule's regex is the program rendered with the lexicons' tries, as before
+    fresh = compile_files([d], use_cache=False)
+    for r in warm.rules:
+        tries = {name: compiler.word_set_regex(ws) for name, ws in fresh.word_sets.items()}
+        assert r.source == ir.to_regex(r.program, tries)
+    assert len(warm.pack.programs.assembled()) == 0 and warm.pack.programs[warm.pack.anchors.prefilter][0] == \
+        warm.pack.anchors.prefilter
