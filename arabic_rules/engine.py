@@ -95,7 +95,7 @@ class Engine:
             self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
             self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
                                      for (*_, src), prog in zip(r.options, r.rest_programs) if src}
-        needs: dict = {}  # (one `ir.needs_executor` memo for all the rules: they share their macros' nodes)
+        needs: dict[int, tuple[Any, bool]] = {}  # (one `ir.needs_executor` memo for all the rules: they share their macros' nodes)
         in_executor = [r for r in pack.rules if backend != "python" and ir.needs_executor(r.program, needs)]
         if in_executor:
             # a look back (<&x) or line check reads any width, which `re` cannot: those rules
