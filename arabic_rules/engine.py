@@ -663,22 +663,9 @@ class Engine:
             fields[name] = (s, e, v)
             os_, oe = mapped(s, e)
             views[name] = _VIEW(name, matched, v, original[os_:oe])
-        start = p.start
-        ctx = _CONTEXT(rule.name, rule.label, text[start:p.end], views, ref_date, self.pack.lexicons, text, start,
+        ctx = _CONTEXT(rule.name, rule.label, text[p.start:p.end], views, ref_date, self.pack.lexicons, text, p.start,
                        structure, prefer, self.pack.roles)
-        fn, arg_plan, kwarg_plan = plan
-        get = views.get
-        args = [get(a) if named else a for named, a in arg_plan]
-        try:
-            if kwarg_plan:
-                result = fn(ctx, *args, **{k: (get(a) if named else a) for k, named, a in kwarg_plan})
-            else:
-                result = fn(ctx, *args)
-        except Reject:
-            return None
-        if isinstance(result, Built):
-            return _new_candidate(Candidate, (rule, start, p.end, fields, result.value, dict(result.attrs)))
-        return _new_candidate(Candidate, (rule, start, p.end, fields, result, {}))
+        return _call_builder(plan, ctx, views, rule, p.start, p.end, fields, {})
 
     def _build(self, c: Candidate, norm: Normalized, ref_date: _dt.date | None, structure: TextStructure | None,
                prefer: str | None, mapped: Callable[[int, int], tuple[int, int]]) -> Candidate | None:
@@ -695,19 +682,7 @@ class Engine:
             views[k] = _VIEW(k, text[s:e], v, original[os_:oe])
         ctx = _CONTEXT(rule.name, rule.label, text[c.start:c.end], views, ref_date, self.pack.lexicons, text, c.start,
                        structure, prefer, self.pack.roles)
-        fn, arg_plan, kwarg_plan = plan
-        get = views.get
-        args = [get(a) if named else a for named, a in arg_plan]
-        try:
-            if kwarg_plan:
-                result = fn(ctx, *args, **{k: (get(a) if named else a) for k, named, a in kwarg_plan})
-            else:
-                result = fn(ctx, *args)
-        except Reject:
-            return None
-        if isinstance(result, Built):  # (the constructor: dataclasses.replace costs 3x more)
-            return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result.value, dict(result.attrs)))
-        return _new_candidate(Candidate, (rule, c.start, c.end, c.fields, result, c.attrs))
+        return _call_builder(plan, ctx, views, rule, c.start, c.end, c.fields, c.attrs)
 
     def _to_match(self, norm: Normalized, c: Candidate,
                   mapped: Callable[[int, int], tuple[int, int]] | None = None) -> Match:
@@ -741,6 +716,26 @@ class Engine:
                 matches = fn(matches, norm, ref_date, context)
         matches.sort(key=lambda m: (m.start, -m.end, m.label))
         return matches
+
+
+def _call_builder(plan: tuple[Any, ...], ctx: BuildContext, views: dict[str, FieldView], rule: CompiledRule, start: int,
+                  end: int, fields: dict[str, tuple[int, int, Any]], attrs: dict[str, Any]) -> Candidate | None:
+    """A candidate with the value of the rule's builder (``plan``: `_call_plan`) called on ``ctx``
+    and the field views; None if the builder rejects it. ``attrs`` are kept unless the builder
+    returns its own (`Built`)."""
+    fn, arg_plan, kwarg_plan = plan
+    get = views.get
+    args = [get(a) if named else a for named, a in arg_plan]
+    try:
+        if kwarg_plan:
+            result = fn(ctx, *args, **{k: (get(a) if named else a) for k, named, a in kwarg_plan})
+        else:
+            result = fn(ctx, *args)
+    except Reject:
+        return None
+    if isinstance(result, Built):  # (the constructor: dataclasses.replace costs 3x more)
+        return _new_candidate(Candidate, (rule, start, end, fields, result.value, dict(result.attrs)))
+    return _new_candidate(Candidate, (rule, start, end, fields, result, attrs))
 
 
 # What runs the rules' programs: their regexes (Python's `re`), the reference executor, or the
