@@ -4,7 +4,8 @@ then a second development sample, `dev2`: 40 more articles by the same rules wit
 none of them among the first 80; then a third, `dev3`: 60 more articles with a third seed, none of
 the first 120 (its first 30 annotated for attribution, its last 30 for dates); then a fourth,
 `dev4`: 60 more with a fourth seed, none of the first 180, split the same way; then a fifth,
-`dev5`: 60 more with a fifth seed, none of the first 240, split the same way.
+`dev5`: 60 more with a fifth seed, none of the first 240, split the same way; then a sixth,
+`dev6`: 30 more with a sixth seed, none of the first 300, for attribution only.
 
     python tests/gold/realnews/draw.py [CORPUS_DIR]   # writes tests/gold/realnews/ids.json
 
@@ -34,6 +35,9 @@ SEED4 = 20261228  # dev4: drawn once dev3 had been tuned on
 PER_FILE4 = PER_FILE3
 SEED5 = 20270104  # dev5: drawn once dev4 had been tuned on
 PER_FILE5 = PER_FILE3
+SEED6 = 20270111  # dev6: drawn once dev5 had been tuned on (attribution only)
+PER_FILE6 = {"news-ant-multisource-00.jsonl.gz": 10, "news-ant-v1.1-00.jsonl.gz": 10,
+             "news-saudinewsnet-00.jsonl.gz": 10}
 
 
 def _eligible(corpus: Path, name: str) -> list[str]:
@@ -74,4 +78,6 @@ if __name__ == "__main__":
     ids["dev4"] = draw_more(corpus, {e["id"] for part in ("dev", "test", "dev2", "dev3") for e in ids[part]}, SEED4, PER_FILE4)
     ids["seed5"] = SEED5
     ids["dev5"] = draw_more(corpus, {e["id"] for part in ("dev", "test", "dev2", "dev3", "dev4") for e in ids[part]}, SEED5, PER_FILE5)
+    ids["seed6"] = SEED6
+    ids["dev6"] = draw_more(corpus, {e["id"] for part in ("dev", "test", "dev2", "dev3", "dev4", "dev5") for e in ids[part]}, SEED6, PER_FILE6)
     (here / "ids.json").write_text(json.dumps(ids, indent=1) + "\n", encoding="utf-8")
