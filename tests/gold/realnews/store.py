@@ -7,10 +7,10 @@ each span's text replaced by its CRC-32 (`arabic_rules.scoring.strip_texts`).
 Files are named ``NAME-NN.json`` (``dev-NN.json``, ``test-NN.json``, ``dev2-NN.json``,
 ``dev3_dates-NN.json``, ``dev4_attribution-NN.json``, ``dev4_dates-NN.json``,
 ``dev5_attribution-NN.json``,
-``dev5_dates-NN.json``) and are written to
+``dev5_dates-NN.json``, ``dev6_attribution-NN.json``) and are written to
 ``NAME.jsonl``; each holds {"key", "id", "ref_date", "annotations"} and, for a record annotated for
 some labels only, "labels" (dev2: dates and numbers; dev3_dates, dev4_dates, dev5_dates: dates;
-dev3_attribution, dev4_attribution, dev5_attribution: attribution). The split and the corpus file come from
+dev3_attribution, dev4_attribution, dev5_attribution, dev6_attribution: attribution). The split and the corpus file come from
 `ids.json`; only the sets that have files in ANNOTATIONS_DIR are written.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 from arabic_rules.scoring import strip_texts
 
 HERE = Path(__file__).resolve().parent
-SPLITS = ("dev", "test", "dev2", "dev3", "dev4", "dev5")
+SPLITS = ("dev", "test", "dev2", "dev3", "dev4", "dev5", "dev6")
 
 
 def main(annotations: Path, corpus: Path) -> None:
