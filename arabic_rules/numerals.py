@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
-from .values import NO_ROLES, BuildContext, Built, FieldView, Reject, builder, lexicons_with_role, role
+from .values import NO_ROLES, BuildContext, Built, FieldView, Reject, builder, derived, lexicons_with_role, role
 from .values import last_two_words as _two_words_before
 
 ROLES = {
@@ -127,21 +127,10 @@ def _roles(lexicons: Mapping[str, Mapping[str, Any]], declared: Mapping[str, str
     return words
 
 
-_PACK_CACHES: dict[int, tuple[Mapping, dict]] = {}
-_CACHE_LIMIT = 100_000  # entries per pack (word readings): past it the cache starts over
-
-
 def _pack_cache(lexicons: Mapping[str, Mapping[str, Any]]) -> dict:
-    """What is derived from one pack's lexicons (word readings, sets of forms), kept beside it:
-    the builders ask the same of them for every match."""
-    cached = _PACK_CACHES.get(id(lexicons))
-    if cached is not None and cached[0] is lexicons:
-        if len(cached[1]) > _CACHE_LIMIT:
-            cached[1].clear()
-        return cached[1]
-    out: dict = {}
-    _PACK_CACHES[id(lexicons)] = (lexicons, out)
-    return out
+    """What is derived from one pack's lexicons (word readings, sets of forms), kept beside it
+    (`values.derived`): the builders ask the same of them for every match."""
+    return derived(lexicons)
 
 
 def _readings(word: str, lexicons, roles) -> list[Reading]:
