@@ -383,3 +383,26 @@ def test_hijri_conversions_are_remembered_and_the_same():
     assert from_hijri(1445, 9, 1) == day and from_hijri(1445, 9, 1) == day
     assert from_hijri(1445, 13, 1) is None and from_hijri(1445, 13, 1) is None
     assert hijri_month_range(1445, 9) == "2024-03-11/2024-04-09"
+
+
+@given(st.lists(st.sampled_from(["\u0645\u0627\u064a\u0648", "\u0645\u0627", "\u064a", " ", ".", "_", "1", "x"]),
+                max_size=6).map("".join))
+def test_number_glued_not_by_first_letter_equals_every_form(after):
+    """`numerals.number`'s ``glued_not`` tries only the forms that start with the letter after
+    the number: it rejects exactly where trying every form rejects (an empty form too)."""
+    from arabic_rules.numerals import number
+    from arabic_rules.values import BuildContext, Reject
+
+    forms = {"\u0645\u0627\u064a\u0648": 5, "\u0645\u0627": 1, "": 0}
+    for lexicon in ({k: v for k, v in forms.items() if k}, forms):
+        text = "12" + after
+        every = any(text.startswith(form, 2) and not (text[2 + len(form):3 + len(form)].isalnum()
+                                                      or text[2 + len(form):3 + len(form)] == "_")
+                    for form in lexicon)
+        ctx = BuildContext("r", "number", "12", {}, None, {"month": lexicon}, text, 0)
+        try:
+            number(ctx, glued_not="month")
+            rejected = False
+        except Reject:
+            rejected = True
+        assert rejected == every, (after, sorted(lexicon))
