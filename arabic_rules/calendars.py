@@ -270,7 +270,7 @@ def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, e
         if w in cue_words:
             return True
         for v in (w, w[1:]) if w[:1] in _CONJ else (w,):  # «وسينظر»، «فسيتم»: the future verb after و / ف
-            if len(v) >= 4 and any(v.startswith(p) for p in pre) and not any(v.startswith(b) for b in bad):
+            if len(v) >= 4 and v.startswith(pre) and not v.startswith(bad):  # (tuples: any of them)
                 return True
     return False
 

@@ -947,9 +947,11 @@ def resolve_overlaps(cands: list[Candidate],
     # Absorbing matches of one label never overlap, so the only one of them that can contain c
     # is the last one starting at or before c (a bisect, not a scan: scans made this quadratic).
     absorbing: dict[str, list[Candidate]] = {}
+    absorbed_labels: set[str] = set()  # (a candidate of another label is never looked at)
     for c in chosen:
         if c.rule.absorbs:
             absorbing.setdefault(c.rule.label, []).append(c)
+            absorbed_labels.update(c.rule.absorbs)
     if absorbing:
         index = {}
         for label, cs in absorbing.items():
@@ -964,7 +966,7 @@ def resolve_overlaps(cands: list[Candidate],
                     if a is not c and c.rule.label in a.rule.absorbs and c.end <= a.end:
                         return True
             return False
-        chosen = [c for c in chosen if not absorbed(c)]
+        chosen = [c for c in chosen if c.rule.label not in absorbed_labels or not absorbed(c)]
     chosen.sort(key=lambda c: (c.start, c.end))
     return chosen
 

@@ -243,8 +243,7 @@ def _tense_of_word(w: str, before: str | None, unless: bool, cues: bool, tw: Ten
             if stem in tw.imperfect:
                 return "present"
     for v in (w, w[1:]) if w[:1] in tw.conjunctions else (w,):  # «وسينظر»: a future verb after و
-        if len(v) >= 4 and any(v.startswith(p) for p in tw.future_prefixes) \
-                and not any(v.startswith(b) for b in tw.future_exceptions):
+        if len(v) >= 4 and v.startswith(tw.future_prefixes) and not v.startswith(tw.future_exceptions):  # (tuples)
             return "future"
     return None
 
