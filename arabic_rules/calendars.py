@@ -29,11 +29,12 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, NamedTuple
 
 from .tense import TenseWords, read_tense
-from .values import BEFORE_CHARS, BuildContext, Built, FieldView, Reject, builder, last_two_words, parse_digits
+from .values import (BEFORE_CHARS, BuildContext, Built, FieldView, Reject, builder, derived, last_two_words,
+                     parse_digits)
 
 PREFER = ("past", "future", "nearest")
 FAR_DAYS, FAR_MONTHS = 200, 7  # a yearless day (month) this far ahead of the reference is last year's
@@ -47,18 +48,20 @@ def prefer_choice(value: Any) -> str | None:
     raise ValueError(f"prefer={value!r} is not a choice; pass 'past', 'future' or 'nearest' (how a weekday "
                      f"or a month without a year resolves), or None for the news default")
 
-_TOKEN = re.compile(r"\w+")
+_TOKEN = re.compile(r"\w\w*")  # (`\w+` is tried at every position: see tense._CLAUSE_END)
 _CLAUSE_END = re.compile(r"[.!?؟\n]")
 _JOINED_WORD = re.compile(r"(\w+)\s+$")  # the word right before a match that starts with و
 _JOINED_WORD_WAW = re.compile("(\\w+)\\s+\u0648\\s*$")  # «X و» right before a match
+_LAST_WORD = re.compile(r"(\w+)\s+$")  # the last word of a text that ends in whitespace
 _WRITTEN_YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")  # a Gregorian year written in digits
 
 
 def _int(f: FieldView | None) -> int | None:
     if f is None:
         return None
-    if isinstance(f.value, int) and not isinstance(f.value, bool):
-        return f.value
+    v = f.value
+    if type(v) is int or (isinstance(v, int) and not isinstance(v, bool)):  # (the first test is the common case)
+        return v
     v = parse_digits(f.text)
     return v if isinstance(v, int) else None
 
@@ -83,6 +86,9 @@ def iso_week(d: _dt.date) -> str:
 
 # --- calendars ------------------------------------------------------------------------------
 
+# The conversions are pure and hijridate takes about 50 us for one (it checks its table's range
+# each time): remembered, since news asks the same few dates again and again (the reference date)
+@lru_cache(maxsize=4096)
 def to_hijri(d: _dt.date) -> tuple[int, int, int]:
     from hijridate import Gregorian
 
@@ -90,6 +96,7 @@ def to_hijri(d: _dt.date) -> tuple[int, int, int]:
     return h.year, h.month, h.day
 
 
+@lru_cache(maxsize=4096)
 def from_hijri(y: int, m: int, d: int) -> _dt.date | None:
     """The Gregorian date of a Hijri date (Umm al-Qura), None when it does not exist or is out
     of the table's range."""
@@ -102,6 +109,7 @@ def from_hijri(y: int, m: int, d: int) -> _dt.date | None:
     return _dt.date(g.year, g.month, g.day)
 
 
+@lru_cache(maxsize=1024)
 def hijri_month_range(y: int, m: int) -> str | None:
     """The Gregorian days of Hijri month ``m`` of year ``y`` (Umm al-Qura) as an ISO interval
     ``first/last``; None out of the table's range."""
@@ -199,9 +207,9 @@ def shift_month(y: int, m: int, n: int) -> tuple[int, int]:
 
 # --- the date builder -----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class _Parts:
-    """One resolved date: the value as written (X for unknowns) and attrs."""
+class _Parts(NamedTuple):
+    """One resolved date: the value as written (X for unknowns) and attrs (a named tuple: made
+    once or twice per date, it costs a third of a frozen dataclass)."""
 
     value: str
     resolved: str | None
@@ -216,18 +224,53 @@ def _in_lexicon(ctx: BuildContext, lexicon: str | None, word: str | None) -> boo
 _CONJ = "\u0648\u0641"  # waw, fa: the conjunctions glued to a verb
 
 
+def _forms(ctx: BuildContext, names: str, several: bool = True) -> tuple[str, ...]:
+    """The forms of the lexicons named in ``names`` (comma-separated; with ``several`` false, one
+    name as it is), worked out once per pack."""
+    cache = derived(ctx.lexicons)
+    key = ("calendars: forms", names, several)
+    got = cache.get(key)
+    if got is None:
+        listed = [name.strip() for name in names.split(",")] if several else [names]
+        got = cache[key] = tuple(f for name in listed for f in ctx.lexicons.get(name, {}))
+    return got  # type: ignore[no-any-return]
+
+
+def _forms_by_first_letter(ctx: BuildContext, names: str) -> dict[str, tuple[str, ...]]:
+    """`_forms` by their first character ('' for an empty form): what may start at a position is
+    looked for among the forms that start with its character only."""
+    cache = derived(ctx.lexicons)
+    key = ("calendars: forms by first letter", names)
+    got = cache.get(key)
+    if got is None:
+        by: dict[str, list[str]] = {}
+        for form in _forms(ctx, names):
+            by.setdefault(form[:1], []).append(form)
+        got = cache[key] = {k: tuple(v) for k, v in by.items()}
+    return got  # type: ignore[no-any-return]
+
+
+def _has_phrases(ctx: BuildContext, lexicon: str) -> bool:
+    """Whether lexicon ``lexicon`` has an entry of several words (worked out once per pack)."""
+    cache = derived(ctx.lexicons)
+    key = ("calendars: has phrases", lexicon)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = any(" " in form for form in ctx.lexicons.get(lexicon, {}))
+    return got  # type: ignore[no-any-return]
+
+
 def _future_context(ctx: BuildContext, cues: str | None, prefixes: str | None, exceptions: str | None) -> bool:
     """Does the clause before the match speak of the future (سـ + verb, سوف, ...)? All word lists
     come from lexicons named by the rule."""
     clause = _CLAUSE_END.split(ctx.before)[-1]
     cue_words = ctx.lexicons.get(cues or "", {})
-    pre = list(ctx.lexicons.get(prefixes or "", {}))
-    bad = list(ctx.lexicons.get(exceptions or "", {}))
+    pre, bad = _forms(ctx, prefixes or "", several=False), _forms(ctx, exceptions or "", several=False)
     for w in _TOKEN.findall(clause):
         if w in cue_words:
             return True
         for v in (w, w[1:]) if w[:1] in _CONJ else (w,):  # «وسينظر»، «فسيتم»: the future verb after و / ف
-            if len(v) >= 4 and any(v.startswith(p) for p in pre) and not any(v.startswith(b) for b in bad):
+            if len(v) >= 4 and v.startswith(pre) and not v.startswith(bad):  # (tuples: any of them)
                 return True
     return False
 
@@ -247,6 +290,16 @@ def _clause_tense(ctx: BuildContext, verbs: str | None, cues: str | None, prefix
 _CLITICS = "\u0648\u0641\u0644\u0628"  # the letters waw, fa, lam, ba: proclitics before a verbal noun
 
 
+def _form_set(ctx: BuildContext, names: str) -> frozenset[str]:
+    """`_forms` as a set (worked out once per pack)."""
+    cache = derived(ctx.lexicons)
+    key = ("calendars: form set", names)
+    got = cache.get(key)
+    if got is None:
+        got = cache[key] = frozenset(_forms(ctx, names))
+    return got  # type: ignore[no-any-return]
+
+
 def _moved_to(ctx: BuildContext, after: str | None, clause: str | None, skip: str | None = None) -> bool:
     """Is the match right after a word of lexicon ``after`` (or after it and one word of lexicon
     ``skip``: «حتى مساء الأحد») in a clause with a word of lexicon ``clause`` (comma-separated
@@ -256,11 +309,11 @@ def _moved_to(ctx: BuildContext, after: str | None, clause: str | None, skip: st
     word = ctx.word_before()
     if word is not None and _in_lexicon(ctx, skip, word):
         rest = ctx.before.rstrip()[:-len(word)]
-        gap = re.search(r"(\w+)\s+$", rest)
+        gap = _LAST_WORD.search(rest)
         word = gap.group(1) if gap else None
     if not _in_lexicon(ctx, after, word):
         return False
-    words = {w for name in clause.split(",") for w in ctx.lexicons.get(name.strip(), {})}
+    words = _form_set(ctx, clause)
     for w in _TOKEN.findall(_CLAUSE_END.split(ctx.before)[-1]):
         if w in words or (w[:1] in _CLITICS and (w[1:] in words or (w[1:2] in _CLITICS and w[2:] in words))):
             return True
@@ -288,8 +341,9 @@ def _check_after(ctx: BuildContext, not_before: str | None) -> None:
     if not not_before:
         return
     after = ctx.document[ctx.start + len(ctx.text):ctx.start + len(ctx.text) + BEFORE_CHARS].lstrip()
-    for name in not_before.split(","):
-        for form in ctx.lexicons.get(name.strip(), {}):
+    by_first = _forms_by_first_letter(ctx, not_before)  # (only the forms that start with after's letter)
+    for forms in (by_first.get(after[:1], ()), by_first.get("", ()) if after else ()):
+        for form in forms:
             if after.startswith(form) and not after[len(form):len(form) + 1].isalnum():
                 raise Reject
 
@@ -303,7 +357,8 @@ def _two_words_before(ctx: BuildContext) -> str | None:
 
 def _check_context(ctx: BuildContext, not_after: str | None, only_after: str | None) -> None:
     word = ctx.word_before()
-    if _in_lexicon(ctx, not_after, word) or (not_after and _in_lexicon(ctx, not_after, _two_words_before(ctx))):
+    if _in_lexicon(ctx, not_after, word) or (not_after and _has_phrases(ctx, not_after)
+                                             and _in_lexicon(ctx, not_after, _two_words_before(ctx))):
         raise Reject
     if only_after and not _in_lexicon(ctx, only_after, word):
         raise Reject

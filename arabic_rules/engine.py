@@ -5,7 +5,7 @@ import datetime as _dt
 import gc
 import re
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from functools import partial
 from bisect import bisect_left, bisect_right
 from pathlib import Path
@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # (the loader, and yaml and lark with it, are not imported to
     from .loader import Pack
 
 _NONWORD = re.compile(r"\W")
+_NO_GUARD = nullcontext()  # (`Engine._time_guard` without a timeout; reusable, it holds nothing)
 _MATCH, _SPAN, _VIEW, _CONTEXT = maker(Match), maker(Span), maker(FieldView), maker(BuildContext)
 
 
@@ -327,7 +328,12 @@ class Engine:
 
     def _time_guard(self) -> Any:
         """With a ``timeout``, stop an extraction that runs longer, even in the middle of one
-        runaway match (main thread only; elsewhere the time is checked between rules)."""
+        runaway match (main thread only; elsewhere the time is checked between rules). Without
+        a timeout, a context that does nothing (no alarm, no deadline: two generators per text
+        less)."""
+        if self.timeout is None:
+            return _NO_GUARD
+
         def late() -> ExtractionTimeout:
             rule = self.rules[self._trying].name if self._trying is not None else "?"
             return ExtractionTimeout(f"extraction took longer than {self.timeout:g} s (at rule {rule!r}); "
@@ -442,16 +448,9 @@ class Engine:
             late = self.rules[err.args[0]].name if err.args and isinstance(err.args[0], int) else "?"
             raise ExtractionTimeout(f"extraction took longer than {self.timeout}s (at rule {late!r}); "
                                     f"lint the rules or raise the timeout") from None
-        rules, span_groups = self.rules, self._span_groups
-        out: list[Pending] = []
-        append = out.append
-        for ri, start, end, spans in found:
-            for i in span_groups[ri]:  # the rest of the pattern is context
-                if spans[i][0] >= 0:
-                    start, end = spans[i]
-                    break
-            append(_new_pending(Pending, (rules[ri], start, end, spans)))
-        return out
+        rules, span_groups, new = self.rules, self._span_groups, _new_pending
+        return [new(Pending, (rules[ri], start, end, spans)) if not span_groups[ri] else
+                _span_moved(rules[ri], start, end, spans, span_groups[ri]) for ri, start, end, spans in found]
 
     def _fields(self, ri: int, spans: Any, text: str) -> dict[str, tuple[int, int, Any]]:
         """A native match's fields: name -> (start, end, the lexicon's value or None), from the
@@ -775,6 +774,16 @@ class _ProgramRunner:
         return self._executor.match(self._program, text, pos, endpos)
 
 
+def _span_moved(rule: CompiledRule, start: int, end: int, spans: Any, groups: tuple[int, ...]) -> Pending:
+    """A native match of a rule with a ``span`` field, moved to the first of its ``groups`` that
+    matched (the rest of the pattern is context)."""
+    for i in groups:
+        if spans[i][0] >= 0:
+            start, end = spans[i]
+            break
+    return _new_pending(Pending, (rule, start, end, spans))
+
+
 def _same_span(start: int, end: int) -> tuple[int, int]:
     """`Normalized.span` of a text that normalizing did not shift."""
     return (start, start) if start >= end else (start, end)
@@ -938,9 +947,11 @@ def resolve_overlaps(cands: list[Candidate],
     # Absorbing matches of one label never overlap, so the only one of them that can contain c
     # is the last one starting at or before c (a bisect, not a scan: scans made this quadratic).
     absorbing: dict[str, list[Candidate]] = {}
+    absorbed_labels: set[str] = set()  # (a candidate of another label is never looked at)
     for c in chosen:
         if c.rule.absorbs:
             absorbing.setdefault(c.rule.label, []).append(c)
+            absorbed_labels.update(c.rule.absorbs)
     if absorbing:
         index = {}
         for label, cs in absorbing.items():
@@ -955,7 +966,7 @@ def resolve_overlaps(cands: list[Candidate],
                     if a is not c and c.rule.label in a.rule.absorbs and c.end <= a.end:
                         return True
             return False
-        chosen = [c for c in chosen if not absorbed(c)]
+        chosen = [c for c in chosen if c.rule.label not in absorbed_labels or not absorbed(c)]
     chosen.sort(key=lambda c: (c.start, c.end))
     return chosen
 

@@ -24,7 +24,10 @@ from functools import cache
 
 # Deleted: harakat and Quranic marks, superscript alef, tatweel, zero-width and bidi controls.
 _DELETABLE = "\u064b-\u0655\u0670\u0640\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff"
-_DELETE_RE = re.compile(f"[{_DELETABLE}]+")
+# `[X][X]*`, not `[X]+`: a pattern that opens with a character set lets `re` skip ahead to the
+# next member in its fast scan loop; one that opens with a repeat is tried at every position
+# (2.5x slower on news, where these characters are rare). The same runs are found.
+_DELETE_RE = re.compile(f"[{_DELETABLE}][{_DELETABLE}]*")
 _SAME_LENGTH = {
     "\u0649": "\u064a",  # ى -> ي
     "\u06cc": "\u064a",  # Persian yeh -> ي

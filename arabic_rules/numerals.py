@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
-from .values import NO_ROLES, BuildContext, Built, FieldView, Reject, builder, lexicons_with_role, role
+from .values import NO_ROLES, BuildContext, Built, FieldView, Reject, builder, derived, lexicons_with_role, role
 from .values import last_two_words as _two_words_before
 
 ROLES = {
@@ -127,21 +127,10 @@ def _roles(lexicons: Mapping[str, Mapping[str, Any]], declared: Mapping[str, str
     return words
 
 
-_PACK_CACHES: dict[int, tuple[Mapping, dict]] = {}
-_CACHE_LIMIT = 100_000  # entries per pack (word readings): past it the cache starts over
-
-
 def _pack_cache(lexicons: Mapping[str, Mapping[str, Any]]) -> dict:
-    """What is derived from one pack's lexicons (word readings, sets of forms), kept beside it:
-    the builders ask the same of them for every match."""
-    cached = _PACK_CACHES.get(id(lexicons))
-    if cached is not None and cached[0] is lexicons:
-        if len(cached[1]) > _CACHE_LIMIT:
-            cached[1].clear()
-        return cached[1]
-    out: dict = {}
-    _PACK_CACHES[id(lexicons)] = (lexicons, out)
-    return out
+    """What is derived from one pack's lexicons (word readings, sets of forms), kept beside it
+    (`values.derived`): the builders ask the same of them for every match."""
+    return derived(lexicons)
 
 
 def _readings(word: str, lexicons, roles) -> list[Reading]:
@@ -283,18 +272,26 @@ def evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str =
     """The value of number words (and digits) in normalized ``text``, read with the lexicons of
     a declared role in ``roles`` (lexicon -> role: `BuildContext.roles`); raises Reject if they
     are not one well-formed number. (Answers are kept per pack: news repeats its numbers.)"""
-    cache = _pack_cache(lexicons)
-    words = _roles(lexicons, roles)
-    key = ("value", text, prefer, id(words))
-    known = cache.get(key)
-    if known is None or known[2] is not words:
+    key = (id(lexicons), id(roles), text, prefer)
+    known = _VALUES.get(key)  # (one look-up: a number builder asks at every match)
+    if known is None or known[0] is not lexicons or known[1] is not roles:
+        words = _roles(lexicons, roles)
         try:
-            known = cache[key] = (True, _evaluate(text, lexicons, prefer, words), words)
+            known = (lexicons, roles, True, _evaluate(text, lexicons, prefer, words))
         except Reject as e:
-            known = cache[key] = (False, e.args, words)
-    if known[0]:
-        return known[1]
-    raise Reject(*known[1])
+            known = (lexicons, roles, False, e.args)
+        if len(_VALUES) > _VALUES_LIMIT:
+            _VALUES.clear()
+        _VALUES[key] = known
+    if known[2]:
+        return known[3]  # type: ignore[no-any-return]
+    raise Reject(*known[3])
+
+
+# `evaluate`'s answers: (id of the lexicons, id of the roles, text, prefer) -> (the lexicons, the
+# roles, whether it is a number, the value or the Reject's arguments)
+_VALUES: dict[tuple[int, int, str, str], tuple[Any, Any, bool, Any]] = {}
+_VALUES_LIMIT = 100_000
 
 
 def _evaluate(text: str, lexicons: Mapping[str, Mapping[str, Any]], prefer: str, roles: Words) -> int | float:
@@ -432,17 +429,39 @@ def _whole(text: str, lexicons, declared: Mapping[str, str]) -> int | float:
     return v
 
 
+# `_lexicon_words`: (id of the lexicons, names) -> (the lexicons, their forms); one look-up per
+# call (a number rule asks for the same lexicons at every match)
+_FORM_SETS: dict[tuple[int, str], tuple[Mapping[str, Mapping[str, Any]], frozenset]] = {}
+
+
 def _lexicon_words(ctx: BuildContext, names: str) -> frozenset:
     """The forms of one or more lexicons named in ``names`` (separated by commas or spaces)."""
-    cache = _pack_cache(ctx.lexicons)
-    key = ("forms", names)
-    words = cache.get(key)
-    if words is None:
-        found: set = set()
-        for name in re.split(r"[\s,]+", names.strip()):
-            found.update(ctx.lexicons.get(name, {}))
-        words = cache[key] = frozenset(found)
+    lexicons = ctx.lexicons
+    got = _FORM_SETS.get((id(lexicons), names))
+    if got is not None and got[0] is lexicons:
+        return got[1]
+    found: set = set()
+    for name in re.split(r"[\s,]+", names.strip()):
+        found.update(lexicons.get(name, {}))
+    words = frozenset(found)
+    if len(_FORM_SETS) > 1000:  # (engines come and go: tests build many)
+        _FORM_SETS.clear()
+    _FORM_SETS[(id(lexicons), names)] = (lexicons, words)
     return words
+
+
+def _words_by_first_letter(ctx: BuildContext, names: str) -> dict[str, tuple[str, ...]]:
+    """`_lexicon_words` by their first character ('' for an empty form), worked out once per pack:
+    what may start at a position is looked for among the forms that start with its character."""
+    cache = _pack_cache(ctx.lexicons)
+    key = ("forms by first letter", names)
+    got = cache.get(key)
+    if got is None:
+        by: dict[str, list[str]] = {}
+        for form in sorted(_lexicon_words(ctx, names)):
+            by.setdefault(form[:1], []).append(form)
+        got = cache[key] = {k: tuple(v) for k, v in by.items()}
+    return got  # type: ignore[no-any-return]
 
 
 def _last_words(ctx: BuildContext, names: str) -> frozenset:
@@ -553,9 +572,12 @@ def number(ctx: BuildContext, n: FieldView | None = None, kind: str = "cardinal"
         raise Reject
     if glued_not:
         end = ctx.start + len(ctx.text)
-        for form in _lexicon_words(ctx, glued_not):
-            if ctx.document.startswith(form, end) and not _is_word_char(ctx.document[end + len(form):end + len(form) + 1]):
-                raise Reject
+        by_first = _words_by_first_letter(ctx, glued_not)  # (only the forms that start with the next letter)
+        nxt = ctx.document[end:end + 1]
+        for forms in (by_first.get(nxt, ()), by_first.get("", ()) if nxt else ()):
+            for form in forms:
+                if ctx.document.startswith(form, end) and not _is_word_char(ctx.document[end + len(form):end + len(form) + 1]):
+                    raise Reject
     lex, declared = ctx.lexicons, ctx.roles
     if decimals is not None:
         whole = _whole(text, lex, declared)

@@ -72,21 +72,25 @@ class BuildContext:
 
     def word_before(self) -> str | None:
         """The word right before the match when only whitespace separates them, else None."""
-        return self._word_before
+        d = self.__dict__  # (several checks of one builder ask: found once, kept in the instance)
+        if "_word_before" in d:
+            return d["_word_before"]  # type: ignore[no-any-return]
+        found = d["_word_before"] = word_before_in(self.before)
+        return found
 
-    @once
-    def _word_before(self) -> str | None:  # (several checks of one builder ask: found once)
-        before = self.before
-        stripped = before.rstrip()  # str.isspace is re's \s, and isalnum or "_" its \w
-        if not stripped or len(stripped) == len(before):
-            return None
-        last = stripped.rsplit(None, 1)[-1]  # (most often a whole word: checked in one call)
-        if last.isalnum():
-            return last
-        i = len(stripped)
-        while i and (stripped[i - 1].isalnum() or stripped[i - 1] == "_"):
-            i -= 1
-        return stripped[i:] if i < len(stripped) < len(before) else None
+
+def word_before_in(before: str) -> str | None:
+    """The word at the end of ``before`` when whitespace follows it there, else None."""
+    stripped = before.rstrip()  # str.isspace is re's \s, and isalnum or "_" its \w
+    if not stripped or len(stripped) == len(before):
+        return None
+    last = stripped.rsplit(None, 1)[-1]  # (most often a whole word: checked in one call)
+    if last.isalnum():
+        return last
+    i = len(stripped)
+    while i and (stripped[i - 1].isalnum() or stripped[i - 1] == "_"):
+        i -= 1
+    return stripped[i:] if i < len(stripped) < len(before) else None
 
 
 def last_two_words(before: str) -> tuple[str, str] | None:
@@ -110,6 +114,24 @@ def last_two_words(before: str) -> tuple[str, str] | None:
 
 
 BEFORE_CHARS = 80  # how much left context `before` gives (a clause, for tense or a preposition)
+
+
+_DERIVED: dict[int, tuple[Mapping[str, Any], dict[Any, Any]]] = {}
+_DERIVED_LIMIT = 100_000  # entries per pack (word readings): past it the dict starts over
+
+
+def derived(lexicons: Mapping[str, Mapping[str, Any]]) -> dict[Any, Any]:
+    """A dict kept beside one pack's lexicons for what builders work out from them (sets of
+    forms, word readings): the builders ask the same of them for every match. Keys name their
+    module (``("calendars: forms", ...)``) so that builders never share an entry by chance."""
+    cached = _DERIVED.get(id(lexicons))
+    if cached is not None and cached[0] is lexicons:
+        if len(cached[1]) > _DERIVED_LIMIT:
+            cached[1].clear()
+        return cached[1]
+    out: dict[Any, Any] = {}
+    _DERIVED[id(lexicons)] = (lexicons, out)
+    return out
 
 
 @dataclass(frozen=True, init=False)

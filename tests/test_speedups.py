@@ -321,3 +321,88 @@ def test_generated_build_functions_equal_the_generic_build():
             assert engine._build_fn(p.rule.index)(*args) == generic, (p.rule.name, text)
             built += generic is not None
     assert built > 300
+
+
+@given(st.text(alphabet=st.sampled_from("12.,:;!?\n\u060c\u061b\u061f \u0627\u0644a_\u0660"), max_size=40))
+def test_clause_patterns_that_open_with_their_characters_split_as_the_alternations(text):
+    """tense's clause, sentence and comma patterns open with the set of their characters (so that
+    `re` skips ahead to them) and look around only there: the same splits as the plain
+    alternations; words `\\w\\w*` as `\\w+`; the deletable marks' `[X][X]*` as `[X]+`."""
+    from arabic_rules import calendars, tense
+    from arabic_rules.normalize import _DELETABLE, _DELETE_RE
+
+    plain = {tense._CLAUSE_END: r"[!?\u061f\n\u060c;\u061b]|(?<!\d)[.,:]|[.,:](?!\d)",
+             tense._SENTENCE_END: r"[!?\u061f\n;\u061b]|(?<!\d)[.:]|[.:](?!\d)",
+             tense._COMMA: r"[\u060c]|(?<!\d),|,(?!\d)"}
+    for fast, slow in plain.items():
+        assert fast.split(text) == re.split(slow, text), (fast.pattern, text)
+    assert tense._TOKEN.findall(text) == calendars._TOKEN.findall(text) == re.findall(r"\w+", text)
+    marked = text.replace("a", "\u064b").replace("_", "\u0651\u0640")
+    deletions = [m.span() for m in re.finditer(f"[{_DELETABLE}]+", marked)]
+    assert [m.span() for m in _DELETE_RE.finditer(marked)] == deletions
+
+
+def _date_context(text, start, lexicons):
+    from arabic_rules.values import BuildContext
+
+    return BuildContext("r", "date", text[start:start + 1], {}, None, lexicons, text, start)
+
+
+@given(st.lists(st.sampled_from(["\u0631\u0645\u0636\u0627\u0646", "\u0634\u0647\u0631", " ", "  ", ".", "x",
+                                "\u0634\u0647\u0631 \u0631\u0645\u0636\u0627\u0646", "1"]), max_size=8).map("".join),
+       st.sampled_from(["a", "a,b", "b, a", "a,c"]))
+def test_date_check_after_by_first_letter_equals_every_form(after, names):
+    """`calendars._check_after` tries only the forms that start with the first letter after the
+    match: it rejects exactly where trying every form of the named lexicons rejects."""
+    from arabic_rules.calendars import _check_after
+    from arabic_rules.values import Reject
+
+    lexicons = {"a": {"\u0631\u0645\u0636\u0627\u0646": 9, "\u0634\u0647\u0631 \u0631\u0645\u0636\u0627\u0646": 9},
+                "b": {"": 1, "x": 2}, "c": {}}
+    text = "\u0641" + after
+    rest = text[1:1 + 80].lstrip()
+    every = any(rest.startswith(form) and not rest[len(form):len(form) + 1].isalnum()
+                for name in names.split(",") for form in lexicons.get(name.strip(), {}))
+    try:
+        _check_after(_date_context(text, 0, lexicons), names)
+        rejected = False
+    except Reject:
+        rejected = True
+    assert rejected == every, (after, names)
+
+
+def test_hijri_conversions_are_remembered_and_the_same():
+    """The Hijri conversions (hijridate) are remembered: a second call gives the same answer, and
+    an impossible date stays None."""
+    import datetime
+
+    from arabic_rules.calendars import from_hijri, hijri_month_range, to_hijri
+
+    day = datetime.date(2024, 3, 11)
+    assert to_hijri(day) == to_hijri(datetime.date(2024, 3, 11)) == (1445, 9, 1)
+    assert from_hijri(1445, 9, 1) == day and from_hijri(1445, 9, 1) == day
+    assert from_hijri(1445, 13, 1) is None and from_hijri(1445, 13, 1) is None
+    assert hijri_month_range(1445, 9) == "2024-03-11/2024-04-09"
+
+
+@given(st.lists(st.sampled_from(["\u0645\u0627\u064a\u0648", "\u0645\u0627", "\u064a", " ", ".", "_", "1", "x"]),
+                max_size=6).map("".join))
+def test_number_glued_not_by_first_letter_equals_every_form(after):
+    """`numerals.number`'s ``glued_not`` tries only the forms that start with the letter after
+    the number: it rejects exactly where trying every form rejects (an empty form too)."""
+    from arabic_rules.numerals import number
+    from arabic_rules.values import BuildContext, Reject
+
+    forms = {"\u0645\u0627\u064a\u0648": 5, "\u0645\u0627": 1, "": 0}
+    for lexicon in ({k: v for k, v in forms.items() if k}, forms):
+        text = "12" + after
+        every = any(text.startswith(form, 2) and not (text[2 + len(form):3 + len(form)].isalnum()
+                                                      or text[2 + len(form):3 + len(form)] == "_")
+                    for form in lexicon)
+        ctx = BuildContext("r", "number", "12", {}, None, {"month": lexicon}, text, 0)
+        try:
+            number(ctx, glued_not="month")
+            rejected = False
+        except Reject:
+            rejected = True
+        assert rejected == every, (after, sorted(lexicon))
