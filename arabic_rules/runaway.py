@@ -27,7 +27,7 @@ PROBE_TOKENS = 60  # tokens of a short probe text
 LONG = 4  # a long probe text has this many times the tokens
 STARTS = 8  # token starts the program runs at in each text
 MAX_GROWTH = 8  # work on the long text over work on the short one (linear: at most LONG; quadratic: LONG**2)
-STEPS_PER_CHAR = 400  # the most steps per character of probe text per start (the shipped rules take under 4)
+STEPS_PER_CHAR = 400  # the most steps per character of probe text per start (the shipped rules take under 6)
 FLOOR = 50 * STARTS  # steps on a long text below which growth is not judged (a few steps more is no runaway)
 
 FILLER = ("كلمة", "،", ":", '"', "«", "و", "1")
@@ -83,7 +83,7 @@ def starts(text: str, n: int = STARTS) -> list[int]:
     return out
 
 
-Counter = Callable[[int, str, Sequence[int], int], tuple[int, bool]]  # (rule, text, starts, budget) -> (steps, stopped)
+Counter = Callable[[int, str, Sequence[int], "int | None"], tuple[int, bool]]  # (rule, text, starts, budget) -> (steps, stopped)
 
 
 def probe(index: int, crule, count: Counter) -> Verdict | None:
