@@ -49,7 +49,7 @@ class Verdict:
     def message(self) -> str:
         sample = self.text[:40].replace("\n", " ")
         if self.stopped:
-            why = f"more than {STEPS_PER_CHAR} steps per character at one start"
+            why = f"more than {STEPS_PER_CHAR} steps per character of the text, per start"
         else:
             why = (f"its work grows faster than the text: {self.short:,} steps on {PROBE_TOKENS} tokens, "
                    f"{self.long:,} on {LONG * PROBE_TOKENS}")
