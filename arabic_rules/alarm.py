@@ -33,30 +33,3 @@ def limit(seconds: float | None, error: Callable[[], BaseException]):
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-@contextmanager
-def each(seconds: float, error: Callable[[], BaseException]):
-    """Like `limit` for many short steps: yields ``run(fn, *args)``, which calls ``fn(*args)``
-    under a limit of ``seconds`` (the handler is set once, not once per step: lint's probes
-    run 25,000 steps). Without alarms (off the main thread) ``run`` sets no limit."""
-    if not available():
-        yield lambda fn, *args: fn(*args)
-        return
-
-    def ring(signum, frame):
-        raise error()
-
-    def run(fn, *args):
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        try:
-            return fn(*args)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-
-    previous = signal.signal(signal.SIGALRM, ring)
-    try:
-        yield run
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
+import gc
 import os
 import sys
 from contextlib import contextmanager
@@ -433,9 +434,29 @@ def _compiled(paths, pack):
     return compile_files([Path(p) for p in paths] or [data_dir("patterns")], loaded=pack)
 
 
+@contextmanager
+def _no_cycle_collection():
+    """Python's cycle collector off for one lint or test run: loading and compiling a pack
+    makes millions of objects that all live until the run ends, so its passes over them find
+    nothing, and took a sixth of a cold run (0.4 s of `arules lint` on the attribution pack, 0.7 s
+    of `arules test`). On again after the run (`test --watch` runs again and again)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def cmd_lint(args) -> int:
     """Exit 1 for any error in the rule files (one that stops them loading too), 2 only when a
     path cannot be read at all. When some rules do not load, those that did are still checked."""
+    with _no_cycle_collection():
+        return _lint(args)
+
+
+def _lint(args) -> int:
     from .lint import lint
 
     load_problems: list = []
@@ -516,6 +537,11 @@ def cmd_test(args) -> int:
 
 def _test_once(args) -> tuple[int, tuple[str, ...]]:
     """Run the examples once: (exit code, the files read)."""
+    with _no_cycle_collection():
+        return _test_run(args)
+
+
+def _test_run(args) -> tuple[int, tuple[str, ...]]:
     from .engine import Engine
     from .examples import run_examples
 

@@ -42,6 +42,10 @@ class ProgramMatch:
         return self.groups.get(group, (-1, -1))
 
 
+class OverBudget(Exception):
+    """A counted run (`Executor.count_steps`) passed its step budget."""
+
+
 class Executor:
     """Runs programs over texts; ``word_sets`` are the pack's lexicons (`CompiledPack.word_sets`)."""
 
@@ -60,6 +64,22 @@ class Executor:
         finally:
             sys.setrecursionlimit(limit)
         return None if found is None else ProgramMatch(pos, found[0], found[1])
+
+    def count_steps(self, program: ir.Node, text: str, positions, budget: int | None = None) -> tuple[int, bool]:
+        """The work of `match` at each of ``positions``, counted as the native core's
+        `count_steps` counts its VM steps (here: program items tried, look backs' included):
+        ``(steps, stopped)``, stopped when the steps passed ``budget``. Deterministic."""
+        count = _Count(budget)
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 100_000))
+        try:
+            for pos in positions:
+                _Counted(self, text, len(text), count).node(program, pos, {}, lambda end, caps: (end, caps))
+        except OverBudget:
+            return count.steps, True
+        finally:
+            sys.setrecursionlimit(limit)
+        return count.steps, False
 
     def trie(self, name: str) -> tuple:
         """(stem trie, suffix trie, rest trie) of lexicon ``name`` (the last two may be None)."""
@@ -149,7 +169,7 @@ class _Run:
 
     def behind(self, n: ir.Behind, p: int, caps: dict, k: Cont) -> Found:
         # the node runs on the text cut at p, and must end right at p
-        sub = _Run(self.ex, self.text, p)
+        sub = self.cut_at(p)
         found = any(sub.node(n.node, s, {}, lambda e, c: (e, c) if e == p else None) is not None
                     for s in ir.behind_starts(self.text, p, n.tokens))
         return k(p, caps) if found != n.negate else None
@@ -200,6 +220,10 @@ class _Run:
         return self.node(n.node, p, caps, lambda e, c: k(e, {**c, n.name: (p, e)}))
 
     # helpers ----------------------------------------------------------------------------------
+    def cut_at(self, p: int) -> "_Run":
+        """A run over the same text seen as ending at ``p`` (for a look back)."""
+        return _Run(self.ex, self.text, p)
+
     def _spaces(self, p: int) -> int:
         t, end = self.text, self.end
         while p < end and t[p].isspace():
@@ -225,6 +249,32 @@ class _Run:
             p, node = p + 1, nxt
         ends.reverse()
         return ends
+
+
+@dataclass
+class _Count:
+    """The steps of a counted run and its look backs' runs, and where they stop."""
+
+    budget: int | None
+    steps: int = 0
+
+
+class _Counted(_Run):
+    """A run that counts the items it tries (`Executor.count_steps`)."""
+
+    def __init__(self, ex: Executor, text: str, endpos: int, count: _Count):
+        super().__init__(ex, text, endpos)
+        self.count = count
+
+    def node(self, n: ir.Node, p: int, caps: dict, k: Cont) -> Found:
+        c = self.count
+        c.steps += 1
+        if c.budget is not None and c.steps > c.budget:
+            raise OverBudget
+        return _STEPS[type(n)](self, n, p, caps, k)
+
+    def cut_at(self, p: int) -> "_Run":
+        return _Counted(self.ex, self.text, p, self.count)
 
 
 _STEPS = {ir.Lit: _Run.lit, ir.Lex: _Run.lex, ir.AnyWord: _Run.anyword, ir.Raw: _Run.raw, ir.Gap: _Run.gap,

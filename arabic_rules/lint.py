@@ -1,10 +1,11 @@
 """Static and dynamic checks that a rule cannot run away (catastrophic backtracking).
 
 Static: nested unbounded repetitions, repetitions of something that can match nothing, rules
-that can match empty text, raw regexes with nested quantifiers or backreferences. Dynamic: each
-compiled rule is run under a time limit on adversarial texts built from its own anchors (its
-lexicons cut down to the entries those texts hold, see `probe_regex`); one that does not finish
-in time is rejected. Rules that cannot be anchored are
+that can match empty text, raw regexes with nested quantifiers, backreferences or alternatives
+that can start alike inside a repetition. Dynamic (`runaway.py`): each compiled rule's program
+runs on the native core over adversarial texts built from its own anchors, in a short and a long
+version, and its work is counted in VM steps, never timed: one whose work grows faster than the
+text is rejected. Rules that cannot be anchored are
 reported as warnings: they are correct but scanned at every word. Every value builder call must
 also fit the builder's Python signature (E114; the loader rejects such a rule already).
 """
@@ -12,21 +13,16 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from re import _constants as sre_c  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
-import regex
-
-from . import alarm, cache, ir, syntax
-from .compiler import MAX_FAR_BACK, CompiledPack, analysis, compile_pack, trie_regex, word_set_regex
+from . import runaway, syntax
+from .compiler import MAX_FAR_BACK, CompiledPack, analysis, compile_pack
 from .errors import Problem
 from .loader import Pack, Rule
 from .numerals import OLD_PREFIXES
 from .values import call_problem, get_builder
-
-PROBE_TIMEOUT = 0.5  # seconds one adversarial probe may take
-PROBE_SIZE = 3000  # tokens in one adversarial probe
 
 
 def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -> list[Problem]:
@@ -35,12 +31,12 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
     compiled = compiled or compile_pack(pack)
     out: list[Problem] = []
     hazards: dict = {}  # (macro, outer repetition) -> its hazards (`_static`), shared by the rules
-    look_backs: dict = {}  # the probes' `without_look_backs` memo, shared by the rules
+    count = None  # the probes' step counter (`runaway.counter`), made for the first rule probed
 
     def report(rule: Rule, code: str, msg: str) -> None:
         out.append(Problem(rule.loc.path, rule.loc.line, rule.loc.col, code, f"rule {rule.name!r}: {msg}"))
 
-    for rule, crule in zip(pack.rules, compiled.rules):
+    for i, (rule, crule) in enumerate(zip(pack.rules, compiled.rules)):
         out.extend(_call_problems(rule))
         if an.nullable(rule.node):
             report(rule, "E112", "the pattern can match empty text; make at least one item required")
@@ -49,10 +45,13 @@ def lint(pack: Pack, compiled: CompiledPack | None = None, probe: bool = True) -
         if crule.back is None:
             report(rule, "W201", f"no literal anchor within the first {MAX_FAR_BACK} tokens: the rule is tried at "
                                  "every word (slow); start it with a word, @lexicon or quoted literal")
-        if probe and not any(p.code == "E107" and p.message.startswith(f"rule {rule.name!r}") for p in out):
-            msg = _probe(crule, compiled.word_sets, look_backs)
-            if msg:
-                report(rule, "E107", msg)
+        if probe and crule.program is not None and \
+                not any(p.code == "E107" and p.message.startswith(f"rule {rule.name!r}") for p in out):
+            if count is None:
+                count = runaway.counter(compiled)
+            verdict = runaway.probe(i, crule, count)
+            if verdict is not None:
+                report(rule, "E107", verdict.message())
     out.extend(_roleless_number_lexicons(pack))
     return out
 
@@ -104,7 +103,7 @@ def _static(pack: Pack, node, an, outer: tuple[str, bool] | None = None, seen=fr
         return
     if isinstance(node, syntax.Raw):
         yield from _raw_problems_of(node.source)
-        if _raw_runs_away(node.source):
+        if _raw_ambiguous(node.source):
             yield (f"raw regex {node.source!r} backtracks without bound on a long run of one of its own "
                    f"characters; make its alternatives start differently (a|aa -> aa?) or use an atomic "
                    f"group (?>...) or a possessive quantifier (*+)")
@@ -185,222 +184,108 @@ def _walk_sre(items, source: str, inside: bool):
 
 
 @functools.lru_cache(maxsize=1024)  # (once per raw regex, not once per rule that uses its macro)
-def _raw_runs_away(source: str) -> bool:
-    """Whether ``source`` alone times out on runs of its own characters (or pairs of them) with a
-    character after them that it does not expect: where (a|aa)*b, (a|a)+c and their kind explode."""
+def _raw_ambiguous(source: str) -> bool:
+    """Whether ``source`` has, inside a repetition, an alternative whose options can start with
+    the same character (or match nothing): where (a|aa)*b and (a|a)+c split a run of a's in
+    exponentially many ways before they fail, with no nested quantifier. Decided from the
+    regex's structure (`re`'s parse, which puts a common prefix of the options before them: a|aa
+    becomes a(?:|a)), so the same regex gets the same answer everywhere; options that can only
+    be told apart further on, such as (?:ab1|ac2|ab3)+, are reported too (the safe side)."""
     try:
-        rx = re.compile(source)  # `re`, which the engine runs (`regex` skips some of these cases)
+        tree = sre_parse.parse(source)
     except re.error:
         return False  # reported by _raw_problems
-    chars = sorted({c for c in source if c.isalnum() or c in " ،,.:-"} | {"a", "ب", "1", " "})[:40]
-    units = chars + [a + b for a, b in zip(chars, chars[1:])]
-    texts = [unit * (RAW_PROBE_RUN // len(unit)) + end for unit in units for end in ("\x00", "!", "")]
-    return _times_out(lambda: [rx.match(t, i) for t in texts for i in (0, 1)], PROBE_TIMEOUT * 4)
+    return _ambiguous(list(tree), inside=False)
 
 
-def _times_out(work, seconds: float) -> bool:
-    """Whether ``work()`` takes longer than ``seconds`` (stopped by an alarm). Off the main
-    thread, where alarms cannot be used, it is not run."""
-    if not alarm.available():
-        return False
-
-    class _Late(Exception):
-        pass
-
-    try:
-        with alarm.limit(seconds, _Late):
-            work()
-    except _Late:
-        return True
+def _ambiguous(items, inside: bool) -> bool:
+    for op, av in items:
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
+            lo, hi, sub = av
+            # (a possessive repetition gives nothing back: what it holds is tried once per copy)
+            repeats = hi > 1 and op != getattr(sre_c, "POSSESSIVE_REPEAT", None)
+            if _ambiguous(list(sub), inside or repeats):
+                return True
+        elif op == sre_c.SUBPATTERN:
+            if _ambiguous(list(av[-1]), inside):
+                return True
+        elif op == sre_c.BRANCH:
+            firsts = [_first(list(b)) for b in av[1]]
+            if inside and any(_overlap(a, b) for i, a in enumerate(firsts) for b in firsts[i + 1:]):
+                return True
+            if any(_ambiguous(list(b), inside) for b in av[1]):
+                return True
+        elif op in (sre_c.ASSERT, sre_c.ASSERT_NOT):
+            if _ambiguous(list(av[1]), inside):
+                return True
     return False
 
 
-RAW_PROBE_RUN = 60  # characters of one run: 2**60 ways to split it is past any time guard
+_ANY = None  # a first set that may hold any character
+_CATEGORY_RX = {sre_c.CATEGORY_WORD: r"\w", sre_c.CATEGORY_NOT_WORD: r"\W", sre_c.CATEGORY_DIGIT: r"\d",
+                sre_c.CATEGORY_NOT_DIGIT: r"\D", sre_c.CATEGORY_SPACE: r"\s", sre_c.CATEGORY_NOT_SPACE: r"\S"}
+_DISJOINT = {frozenset(p) for p in ((r"\w", r"\s"), (r"\d", r"\s"), (r"\w", r"\W"), (r"\d", r"\D"),
+                                    (r"\s", r"\S"))}
 
 
-def _probe(crule, word_sets: dict | None = None, memo: dict | None = None) -> str:
-    """Run the compiled rule on texts made of its own anchors; '' if all finish in time. With
-    `re` (what the regex back end runs) under an alarm on the main thread; elsewhere, where
-    there are no alarms, with the ``regex`` module's timeout."""
-    probes = probe_texts(crule)
-    source = probe_regex(crule, probes, word_sets, memo)
-    passed = f"probe {PROBE_SIZE} {PROBE_TIMEOUT}\n{sorted(crule.literals)[:3]!r}\n{source}"
-    if cache.has_mark(passed):  # (this very probe passed before: an unedited rule is not probed again)
-        return ""
-    if alarm.available():
-        rx = re.compile(source)
-
-        def match(text: str, i: int) -> None:  # (each match within PROBE_TIMEOUT, see `alarm.each`)
-            run(rx.match, text, i)
-    else:
-        rxm = regex.compile(source, regex.V0)
-
-        def match(text: str, i: int) -> None:
-            rxm.match(text, i, timeout=PROBE_TIMEOUT)
-
-    with alarm.each(PROBE_TIMEOUT, TimeoutError) as run:
-        for text in probes:
-            try:
-                for i in range(0, len(text), max(1, len(text) // 50)):
-                    match(text, i)
-            except TimeoutError:
-                sample = text[:40].replace("\n", " ")
-                return (f"backtracks without bound on input like {sample!r}...; bound its repetitions "
-                        f"(_{{0,8}} instead of _*) or make items that follow a repetition differ from it")
-    cache.mark(passed)
-    return ""
+def _first(items) -> frozenset[str] | None:
+    """The characters a match of ``items`` can start with: single characters and category
+    escapes (\\w, \\s, ...); None when it may be any character, or nothing (the match may be
+    empty: then what follows decides)."""
+    out: set[str] = set()
+    for op, av in items:
+        got, nullable = _first_item(op, av)
+        if got is _ANY:
+            return _ANY
+        out |= got
+        if not nullable:
+            return frozenset(out)
+    return _ANY
 
 
-def probe_texts(crule) -> list[str]:
-    """The adversarial texts of `_probe`: runs of the rule's anchor words, alone, between
-    punctuation and filler, and before long runs of filler with an open quote."""
-    words = sorted(crule.literals)[:3] or ["كلمة"]
-    filler = ["كلمة", "،", ":", '"', "«", "و", "1"]
-    probes = []
-    for w in words:
-        probes.append(" ".join([w] * PROBE_SIZE))
-        probes.append(" ".join(w if i % 3 == 0 else filler[i % len(filler)] for i in range(PROBE_SIZE)))
-        probes.append(w + " " + " ".join(["كلمة"] * PROBE_SIZE) + ' "' + " كلمة" * PROBE_SIZE)
-    probes.append(" ".join(["123"] * PROBE_SIZE))
-    return probes
+def _first_item(op, av) -> tuple[frozenset[str] | None, bool]:
+    if op == sre_c.LITERAL:
+        return frozenset({chr(av)}), False
+    if op == sre_c.IN:
+        chars: set[str] = set()
+        for kind, arg in av:
+            if kind == sre_c.LITERAL:
+                chars.add(chr(arg))
+            elif kind == sre_c.RANGE and arg[1] - arg[0] < 256:
+                chars.update(map(chr, range(arg[0], arg[1] + 1)))
+            elif kind == sre_c.CATEGORY and arg in _CATEGORY_RX:
+                chars.add(_CATEGORY_RX[arg])
+            else:  # (a negated class, a wide range)
+                return _ANY, False
+        return frozenset(chars), False
+    if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, getattr(sre_c, "POSSESSIVE_REPEAT", None)):
+        got = _first(list(av[2]))
+        return got, av[0] == 0 or got is _ANY
+    if op == sre_c.SUBPATTERN:
+        got = _first(list(av[-1]))
+        return got, got is _ANY
+    if op == getattr(sre_c, "ATOMIC_GROUP", None):
+        got = _first(list(av))
+        return got, got is _ANY
+    if op == sre_c.BRANCH:
+        firsts = [_first(list(b)) for b in av[1]]
+        if any(f is _ANY for f in firsts):
+            return _ANY, True
+        return frozenset().union(*firsts), False
+    if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT):
+        return frozenset(), True  # (zero-width: the next item starts the match)
+    return _ANY, False
 
 
-@functools.lru_cache(maxsize=64)
-def _token_set(text: str) -> frozenset[str]:
-    # (the probe texts of filler alone are the same for every rule: split once)
-    return frozenset(text.split())
-
-
-def probe_regex(crule, texts: list[str], word_sets: dict | None = None, memo: dict | None = None) -> str:
-    """The rule's regex as it reads ``texts``: its lexicons cut down to the entries that occur
-    in them. An entry that occurs nowhere in a text cannot match anywhere in it, so the regex
-    matches (and backtracks) there as the whole one does, and compiles in milliseconds instead
-    of seconds (a verb lexicon is thousands of forms). Without the rule's program (a pack
-    compiled before programs existed) or the lexicons, the whole regex. ``memo``: for
-    `without_look_backs`, shared by the rules of a pack (they share their macros' nodes)."""
-    if crule.program is None or word_sets is None:
-        return crule.source
-    program = without_look_backs(crule.program, memo)
-    tokens = set().union(*map(_token_set, texts))
-    joined = "\x00".join(tokens)  # (one substring search, in C, instead of one per token)
-
-    def occurs(form: str) -> bool:
-        # a form without a space matches only inside one token of a text; one with a space is kept
-        if "\x00" in form:
-            return " " in form or any(form in t for t in tokens)
-        return " " in form or form in joined
-
-    def cut(ws: ir.WordSet) -> str:  # the structure of `word_set_regex`, with fewer entries
-        forms = tuple(filter(occurs, ws.forms))
-        if not ws.suffixes:
-            return word_set_regex(ir.WordSet(forms))
-        suffixes, rest = tuple(filter(occurs, ws.suffixes)), tuple(filter(occurs, ws.rest))
-        body = f"(?:{word_set_regex(ir.WordSet(forms))})" + (f"(?:{trie_regex(suffixes)})?" if suffixes else "")
-        return body + (f"|{trie_regex(rest)}" if rest else "")
-
-    def empty(name: str) -> bool:  # no entry of the lexicon occurs in the texts
-        ws = word_sets[name]
-        return not any(map(occurs, ws.forms)) and not any(map(occurs, ws.rest))
-
-    live, _ = _without_dead_branches(program, empty, lambda toks: all(map(occurs, toks)), {})
-    return "(?!)" if live is None else ir.to_regex(live, _LexiconRegexes(word_sets, cut))
-
-
-_FAIL = ir.Look(ir.Cat(()), negate=True)  # (?!): fails where it stands
-LIVE, FAILS, DEAD = "live", "fails", "dead"
-
-
-def _without_dead_branches(node: ir.Node, empty, present, memo: dict) -> tuple[ir.Node | None, str]:
-    """``node`` without the branches that cannot match the probe texts, and whether it may
-    match there (LIVE), may work but never match (FAILS) or fails at once (DEAD, node None): a
-    lexicon none of whose entries occur there, a literal with a word that does not, fail at
-    once. What such an item follows is kept, then fails (as the regex would try every way to
-    reach it, and that is what a probe times); only options of an alternative, optional items
-    and conditions that fail at once go. The largest attribution probe regex (macros of
-    macros) went from 400,000 characters to 7,000 and compiles in 10 ms instead of a second."""
-    key = id(node)
-    if key in memo:
-        return memo[key][1]
-    out: tuple[ir.Node | None, str] = (node, LIVE)
-    if isinstance(node, ir.Lex):
-        out = (None, DEAD) if empty(node.name) else out
-    elif isinstance(node, ir.Lit):
-        out = out if present(node.tokens) else (None, DEAD)
-    elif isinstance(node, ir.Cat):
-        items: list[ir.Node] = []
-        kind = LIVE
-        for x in node.items:
-            y, k = _without_dead_branches(x, empty, present, memo)
-            if k == DEAD:
-                kind = DEAD if not items else FAILS
-                items.append(_FAIL)
-                break
-            items.append(y)  # type: ignore[arg-type]
-            if k == FAILS:
-                kind = FAILS
-                break
-        out = (None, DEAD) if kind == DEAD else (ir.Cat(tuple(items)), kind)
-    elif isinstance(node, ir.Alt):
-        got = [_without_dead_branches(o, empty, present, memo) for o in node.options]
-        options = tuple(y for y, k in got if k != DEAD)
-        kind = DEAD if not options else LIVE if any(k == LIVE for _, k in got) else FAILS
-        out = (None, DEAD) if not options else (options[0] if len(options) == 1 else ir.Alt(options), kind)  # type: ignore[assignment]
-    elif isinstance(node, (ir.Opt, ir.Rep)):
-        inner, k = _without_dead_branches(node.node, empty, present, memo)
-        optional = isinstance(node, ir.Opt) or node.min == 0
-        if k == DEAD:  # (a repetition of what fails at once: nothing, once)
-            out = (ir.Cat(()), LIVE) if optional else (None, DEAD)
-        else:
-            out = (replace(node, node=inner), LIVE if optional else k)
-    elif isinstance(node, ir.Group):
-        inner, k = _without_dead_branches(node.node, empty, present, memo)
-        out = (None, DEAD) if k == DEAD else (replace(node, node=inner), k)
-    elif isinstance(node, (ir.Look, ir.Behind)):
-        inner, k = _without_dead_branches(node.node, empty, present, memo)
-        if k == DEAD:
-            out = (ir.Cat(()), LIVE) if node.negate else (None, DEAD)
-        else:
-            out = (replace(node, node=inner), FAILS if k == FAILS and not node.negate else LIVE)
-    memo[key] = (node, out)  # (the node is kept so its id is not reused)
-    return out
-
-
-def without_look_backs(node: ir.Node, memo: dict | None = None) -> ir.Node:
-    """``node`` with every look back and line check `re` cannot run taken as holding (and every
-    condition `ir.Look` that holds one): the probe then runs the rule with `re`, which compiles
-    an attribution rule in milliseconds (the `regex` module, which reads look backs of any width,
-    took seconds per rule: most of a cold lint). A condition that always holds prunes nothing, so
-    the probe tries every way of matching the rule itself tries, and more: a rule that passes it
-    cannot run away (a look back reads at most 12 tokens, a line check a run of whitespace)."""
-    memo = {} if memo is None else memo
-    got = memo.get(id(node))
-    if got is not None:
-        return got[1]
-    out = node
-    needs = memo.setdefault("needs_executor", {})  # (one memo for the conditions' `ir.needs_executor`)
-    if isinstance(node, ir.Behind) or isinstance(node, ir.Look) and ir.needs_executor(node, needs) or \
-            (isinstance(node, ir.Assert) and node.kind in ir.LINE_CHECKS):
-        out = ir.Cat(())
-    elif isinstance(node, ir.Cat):
-        out = ir.Cat(tuple(without_look_backs(x, memo) for x in node.items))
-    elif isinstance(node, ir.Alt):
-        out = ir.Alt(tuple(without_look_backs(x, memo) for x in node.options))
-    elif isinstance(node, (ir.Opt, ir.Rep, ir.Group)):
-        out = replace(node, node=without_look_backs(node.node, memo))
-    memo[id(node)] = (node, out)  # (the node is kept so its id is not reused)
-    return out
-
-
-class _LexiconRegexes(dict):
-    """Lexicon name -> ``regex(its word set)``, built on first use."""
-
-    def __init__(self, word_sets: dict, regex):
-        super().__init__()
-        self._word_sets, self._regex = word_sets, regex
-
-    def __missing__(self, name: str) -> str:
-        self[name] = self._regex(self._word_sets[name])
-        return self[name]
+def _overlap(a: frozenset[str] | None, b: frozenset[str] | None) -> bool:
+    """Whether two first sets (`_first`) can share a character."""
+    if a is _ANY or b is _ANY or a & b:
+        return True
+    cats_a, cats_b = {x for x in a if len(x) > 1}, {x for x in b if len(x) > 1}
+    if any(frozenset((x, y)) not in _DISJOINT for x in cats_a for y in cats_b):
+        return True
+    return any(re.fullmatch(c, ch) for cats, chars in ((cats_a, b), (cats_b, a)) for c in cats for ch in chars
+               if len(ch) == 1)
 
 
 @dataclass(frozen=True)

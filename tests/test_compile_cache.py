@@ -1,5 +1,5 @@
 """What makes a cold compile short keeps the compiled results: widths from programs, rule
-regexes built on first use and kept in the cache, lint's probes on cut-down lexicons."""
+regexes built on first use and kept in the cache."""
 from __future__ import annotations
 
 import re
@@ -62,62 +62,6 @@ def test_stored_regex_code_is_checked_against_its_source(tmp_path, monkeypatch):
     assert programs.load({}, src, persist=True).match("قال") is not None
 
 
-def test_lint_probes_match_as_the_whole_rule(shipped):
-    """A probe's regex (lexicons cut down to what its texts hold) matches every probe text at
-    every probed position as the rule's whole regex does (the rules of the shipped packs with
-    the most lexicon entries in their regex, and a few others)."""
-    from arabic_rules import ir, lint
-
-    # (a rule with a look back has no `re` regex: the regex back end runs it in the executor)
-    rules = sorted((r for r in shipped.rules if not ir.needs_executor(r.program)), key=lambda r: len(r.source))
-    picked = rules[:4] + rules[len(rules) // 2:len(rules) // 2 + 2] + [r for r in rules if 20_000 < len(r.source)][:2]
-    for r in picked:
-        texts = lint.probe_texts(r)
-        cut = lint.probe_regex(r, texts, shipped.pack.word_sets)
-        assert len(cut) <= len(r.source)
-        small, whole = re.compile(cut), programs.load(shipped.pack.programs, r.source, persist=True)
-        for text in texts:
-            for i in range(0, len(text), len(text) // 12):
-                a, b = small.match(text, i), whole.match(text, i)
-                # (a capture in a branch that cannot match these texts is not in the probe's regex)
-                assert (a and (a.span(), _set(a))) == (b and (b.span(), _set(b))), (r.name, i)
-
-
-def _set(m) -> dict:
-    """The groups a match set."""
-    return {k: v for k, v in m.groupdict().items() if v is not None}
-
-
-def test_the_probe_stops_a_runaway_regex_in_re():
-    """`re` (what the regex back end runs) explodes on this regex, the ``regex`` module not: the
-    probe times it in `re`."""
-    from types import SimpleNamespace
-
-    from arabic_rules import lint
-
-    rule = SimpleNamespace(literals=frozenset({"قال"}), program=None, source=r"(?:\s?\w+|\s?\w)*!")
-    assert "backtracks without bound" in lint._probe(rule)
-
-
-def test_a_rule_with_a_look_back_is_probed_in_re_with_its_look_backs_holding(monkeypatch):
-    """A look back or line check (which `re` cannot read) is taken as holding in the probe: the
-    probe compiles with `re`, never with the slow `regex` module, and still finds a runaway
-    repetition after a look back."""
-    from arabic_rules import ir, lint
-
-    monkeypatch.setattr(lint.regex, "compile", lambda *a, **k: pytest.fail("compiled with the regex module"))
-    say = ir.Lit(("قال",), ())
-    runaway = ir.Rep(ir.Alt((ir.Cat((ir.Gap(False), ir.AnyWord())), ir.Cat((ir.Gap(False), ir.Raw(r"\w"))))), 0, None)
-    for cond in (ir.Behind(ir.Lit(("ما",), ()), True, 1), ir.Assert(ir.LINE_START),
-                 ir.Look(ir.Behind(ir.AnyWord(), False, 1), negate=True)):
-        program = ir.Cat((cond, say, runaway, ir.Lit(("!",), ())))
-        assert ir.needs_executor(program) and not ir.needs_executor(lint.without_look_backs(program))
-        rule = SimpleNamespace(literals=frozenset({"قال"}), program=program, source=ir.to_regex(program, {}))
-        assert "backtracks without bound" in lint._probe(rule, {}), cond
-    safe = ir.Cat((ir.Behind(ir.Lit(("ما",), ()), True, 1), say))
-    assert lint._probe(SimpleNamespace(literals=frozenset({"قال"}), program=safe, source=""), {}) == ""
-
-
 def test_the_cache_keeps_its_recently_used_entries_within_its_limit(tmp_path):
     import os
 
@@ -131,22 +75,6 @@ def test_the_cache_keeps_its_recently_used_entries_within_its_limit(tmp_path):
     cache.prune(tmp_path, limit=5000)
     left = sorted(p.name for p in tmp_path.rglob("*.pickle"))
     assert left == ["e5.pickle", "e6.pickle", "e7.pickle"]  # down to 3/4 of the limit, oldest first
-
-
-def test_a_rule_whose_probe_passed_is_not_probed_again(rules_dir, tmp_path, monkeypatch):
-    from arabic_rules import lint
-    from arabic_rules.loader import load
-
-    monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path / "c"))
-    d = rules_dir(pack=RULES)
-    assert lint.lint(load([d])) == []
-    assert len(list((tmp_path / "c" / "marks").iterdir())) == 2
-    monkeypatch.setattr(lint.alarm, "available", lambda: False)  # a probe would now use the regex module
-    monkeypatch.setattr(lint.regex, "compile", lambda *a, **k: pytest.fail("probed again"))
-    assert lint.lint(load([d])) == []
-    (d / "pack.yaml").write_text(RULES.replace("_{0,3}", "_{0,4}"), encoding="utf-8")
-    with pytest.raises(pytest.fail.Exception, match="probed again"):  # the edited rule is probed
-        lint.lint(load([d]))
 
 
 def test_a_native_engine_never_builds_the_regex_back_ends_regexes(rules_dir, tmp_path, monkeypatch):

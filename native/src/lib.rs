@@ -182,6 +182,43 @@ mod python {
             .map_err(PyRuntimeError::new_err)
         }
 
+        /// The work of `match` at each of `positions` of `text`, counted: `(steps, stopped)`,
+        /// the VM steps of all those runs (their sub-programs' and look backs' included), and
+        /// whether they stopped on passing `budget` steps in all. Deterministic: the same
+        /// program, text and positions give the same count on any machine (lint's runaway check).
+        #[pyo3(signature = (program, text, positions, budget=None))]
+        fn count_steps(
+            &self,
+            py: Python<'_>,
+            program: usize,
+            text: &Bound<'_, Text>,
+            positions: Vec<i64>,
+            budget: Option<u64>,
+        ) -> PyResult<(u64, bool)> {
+            let t = &text.get().inner;
+            let mut windows = Vec::with_capacity(positions.len());
+            for &p in &positions {
+                windows.push(window(t, p, None)?);
+            }
+            self.check(program)?;
+            let core = &self.inner;
+            py.detach(|| {
+                guarded(|| {
+                    let mut scratch = Scratch::with_budget(budget);
+                    for &(p, e) in &windows {
+                        if let Err(e) = core.run(program, t, p, e, &mut scratch) {
+                            if scratch.over_budget {
+                                return Ok((scratch.work, true));
+                            }
+                            return Err(e);
+                        }
+                    }
+                    Ok((scratch.work, false))
+                })
+            })
+            .map_err(PyRuntimeError::new_err)
+        }
+
         /// Whether the core has the per-document planner (`extract`).
         #[getter]
         fn plans(&self) -> bool {

@@ -302,6 +302,37 @@ fn a_runaway_run_stops_at_the_deadline() {
 }
 
 #[test]
+fn steps_are_counted_and_a_budget_stops_a_run() {
+    // the same run counts the same steps; a run that backtracks without end stops at its
+    // budget with `over_budget` set; the steps of a condition's sub-program count too
+    let item = alt(vec![
+        cat(vec![Node::AnyWord, gap(false)]),
+        cat(vec![Node::AnyWord, gap(false), Node::AnyWord, gap(false)]),
+    ]);
+    let f = one(cat(vec![rep(item, 0, None, false), w("!")]));
+    let count = |text: &str, budget: Option<u64>| {
+        let t = Text::from_str(text, &f.core.classes);
+        let mut s = Scratch::with_budget(budget);
+        let got = f.core.run(0, &t, 0, t.len(), &mut s);
+        (got.is_err(), s.over_budget, s.work)
+    };
+    let (small, large) = (count(&"ab ".repeat(8), None), count(&"ab ".repeat(16), None));
+    assert_eq!(small, count(&"ab ".repeat(8), None));
+    assert!(!small.0 && large.2 > 20 * small.2, "{small:?} {large:?}"); // exponential growth
+    assert_eq!(count(&"ab ".repeat(60), Some(100_000)), (true, true, 100_001));
+    let look = |n: Node| Node::Look { node: Box::new(n), negate: false };
+    let f = one(cat(vec![look(cat(vec![Node::AnyWord, gap(false), w("x")])), Node::AnyWord]));
+    let t = Text::from_str("ab x", &f.core.classes);
+    let mut s = Scratch::default();
+    assert_eq!(f.core.run(0, &t, 0, t.len(), &mut s).unwrap().map(|m| m.0), Some(2));
+    let outer = s.work;
+    let f2 = one(Node::AnyWord);
+    let mut s2 = Scratch::default();
+    f2.core.run(0, &t, 0, t.len(), &mut s2).unwrap();
+    assert!(outer > s2.work + 3, "{outer} {}", s2.work);
+}
+
+#[test]
 fn raw_answers_are_remembered_per_text_only() {
     // the raw item is asked twice at the same place (once per option): both times it matches
     let raw = Node::Raw(0);

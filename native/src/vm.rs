@@ -266,6 +266,12 @@ pub struct Scratch {
     /// set when a run stopped at the deadline (its error is then a timeout, not a failure)
     pub timed_out: bool,
     steps: u32,
+    /// VM steps of every run with these buffers, their sub-programs' and look backs' runs
+    /// included (a deterministic measure of work: lint's runaway check reads it)
+    pub work: u64,
+    /// stop a run once `work` passes this (None: never); `over_budget` then says why it stopped
+    pub budget: Option<u64>,
+    pub over_budget: bool,
     /// the buffers of look backs' runs (kept for the next one)
     inner: Option<Box<Scratch>>,
     /// per lexicon, where its last entry in the text starts (`Insn::Needs`)
@@ -334,6 +340,26 @@ impl LastEntries {
 }
 
 impl Scratch {
+    /// Buffers for runs that stop once they did `budget` VM steps in all (`work`; None: never).
+    pub fn with_budget(budget: Option<u64>) -> Scratch {
+        Scratch { budget, ..Scratch::default() }
+    }
+
+    /// Ready for a sub-program's run on behalf of `outer`: its work counted from 0, within
+    /// what is left of the outer budget.
+    fn lend_budget(&mut self, outer: &Scratch) {
+        self.work = 0;
+        self.over_budget = false;
+        self.budget = outer.budget.map(|b| b.saturating_sub(outer.work));
+    }
+
+    /// Adds the work of a sub-program's run (see `lend_budget`) to this one's.
+    fn take_work(&mut self, sub: &mut Scratch) {
+        self.work += sub.work;
+        self.over_budget |= sub.over_budget;
+        sub.work = 0;
+    }
+
     /// Buffers for runs that stop past `deadline` (None: never).
     pub fn with_deadline(deadline: Option<Instant>) -> Scratch {
         Scratch { deadline, ..Scratch::default() }
@@ -396,6 +422,7 @@ impl Core {
         }
         let mut sub = s.inner.take().unwrap_or_default();
         sub.deadline = s.deadline;
+        sub.lend_budget(s);
         std::mem::swap(&mut sub.memo, &mut s.memo);
         let mut found = Ok(false);
         let lo = behind_start(t, p, tokens);
@@ -414,6 +441,7 @@ impl Core {
             }
         }
         std::mem::swap(&mut sub.memo, &mut s.memo);
+        s.take_work(&mut sub);
         s.inner = Some(sub);
         if let Ok(b) = found {
             s.memo.behind.insert(id, p, tokens, b.then_some(0));
@@ -443,10 +471,12 @@ impl Core {
         }
         let mut sub = s.inner.take().unwrap_or_default();
         sub.deadline = s.deadline;
+        sub.lend_budget(s);
         std::mem::swap(&mut sub.memo, &mut s.memo);
         let got = self.exec(body, t, p, end, &mut sub);
         s.timed_out |= sub.timed_out;
         std::mem::swap(&mut sub.memo, &mut s.memo);
+        s.take_work(&mut sub);
         s.inner = Some(sub);
         let got = got?.map(|(e, _)| e);
         s.memo.sub.insert(id, p, end, got);
@@ -482,6 +512,11 @@ impl Core {
         let mut pc = 0usize;
         let mut p = pos;
         loop {
+            s.work += 1;
+            if s.budget.is_some_and(|b| s.work > b) {
+                s.over_budget = true;
+                return Err(format!("program {:?} ran past its step budget", program.name));
+            }
             s.steps = s.steps.wrapping_add(1);
             if s.steps % CHECK_EVERY == 0 {
                 if let Some(d) = s.deadline {
