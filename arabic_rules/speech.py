@@ -76,13 +76,16 @@ def _passives(lexicons, roles) -> tuple[frozenset, frozenset]:
 def attribution(ctx: BuildContext, cue: FieldView | None = None, speaker: FieldView | None = None,
                 content: FieldView | None = None, neg: FieldView | None = None,
                 lemma: FieldView | str | None = None, passive: str | None = None,
-                scope: str | None = None, at: str | None = None, fallback: str | None = None) -> Any:
+                scope: str | None = None, at: str | None = None, fallback: str | None = None,
+                aside: str | None = None) -> Any:
     """``{"lemma", "direct", "speaker", "content"}``; the lemma is the cue's lexicon value (or
     ``lemma``: a field such as the verb inside حسبما أفادت, or a literal; "" means none).
     attrs: ``negated`` (a ``neg`` field matched), ``passive`` (no speaker to carry over),
     ``scope: before`` (the content is the clause before the cue; the finisher sets it),
     ``at="line_start"`` rejects a match that does not start a line (headlines); ``fallback``: the
-    speaker is only used when no attribution comes earlier in the sentence (the finisher decides)."""
+    speaker is only used when no attribution comes earlier in the sentence (the finisher decides);
+    ``aside``: a speaker named in passing (the antecedent of a relative clause) keeps its own
+    speaker but is not carried over to the cues after it (the finisher)."""
     if isinstance(lemma, FieldView):
         lemma = lemma.value if isinstance(lemma.value, str) else lemma.text
     elif lemma is None and cue is not None:
@@ -94,6 +97,8 @@ def attribution(ctx: BuildContext, cue: FieldView | None = None, speaker: FieldV
         attrs["scope"] = scope
     if fallback:
         attrs["fallback"] = True
+    if aside:
+        attrs["aside"] = True
     if at == "line_start" and not ctx.starts_line():
         raise Reject
     if ctx.quoted():  # a cue in someone's quoted words is part of what they said
@@ -127,12 +132,14 @@ def carry_over(matches: list[Match], norm, ref_date, context: dict) -> list[Matc
             out.append(m)
             continue
         mattrs = m.attrs
-        if "speaker" in m.fields and not ("scope" in mattrs or "fallback" in mattrs or "passive" in mattrs):
+        if "speaker" in m.fields and not ("scope" in mattrs or "fallback" in mattrs or "passive" in mattrs
+                                          or "aside" in mattrs):
             last_speaker = m.fields["speaker"]  # (nothing to change: the match stays as it is)
             out.append(m)
             said.add(m.start, m.end)
             continue
         fields, value, attrs = dict(m.fields), dict(m.value), dict(mattrs)
+        aside = attrs.pop("aside", False)  # said in passing: the chain of speakers goes on past it
         if attrs.pop("scope", None) == "before" and "content" not in fields:
             span = _clause_before(text, m.start, clauses)
             if span is not None:
@@ -144,7 +151,8 @@ def carry_over(matches: list[Match], norm, ref_date, context: dict) -> list[Matc
             else:
                 attrs["speaker_inferred"] = True
         if "speaker" in fields:
-            last_speaker = fields["speaker"]
+            if not aside:
+                last_speaker = fields["speaker"]
         elif not attrs.get("passive") and last_speaker is not None and value.get("lemma"):
             fields["speaker"] = last_speaker
             value["speaker"] = last_speaker.text

@@ -304,3 +304,22 @@ def test_sentence_gates_change_no_match_on_random_sentences(gate_pair):
         words = [rng.choice(AHEAD_WORDS) for _ in range(rng.randint(3, 30))]
         text = "".join(w + rng.choice([" ", " ", " ", "", "\n"]) for w in words)
         _same(gate_pair, text)
+
+
+def test_a_speaker_named_in_a_relative_clause_is_not_carried_over(engine):
+    # the antecedent of «الذي قال» speaks there (attribution.relative_subject), but the chain of
+    # speakers goes on past it: «وأضاف» is the minister's (speech.carry_over, ``aside``)
+    text = ('وقال الوزير إن الخطة جاهزة، ورد على الكاتب سامي الذي قال إن الخطة متأخرة. '
+            'وأضاف أن التنفيذ يبدأ غداً.')
+    said, aside, added = found(engine, text)
+    assert said.value["speaker"] == "الوزير"
+    assert aside.rule == "attribution.relative_subject" and aside.value["speaker"] == "سامي"
+    assert not aside.attrs.get("speaker_inferred") and "aside" not in aside.attrs
+    assert added.value["speaker"] == "الوزير" and added.attrs["speaker_inferred"]
+
+
+def test_without_aside_the_last_speaker_is_carried_over(engine):
+    # the same chain with the second speaker named by a cue of its own: he is the one carried over
+    text = 'وقال الوزير إن الخطة جاهزة. وقال الكاتب إن الخطة متأخرة. وأضاف أن التنفيذ بطيء.'
+    *_, added = found(engine, text)
+    assert added.value["speaker"] == "الكاتب"
