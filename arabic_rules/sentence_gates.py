@@ -152,7 +152,9 @@ def _targets(an: "_Analysis", first: set) -> tuple[list[str], list[str], list[st
             words.append(text.split(" ")[0])  # a phrase: its first word (the gap may be any space)
         else:
             marks.append(text)
-    return (words, marks, classes) if first else None
+    # (sorted: ``first`` is a set, and its order, which depends on the hash seed, would spell the
+    # gate's alternation of classes differently from one process to the next)
+    return (sorted(words), sorted(marks), sorted(classes)) if first else None
 
 
 @functools.lru_cache(maxsize=1024)
