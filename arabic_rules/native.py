@@ -26,7 +26,7 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterable, Sequence
 
-from . import cache, ir
+from . import cache, gcpause, ir
 from .executor import ProgramMatch
 
 FORMAT = "arabic_rules.native/3"
@@ -629,7 +629,17 @@ class _Writer:
             anchored = r.index not in unanchored
             rules.append({"label": label_index[r.label], "anchored": anchored, "bounded": bool(r.bounded),
                           "max_span": r.max_span, "gates": len(r.gates) if anchored else 0, "options": options})
-        literals = [[lit, _is_word(lit), [[ri, oi] for ri, oi, _ in entries]] for lit, entries in index.by_literal.items()]
+        # (the literals of a lexicon share one entries tuple, `anchor_index`: 18,000 literals of the
+        # shipped packs hold 300 distinct ones, each made into its list once)
+        pairs: dict[int, tuple[tuple, list]] = {}
+
+        def entry_list(entries: tuple) -> list:
+            got = pairs.get(id(entries))
+            if got is None:
+                got = pairs[id(entries)] = (entries, [[ri, oi] for ri, oi, _ in entries])
+            return got[1]
+
+        literals = [[lit, _is_word(lit), entry_list(entries)] for lit, entries in index.by_literal.items()]
         return {"labels": len(labels), "scans": scans, "rules": rules, "literals": literals}
 
 
@@ -683,6 +693,7 @@ def _rest_sources(pack, rest: dict[tuple[int, int], int]) -> dict[str, int]:
     return out
 
 
+@gcpause.paused()  # (builds tables of long-lived objects: see `gcpause`)
 def _make_layout(pack) -> Layout:
     w = _Writer(pack.word_sets)
     groups, names, missing, rest = [], [], set(), {}
