@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
-from . import ir, programs
+from . import gcpause, ir, programs
 from .normalize import normalize
 from .builtins import builtin
 from .sentence_gates import sentence_gate
@@ -1148,6 +1148,7 @@ def _short_scan(literal: str) -> str:
     return f"{re.escape(literal)}(?<!\\w{re.escape(literal)})"
 
 
+@gcpause.paused()  # (builds a pack of long-lived objects: see `gcpause`)
 def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
     """Compile every rule of ``pack``; lexicons with values are kept for fields and builders."""
     an = _Analysis(pack)
