@@ -106,7 +106,11 @@ def python_classes() -> dict[str, Ranges]:
     return {"word": runs(r"\w+"), "space": runs(r"\s+"), "digit": runs(r"\d+")}
 
 
-_ASCII = {"word": [(48, 57), (65, 90), (95, 95), (97, 122)], "space": [(9, 13), (32, 32)], "digit": [(48, 57)]}
+# the flags as plain ints: ``int & re.ASCII`` goes through `enum`'s operators, a tenth of
+# translating the shipped packs' raw regexes
+_ASCII, _LOCALE, _IGNORECASE, _DOTALL, _MULTILINE, _UNICODE = (
+    int(f) for f in (re.ASCII, re.LOCALE, re.IGNORECASE, re.DOTALL, re.MULTILINE, re.UNICODE))
+_ASCII_CLASSES = {"word": [(48, 57), (65, 90), (95, 95), (97, 122)], "space": [(9, 13), (32, 32)], "digit": [(48, 57)]}
 
 
 def _data(items) -> list:
@@ -170,6 +174,9 @@ def _class_of(ranges: tuple[tuple[int, int], ...]) -> str:
     return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in parts) + "]"
 
 
+_IN_CLASSES: dict[tuple, str] = {}  # (a parsed class's items, flags) -> the class (`_Translator.in_class`)
+
+
 # --- raw regexes: Python syntax -> fancy-regex syntax --------------------------------------------
 
 class _Translator:
@@ -183,7 +190,7 @@ class _Translator:
         self.classes = python_classes()
 
     def cat(self, name: str, flags: int) -> Ranges:
-        return _ASCII[name] if flags & re.ASCII else self.classes[name]
+        return _ASCII_CLASSES[name] if flags & _ASCII else self.classes[name]
 
     def fail(self, why: str):
         raise ValueError(f"raw regex {self.source!r} cannot run in the native core: {why}")
@@ -194,7 +201,7 @@ class _Translator:
         except re.error as e:
             raise ValueError(f"raw regex {self.source!r} is not a valid Python regex: {e}") from None
         flags = parsed.state.flags
-        if flags & re.LOCALE:
+        if flags & _LOCALE:
             self.fail("the LOCALE flag")
         return "(?:" + self.seq(parsed, flags) + ")"
 
@@ -202,7 +209,7 @@ class _Translator:
         return "".join(self.item(op, av, flags) for op, av in _data(items))
 
     def fold(self, piece: str, flags: int) -> str:
-        return f"(?i:{piece})" if flags & re.IGNORECASE else piece
+        return f"(?i:{piece})" if flags & _IGNORECASE else piece
 
     def item(self, op, av, flags: int) -> str:
         if op is C.LITERAL:
@@ -210,9 +217,9 @@ class _Translator:
         if op is C.NOT_LITERAL:
             return self.fold(_class(_complement([(av, av)])), flags)
         if op is C.IN:
-            return self.fold(_class(self.in_ranges(av, flags)), flags)
+            return self.fold(self.in_class(av, flags), flags)
         if op is C.ANY:
-            return _class([(0, _MAX)]) if flags & re.DOTALL else _class(_complement([(10, 10)]))
+            return _class([(0, _MAX)]) if flags & _DOTALL else _class(_complement([(10, 10)]))
         if op is C.BRANCH:
             return "(?:" + "|".join(self.seq(b, flags) for b in av[1]) + ")"
         if op is C.SUBPATTERN:
@@ -241,6 +248,17 @@ class _Translator:
             return f"(?({group}){self.seq(yes, flags)}" + ("" if no is None else "|" + self.seq(no, flags)) + ")"
         self.fail(f"{op} is not supported")
 
+    def in_class(self, items, flags: int) -> str:
+        """`in_ranges` as a class, once per distinct class (the sentence gates of a pack all step
+        over ``[^.!?\w\s...]``, and spelling Python's \w anew was a fifth of translating them)."""
+        key = (tuple(_data(items)), flags)
+        got = _IN_CLASSES.get(key)
+        if got is None:
+            if len(_IN_CLASSES) >= 4096:  # (a long-lived process compiling many packs: kept small)
+                _IN_CLASSES.clear()
+            got = _IN_CLASSES[key] = _class(self.in_ranges(items, flags))
+        return got
+
     def in_ranges(self, items, flags: int) -> Ranges:
         negate, ranges = False, []
         for op, av in _data(items):
@@ -267,7 +285,7 @@ class _Translator:
         self.fail(f"category {code}")
 
     def at(self, code, flags: int) -> str:
-        multiline = flags & re.MULTILINE
+        multiline = flags & _MULTILINE
         if code is C.AT_BEGINNING_STRING or (code is C.AT_BEGINNING and not multiline):
             return r"\A"
         if code is C.AT_BEGINNING or code is C.AT_BEGINNING_LINE:
@@ -304,7 +322,7 @@ class _Translator:
     def first_item(self, op, av, flags: int):
         if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
             return [], True
-        if flags & re.IGNORECASE and op in (C.LITERAL, C.NOT_LITERAL, C.IN):
+        if flags & _IGNORECASE and op in (C.LITERAL, C.NOT_LITERAL, C.IN):
             return None
         if op is C.LITERAL:
             return [(av, av)], False
@@ -313,7 +331,7 @@ class _Translator:
         if op is C.IN:
             return self.in_ranges(av, flags), False
         if op is C.ANY:
-            return ([(0, _MAX)] if flags & re.DOTALL else _complement([(10, 10)])), False
+            return ([(0, _MAX)] if flags & _DOTALL else _complement([(10, 10)])), False
         if op is C.SUBPATTERN:
             _, add, delete, p = av
             return self.first(p, (flags | add) & ~delete)
@@ -366,7 +384,7 @@ def simple_steps(source: str) -> list | None:
     except re.error:
         return None
     flags = parsed.state.flags
-    if flags & ~re.UNICODE:
+    if flags & ~_UNICODE:
         return None
     t = _Translator(source)
 
@@ -414,7 +432,7 @@ def look_first(source: str) -> tuple[bool, Ranges] | None:
         parsed = _parse(source)
     except re.error:
         return None
-    if parsed.state.flags & ~re.UNICODE or len(parsed.data) != 1:
+    if parsed.state.flags & ~_UNICODE or len(parsed.data) != 1:
         return None
     op, av = parsed.data[0]
     if op not in (C.ASSERT, C.ASSERT_NOT) or av[0] != 1:
