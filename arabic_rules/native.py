@@ -268,7 +268,7 @@ class _Translator:
 
     def in_class(self, items, flags: int) -> str:
         """`in_ranges` as a class, once per distinct class (the sentence gates of a pack all step
-        over ``[^.!?\w\s...]``, and spelling Python's \w anew was a fifth of translating them)."""
+        over ``[^.!?\\w\\s...]``, and spelling Python's \\w anew was a fifth of translating them)."""
         key = (tuple(_data(items)), flags)
         got = _IN_CLASSES.get(key)
         if got is None:
