@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as _dt
-import gc
 import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-from . import __version__, arguments
+from . import __version__, arguments, gcpause
 from .corpus import DOC_SEPARATORS, FORMATS
 from .errors import ArabicRulesError, InputError, RuleError
 from .formats import FORMATS as EXPORTS
@@ -434,25 +433,10 @@ def _compiled(paths, pack):
     return compile_files([Path(p) for p in paths] or [data_dir("patterns")], loaded=pack)
 
 
-@contextmanager
-def _no_cycle_collection():
-    """Python's cycle collector off for one lint or test run: loading and compiling a pack
-    makes millions of objects that all live until the run ends, so its passes over them find
-    nothing, and took a sixth of a cold run (0.4 s of `arules lint` on the attribution pack, 0.7 s
-    of `arules test`). On again after the run (`test --watch` runs again and again)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def cmd_lint(args) -> int:
     """Exit 1 for any error in the rule files (one that stops them loading too), 2 only when a
     path cannot be read at all. When some rules do not load, those that did are still checked."""
-    with _no_cycle_collection():
+    with gcpause.paused():  # (the whole run: see gcpause; on again for test --watch)
         return _lint(args)
 
 
@@ -537,7 +521,7 @@ def cmd_test(args) -> int:
 
 def _test_once(args) -> tuple[int, tuple[str, ...]]:
     """Run the examples once: (exit code, the files read)."""
-    with _no_cycle_collection():
+    with gcpause.paused():  # (the whole run: see gcpause; on again for test --watch)
         return _test_run(args)
 
 

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
-from . import ir, programs
+from . import gcpause, ir, programs
 from .normalize import normalize
 from .builtins import builtin
 from .sentence_gates import sentence_gate
@@ -321,7 +321,9 @@ class _Analysis:
     def word_sets(self) -> dict[str, ir.WordSet]:
         """The lexicons as the executors read them (those the rules' programs name)."""
         out = {}
-        for name in self.tries.keys() | set(self.lex_forms):
+        # (sorted: a set's order depends on the hash seed, and the native layout numbers the
+        # sets in this order, so the same pack must always give the same layout)
+        for name in sorted(self.tries.keys() | set(self.lex_forms)):
             if name in self.lex_stems:
                 stems, suffixes, rest = self.lex_stems[name]
                 out[name] = ir.WordSet(tuple(stems), tuple(suffixes), tuple(rest))
@@ -1146,6 +1148,7 @@ def _short_scan(literal: str) -> str:
     return f"{re.escape(literal)}(?<!\\w{re.escape(literal)})"
 
 
+@gcpause.paused()  # (builds a pack of long-lived objects: see `gcpause`)
 def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
     """Compile every rule of ``pack``; lexicons with values are kept for fields and builders."""
     an = _Analysis(pack)
@@ -1182,12 +1185,12 @@ def anchor_index(rules: tuple[CompiledRule, ...]) -> AnchorIndex:
             unanchored.append(r.index)
             continue
         for oi, (literals, raws, back, _) in enumerate(r.options):
-            for lit in literals:
+            for lit in sorted(literals):  # (frozensets: sorted, so the index's order is the same at every hash seed)
                 by_literal.setdefault(lit, []).append((r.index, oi, back))
             for raw in raws:
                 by_raw.setdefault(raw, []).append((r.index, oi, back))
         for gi, literals in enumerate(r.gates):  # found like options, numbered after them; never anchors
-            for lit in literals:
+            for lit in sorted(literals):
                 by_literal.setdefault(lit, []).append((r.index, len(r.options) + gi, -1))
     scans: dict[str, list[tuple[int, int, int]]] = {}  # raws that start alike share one scan
     for src, entries in by_raw.items():

@@ -20,7 +20,7 @@ import yaml
 
 from . import syntax
 from . import morphology
-from . import rulefile, shapes
+from . import gcpause, rulefile, shapes
 from .errors import PatternSyntaxError, Problem, RuleError, caret
 from .normalize import normalize
 from .resources import data_dir, yaml_files
@@ -666,6 +666,7 @@ def _yaml_paths(paths) -> list[Path]:
     return out
 
 
+@gcpause.paused()  # (builds a pack of long-lived objects: see `gcpause`)
 def load(paths, texts: dict[str, str] | None = None) -> Pack:
     """Load and validate rule files (or directories of them), and rule files given as ``texts``
     (made-up name -> YAML text); raise `RuleError` listing all problems."""

@@ -588,7 +588,10 @@ def _build(measure: Measure, radicals, extras: dict[str, list[str]], exclude, me
     for cls, stems in stems_by_class.items():
         cset = measures.clitics.get(cls, CliticSet())
         procs, encs = ("",) + cset.proclitics, ("",) + cset.enclitics
-        banned = {_fold(p + word) for x in excluded for p in procs for e in encs
+        # (`_fold` reads one character at a time, so a proclitic and a word are folded apart and
+        # joined after: folding every joined form was most of generating the shipped verbs)
+        folded_procs = tuple(dict.fromkeys(_fold(p) for p in procs))
+        banned = {p + _fold(word) for x in excluded for p in folded_procs for e in encs
                   for word in (x + e, _join(x, e, measures.joins))}
         bare, full = {}, {}
         for stem in stems:
@@ -598,8 +601,9 @@ def _build(measure: Measure, radicals, extras: dict[str, list[str]], exclude, me
                     bare[form] = None
             for enc in encs:
                 for word in _seat(_join(stem, enc, measures.joins)):
-                    for proc in procs:
-                        form = _fold(proc + word)
+                    word = _fold(word)
+                    for proc in folded_procs:
+                        form = proc + word
                         if form not in banned:
                             full[form] = None
         by_class[cls] = tuple(bare)

@@ -28,7 +28,7 @@ from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterable, Sequence
 
-from . import cache, ir
+from . import cache, gcpause, ir
 from .executor import ProgramMatch
 
 FORMAT = "arabic_rules.native/3"
@@ -100,13 +100,7 @@ def python_classes() -> dict[str, Ranges]:
     """``\\w``, ``\\s`` and ``\\d`` of this interpreter's `re` (Unicode) as code point ranges.
     `re`'s ``\\w`` is the executor's word character (``isalnum() or "_"``), its ``\\s`` is
     ``str.isspace()``."""
-    # (every code point as one str, decoded from UTF-32 in C: joining 1.1 million one-character
-    # strings took a third of a second, a sixth of a cold `arules lint`)
-    codes = array.array("I", range(_MAX + 1))
-    if codes.itemsize == 4:
-        everything = codes.tobytes().decode(f"utf-32-{sys.byteorder[0]}e", "surrogatepass")
-    else:  # pragma: no cover (no platform CPython runs on has a 2-byte unsigned int)
-        everything = "".join(map(chr, range(_MAX + 1)))
+    everything = _every_code_point()
 
     def runs(rx: str) -> Ranges:
         return [(m.start(), m.end() - 1) for m in re.finditer(rx, everything)]
@@ -114,7 +108,27 @@ def python_classes() -> dict[str, Ranges]:
     return {"word": runs(r"\w+"), "space": runs(r"\s+"), "digit": runs(r"\d+")}
 
 
-_ASCII = {"word": [(48, 57), (65, 90), (95, 95), (97, 122)], "space": [(9, 13), (32, 32)], "digit": [(48, 57)]}
+# the flags as plain ints: ``int & re.ASCII`` goes through `enum`'s operators, a tenth of
+# translating the shipped packs' raw regexes
+_ASCII, _LOCALE, _IGNORECASE, _DOTALL, _MULTILINE, _UNICODE = (
+    int(f) for f in (re.ASCII, re.LOCALE, re.IGNORECASE, re.DOTALL, re.MULTILINE, re.UNICODE))
+def _every_code_point() -> str:
+    """The str of every code point, in order (surrogates included). Made as UTF-32 bytes: the
+    basic plane's once, copied for the 16 other planes with each one's plane number written into
+    the third byte of every character; 30 times faster than joining 1.1 million characters,
+    which was a tenth of a cold layout."""
+    code = next(c for c in "IL" if array.array(c).itemsize == 4)
+    plane = array.array(code, range(0x10000))
+    if sys.byteorder == "big":
+        plane.byteswap()  # (UTF-32-LE below)
+    size = 4 * 0x10000
+    buf = bytearray(plane.tobytes() * (_MAX + 1 >> 16))
+    for p in range(1, _MAX + 1 >> 16):
+        buf[p * size + 2:(p + 1) * size:4] = bytes([p]) * 0x10000
+    return buf.decode("utf-32-le", "surrogatepass")
+
+
+_ASCII_CLASSES = {"word": [(48, 57), (65, 90), (95, 95), (97, 122)], "space": [(9, 13), (32, 32)], "digit": [(48, 57)]}
 
 
 def _data(items) -> list:
@@ -178,6 +192,9 @@ def _class_of(ranges: tuple[tuple[int, int], ...]) -> str:
     return "[" + "".join(_char(lo) if lo == hi else f"{_char(lo)}-{_char(hi)}" for lo, hi in parts) + "]"
 
 
+_IN_CLASSES: dict[tuple, str] = {}  # (a parsed class's items, flags) -> the class (`_Translator.in_class`)
+
+
 # --- raw regexes: Python syntax -> fancy-regex syntax --------------------------------------------
 
 class _Translator:
@@ -191,7 +208,7 @@ class _Translator:
         self.classes = python_classes()
 
     def cat(self, name: str, flags: int) -> Ranges:
-        return _ASCII[name] if flags & re.ASCII else self.classes[name]
+        return _ASCII_CLASSES[name] if flags & _ASCII else self.classes[name]
 
     def fail(self, why: str):
         raise ValueError(f"raw regex {self.source!r} cannot run in the native core: {why}")
@@ -202,7 +219,7 @@ class _Translator:
         except re.error as e:
             raise ValueError(f"raw regex {self.source!r} is not a valid Python regex: {e}") from None
         flags = parsed.state.flags
-        if flags & re.LOCALE:
+        if flags & _LOCALE:
             self.fail("the LOCALE flag")
         return "(?:" + self.seq(parsed, flags) + ")"
 
@@ -210,7 +227,7 @@ class _Translator:
         return "".join(self.item(op, av, flags) for op, av in _data(items))
 
     def fold(self, piece: str, flags: int) -> str:
-        return f"(?i:{piece})" if flags & re.IGNORECASE else piece
+        return f"(?i:{piece})" if flags & _IGNORECASE else piece
 
     def item(self, op, av, flags: int) -> str:
         if op is C.LITERAL:
@@ -218,9 +235,9 @@ class _Translator:
         if op is C.NOT_LITERAL:
             return self.fold(_class(_complement([(av, av)])), flags)
         if op is C.IN:
-            return self.fold(_class(self.in_ranges(av, flags)), flags)
+            return self.fold(self.in_class(av, flags), flags)
         if op is C.ANY:
-            return _class([(0, _MAX)]) if flags & re.DOTALL else _class(_complement([(10, 10)]))
+            return _class([(0, _MAX)]) if flags & _DOTALL else _class(_complement([(10, 10)]))
         if op is C.BRANCH:
             return "(?:" + "|".join(self.seq(b, flags) for b in av[1]) + ")"
         if op is C.SUBPATTERN:
@@ -249,6 +266,17 @@ class _Translator:
             return f"(?({group}){self.seq(yes, flags)}" + ("" if no is None else "|" + self.seq(no, flags)) + ")"
         self.fail(f"{op} is not supported")
 
+    def in_class(self, items, flags: int) -> str:
+        """`in_ranges` as a class, once per distinct class (the sentence gates of a pack all step
+        over ``[^.!?\\w\\s...]``, and spelling Python's \\w anew was a fifth of translating them)."""
+        key = (tuple(_data(items)), flags)
+        got = _IN_CLASSES.get(key)
+        if got is None:
+            if len(_IN_CLASSES) >= 4096:  # (a long-lived process compiling many packs: kept small)
+                _IN_CLASSES.clear()
+            got = _IN_CLASSES[key] = _class(self.in_ranges(items, flags))
+        return got
+
     def in_ranges(self, items, flags: int) -> Ranges:
         negate, ranges = False, []
         for op, av in _data(items):
@@ -275,7 +303,7 @@ class _Translator:
         self.fail(f"category {code}")
 
     def at(self, code, flags: int) -> str:
-        multiline = flags & re.MULTILINE
+        multiline = flags & _MULTILINE
         if code is C.AT_BEGINNING_STRING or (code is C.AT_BEGINNING and not multiline):
             return r"\A"
         if code is C.AT_BEGINNING or code is C.AT_BEGINNING_LINE:
@@ -312,7 +340,7 @@ class _Translator:
     def first_item(self, op, av, flags: int):
         if op in (C.AT, C.ASSERT, C.ASSERT_NOT):
             return [], True
-        if flags & re.IGNORECASE and op in (C.LITERAL, C.NOT_LITERAL, C.IN):
+        if flags & _IGNORECASE and op in (C.LITERAL, C.NOT_LITERAL, C.IN):
             return None
         if op is C.LITERAL:
             return [(av, av)], False
@@ -321,7 +349,7 @@ class _Translator:
         if op is C.IN:
             return self.in_ranges(av, flags), False
         if op is C.ANY:
-            return ([(0, _MAX)] if flags & re.DOTALL else _complement([(10, 10)])), False
+            return ([(0, _MAX)] if flags & _DOTALL else _complement([(10, 10)])), False
         if op is C.SUBPATTERN:
             _, add, delete, p = av
             return self.first(p, (flags | add) & ~delete)
@@ -374,7 +402,7 @@ def simple_steps(source: str) -> list | None:
     except re.error:
         return None
     flags = parsed.state.flags
-    if flags & ~re.UNICODE:
+    if flags & ~_UNICODE:
         return None
     t = _Translator(source)
 
@@ -422,7 +450,7 @@ def look_first(source: str) -> tuple[bool, Ranges] | None:
         parsed = _parse(source)
     except re.error:
         return None
-    if parsed.state.flags & ~re.UNICODE or len(parsed.data) != 1:
+    if parsed.state.flags & ~_UNICODE or len(parsed.data) != 1:
         return None
     op, av = parsed.data[0]
     if op not in (C.ASSERT, C.ASSERT_NOT) or av[0] != 1:
@@ -637,7 +665,17 @@ class _Writer:
             anchored = r.index not in unanchored
             rules.append({"label": label_index[r.label], "anchored": anchored, "bounded": bool(r.bounded),
                           "max_span": r.max_span, "gates": len(r.gates) if anchored else 0, "options": options})
-        literals = [[lit, _is_word(lit), [[ri, oi] for ri, oi, _ in entries]] for lit, entries in index.by_literal.items()]
+        # (the literals of a lexicon share one entries tuple, `anchor_index`: 18,000 literals of the
+        # shipped packs hold 300 distinct ones, each made into its list once)
+        pairs: dict[int, tuple[tuple, list]] = {}
+
+        def entry_list(entries: tuple) -> list:
+            got = pairs.get(id(entries))
+            if got is None:
+                got = pairs[id(entries)] = (entries, [[ri, oi] for ri, oi, _ in entries])
+            return got[1]
+
+        literals = [[lit, _is_word(lit), entry_list(entries)] for lit, entries in index.by_literal.items()]
         return {"labels": len(labels), "scans": scans, "rules": rules, "literals": literals}
 
 
@@ -691,6 +729,7 @@ def _rest_sources(pack, rest: dict[tuple[int, int], int]) -> dict[str, int]:
     return out
 
 
+@gcpause.paused()  # (builds tables of long-lived objects: see `gcpause`)
 def _make_layout(pack) -> Layout:
     w = _Writer(pack.word_sets)
     groups, names, missing, rest = [], [], set(), {}

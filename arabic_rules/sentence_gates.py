@@ -67,10 +67,10 @@ def literal_steps(an: "_Analysis", node, seen: frozenset = frozenset()) -> set[s
 
 
 def _memo_steps(an: "_Analysis", node, seen: frozenset) -> frozenset[str] | None:
-    # (an answer reached with no macro open is the node's own: kept in ``an.gate_steps``; inside a
-    # macro, a reference back to an open one reads as nothing, so those answers are not kept)
-    if seen:
-        return _steps(an, node, seen)
+    # (every answer is the node's own, kept in ``an.gate_steps``, whichever macros are open around
+    # it: the loader rejects a macro that refers back to itself (E104), and a pack with one never
+    # compiles, so ``seen`` only guards against looping. Asked again per use of a macro, the steps
+    # of the macros inside it were a third of the gates' cost)
     got = an.gate_steps.get(id(node))
     if got is None or got[0] is not node:
         got = an.gate_steps[id(node)] = (node, _steps(an, node, seen))
@@ -152,7 +152,9 @@ def _targets(an: "_Analysis", first: set) -> tuple[list[str], list[str], list[st
             words.append(text.split(" ")[0])  # a phrase: its first word (the gap may be any space)
         else:
             marks.append(text)
-    return (words, marks, classes) if first else None
+    # (sorted: ``first`` is a set, and its order, which depends on the hash seed, would spell the
+    # gate's alternation of classes differently from one process to the next)
+    return (sorted(words), sorted(marks), sorted(classes)) if first else None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -150,3 +150,10 @@ def test_a_layout_read_from_the_cache_is_the_one_made_and_an_edit_makes_another(
     edited = Engine.from_paths([d]).pack
     assert native.pack_layout(edited).json != made.json
     assert len(list(cached.glob("native-*.pickle"))) == 2
+
+
+def test_every_code_point_is_made_in_order():
+    """The str the layout reads Python's classes from (made from UTF-32 bytes, plane by plane)."""
+    everything = native._every_code_point()
+    assert len(everything) == 0x110000
+    assert everything == "".join(map(chr, range(0x110000)))
