@@ -21,13 +21,25 @@ def shipped():
     return Engine.default()
 
 
-def test_rule_widths_are_those_re_computes(shipped):
-    """`program_width` is the width `re` gives the rule's regex (the rules whose regex parses
-    fast: the width code is the same for all)."""
+@pytest.fixture(scope="module")
+def sources(shipped) -> dict[str, str]:
+    """Rule name -> the rule's program rendered as one regex (`ir.to_regex`, lexicons as their
+    character tries): what lint's probes cut down, and what `re` reads widths from."""
+    from arabic_rules import ir
+    from arabic_rules.compiler import word_set_regex
+
+    tries = {name: word_set_regex(ws) for name, ws in shipped.pack.word_sets.items()}
+    memo: dict = {}
+    return {r.name: ir.to_regex(r.program, tries, memo) for r in shipped.rules}
+
+
+def test_rule_widths_are_those_re_computes(shipped, sources):
+    """`program_width` is the width `re` gives the rule's program rendered as a regex (the
+    rules whose regex parses fast: the width code is the same for all)."""
     checked = 0
     for r in shipped.rules:
-        if len(r.source) < 20_000:
-            assert r.width == min(sre_parse.parse(r.source).getwidth()[1], DEFAULT_MAX_SPAN), r.name
+        if len(sources[r.name]) < 20_000:
+            assert r.width == min(sre_parse.parse(sources[r.name]).getwidth()[1], DEFAULT_MAX_SPAN), r.name
             assert r.bounded == (r.width < DEFAULT_MAX_SPAN)
             checked += 1
     assert checked > 30
@@ -64,20 +76,21 @@ def test_stored_regex_code_is_checked_against_its_source(tmp_path, monkeypatch):
     assert programs.load({}, src, persist=True).match("قال") is not None
 
 
-def test_lint_probes_match_as_the_whole_rule(shipped):
+def test_lint_probes_match_as_the_whole_rule(shipped, sources):
     """A probe's regex (lexicons cut down to what its texts hold) matches every probe text at
     every probed position as the rule's whole regex does (the rules of the shipped packs with
     the most lexicon entries in their regex, and a few others)."""
     from arabic_rules import ir, lint
 
-    # (a rule with a look back has no `re` regex: the regex back end runs it in the executor)
-    rules = sorted((r for r in shipped.rules if not ir.needs_executor(r.program)), key=lambda r: len(r.source))
-    picked = rules[:4] + rules[len(rules) // 2:len(rules) // 2 + 2] + [r for r in rules if 20_000 < len(r.source)][:2]
+    # (a rule with a look back has no `re` regex)
+    rules = sorted((r for r in shipped.rules if not ir.needs_executor(r.program)), key=lambda r: len(sources[r.name]))
+    picked = rules[:4] + rules[len(rules) // 2:len(rules) // 2 + 2] + \
+        [r for r in rules if 20_000 < len(sources[r.name])][:2]
     for r in picked:
         texts = lint.probe_texts(r)
         cut = lint.probe_regex(r, texts, shipped.pack.word_sets)
-        assert len(cut) <= len(r.source)
-        small, whole = re.compile(cut), programs.load(shipped.pack.programs, r.source, persist=True)
+        assert len(cut) <= len(sources[r.name])
+        small, whole = re.compile(cut), programs.load({}, sources[r.name], persist=True)
         for text in texts:
             for i in range(0, len(text), len(text) // 12):
                 a, b = small.match(text, i), whole.match(text, i)
@@ -151,32 +164,26 @@ def test_a_rule_whose_probe_passed_is_not_probed_again(rules_dir, tmp_path, monk
         lint.lint(load([d]))
 
 
-def test_a_native_engine_never_builds_the_regex_back_ends_regexes(rules_dir, tmp_path, monkeypatch):
-    """The rule regexes are lint's and the prefilter and raw scans the python back end's: a default
-    engine on the native back end compiles, caches, loads and runs a pack without rendering
-    or assembling one of them; read later, they are those the regex back end runs."""
-    from arabic_rules import compiler, ir
-    from arabic_rules.engine import compile_files
+def test_a_native_engine_never_builds_the_python_planners_regexes(rules_dir, tmp_path, monkeypatch):
+    """The prefilter and the raw scans are the Python planner's (the python back end's): a
+    default engine on the native back end compiles, caches, loads and runs a pack without
+    assembling one of them; read later, they are there."""
+    from arabic_rules import native
 
+    if not native.available():
+        pytest.skip("the native core is not built")
     monkeypatch.setenv("ARULES_CACHE_DIR", str(tmp_path / "c"))
     d = rules_dir(pack=RULES)
     text = "قال الوزير: نعم وأكد الوزير 12"
     want = [(m.rule, m.start, m.end) for m in Engine.from_paths([d], use_cache=False, backend="python").extract(text)]
     assert want
     with monkeypatch.context() as m:
-        m.setattr(compiler.LexiconRegexes, "render", lambda self, p: pytest.fail("rendered a rule regex"))
         m.setattr(programs, "assemble", lambda s: pytest.fail("assembled a regex's code"))
         cold = Engine.from_paths([d], backend="native")  # compiled and stored in the cache
         warm = Engine.from_paths([d], backend="native")  # read from the cache
         for e in (cold, warm):
             assert e.backend == "native"
             assert [(x.rule, x.start, x.end) for x in e.extract(text)] == want
-            assert all("source" not in r.__dict__ for r in e.rules)
             assert e.pack.programs and not e.pack.programs.assembled()
-    # read now, each rule's regex is the program rendered with the lexicons' tries, as before
-    fresh = compile_files([d], use_cache=False)
-    for r in warm.rules:
-        tries = {name: compiler.word_set_regex(ws) for name, ws in fresh.word_sets.items()}
-        assert r.source == ir.to_regex(r.program, tries)
     assert len(warm.pack.programs.assembled()) == 0 and warm.pack.programs[warm.pack.anchors.prefilter][0] == \
         warm.pack.anchors.prefilter
