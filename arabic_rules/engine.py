@@ -93,14 +93,15 @@ class Engine:
         if missing:
             raise ValueError(f"rule {missing[0]!r} has no program (a pack compiled before programs existed): "
                              f"recompile it")
-        # the python back end: each rule's program (and each option's rest) in the reference executor
+        # the python back end: each rule's program, and each option's rest by its name, in the
+        # reference executor
         self._runners: list[_ProgramRunner] = []
-        self._rests_by_source: dict[str, _ProgramRunner] = {}
+        self._rests: dict[str, _ProgramRunner] = {}
         if backend == "python":
             executor = Executor(pack.word_sets)
             self._runners = [_ProgramRunner(executor, r.program) for r in pack.rules]
-            self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
-                                     for (*_, src), prog in zip(r.options, r.rest_programs) if src}
+            self._rests = {name: _ProgramRunner(executor, prog) for r in pack.rules
+                           for (*_, name), prog in zip(r.options, r.rest_programs) if name}
         else:  # the same programs, run by the Rust core (see _raw_matches, _work)
             from .native import Core
 
@@ -514,7 +515,7 @@ class Engine:
                                                    text, found, ends)
                     found = [p for p, ok in zip(found, passed) if ok is not None]
                 else:
-                    rx = self._rests_by_source[rest]
+                    rx = self._rests[rest]
                     found = [p for p, end in zip(found, ends) if rx.match(text, p, end)]
             if found:
                 plan.append((r.index, back, found, r.near[oi] if r.near else None))
