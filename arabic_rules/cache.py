@@ -1,9 +1,9 @@
 """On-disk cache of compiled rule packs, keyed by a hash of the rule files, grammar and compiler.
 
 A second ``arules check`` loads the compiled pack instead of parsing YAML and patterns again.
-The compiled code of the regexes the regex back end runs is kept beside the packs, one file per
-regex keyed by its source (`load_code`): a pack compiles without them, and they are built the
-first time a rule runs, then shared by every pack that has the same rule.
+The compiled code of the regexes the Python planner runs (the prefilter and raw scans of the
+python back end, `programs`) is kept beside the packs, one file per regex keyed by its source
+(`load_code`): a pack compiles without them, and they are built the first time they run.
 Set ``ARULES_CACHE_DIR`` to move the cache, or ``ARULES_NO_CACHE=1`` to turn it off. A cache
 that cannot be read or written is ignored: it only ever saves time. It is kept under `LIMIT`
 bytes: the entries used least recently (old versions of edited packs) are deleted first.

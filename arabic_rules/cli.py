@@ -14,7 +14,7 @@ from .errors import ArabicRulesError, InputError, RuleError
 from .formats import FORMATS as EXPORTS
 from .inputs import ENCODING_ERRORS, compression_of
 
-BACKENDS = ("python", "regex", "native")  # (those of `engine.BACKENDS`; the engine is imported only to run)
+BACKENDS = ("native", "python")  # (those of `engine.BACKENDS`; the engine is imported only to run)
 
 EXIT_OK, EXIT_FAIL, EXIT_USAGE = 0, 1, 2
 DEFAULT_TIMEOUT = 120.0  # seconds per block for `check`: a guard against a runaway rule, not a budget
@@ -99,9 +99,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--watch", action="store_true",
                    help="run the examples again each time a rule file is saved (Ctrl-C to stop)")
     t.add_argument("--backend", choices=BACKENDS, default=None,
-                   help="what runs the rules: the reference executor, the regex back end, or the native "
-                        "core (default: the native core where it is built, else the reference executor, "
-                        "which starts at once)")
+                   help="what runs the rules: the native core or the reference executor (default: the "
+                        "native core where it is built, else the reference executor, which is slow)")
 
     e = sub.add_parser("explain", help="show which rules fired where, and how far the others got")
     e.add_argument("text", help="the text to explain (or @FILE to read it from a file)")
@@ -532,7 +531,7 @@ def _test_run(args) -> tuple[int, tuple[str, ...]]:
     pack = _load(args.paths)
     compiled = _compiled(args.paths, pack)
     with _native_hint():
-        engine = Engine(compiled, backend=args.backend or _test_backend(compiled))
+        engine = Engine(compiled, backend=args.backend)
     results = run_examples(pack, engine)
     failed = [r for r in results if not r.ok]
     for r in results:
@@ -541,15 +540,6 @@ def _test_run(args) -> tuple[int, tuple[str, ...]]:
             print(f"{r.example.loc}: {mark} {r.rule.name}" + (f": {r.message}" if r.message else ""))
     print(f"{len(results) - len(failed)} passed, {len(failed)} failed ({len(pack.rules)} rules)")
     return (EXIT_FAIL if failed else EXIT_OK), pack.files
-
-
-def _test_backend(compiled) -> str:
-    """What `arules test` runs the examples on unless told: the native core where it is built
-    (the attribution pack's examples take 0.1 s there, 4 s in the executor), else the reference
-    executor (the regex back end builds a regex per rule first)."""
-    from .engine import default_backend
-
-    return "native" if default_backend(compiled) == "native" else "python"
 
 
 def cmd_explain(args) -> int:

@@ -1,6 +1,7 @@
-"""Pattern AST -> regular expression source, plus the anchors the one-pass prefilter looks for.
+"""Pattern AST -> rule programs (`ir`), plus the anchors the one-pass prefilter looks for.
 
-Semantics of the emitted regex (all on normalized text):
+Semantics of the emitted programs (all on normalized text, read as a backtracking regex engine
+reads a regex; `ir.to_regex` renders one as such, for lint's probes):
 - a word is a run of ``\\w`` characters; word items are bounded by ``(?<!\\w)`` / ``(?!\\w)`` so
   a pattern word never matches part of a text word (an Arabic-aware boundary once tatweel,
   marks and format characters are gone); ``~`` drops the boundary between two items;
@@ -58,116 +59,34 @@ class Near:
 
 @dataclass(frozen=True)
 class CompiledRule:
-    """One rule, ready to run: regex source, field groups, anchor and value call."""
+    """One rule, ready to run: its program, field groups, anchors and value call."""
 
     index: int
     name: str
     label: str
     priority: int
-    source: str
-    groups: tuple[tuple[str, str, str | None], ...]  # (regex group, field name, lexicon or None)
+    groups: tuple[tuple[str, str, str | None], ...]  # (program group, field name, lexicon or None)
     literals: frozenset[str]  # anchor literals (normalized, single spaces)
     raws: tuple[str, ...]  # anchor raw regexes
     back: int | None  # tokens the match may start before the anchor; None: unanchored
     value: Any  # syntax.Call or None
     absorbs: tuple[str, ...]
     max_span: int = DEFAULT_MAX_SPAN
-    bounded: bool = False  # the regex cannot match more than max_span characters anyway
+    bounded: bool = False  # the program cannot match more than max_span characters anyway
     width: int = DEFAULT_MAX_SPAN  # most characters one match can cover (max_span if unbounded)
     span: str | None = None  # the field reported as the match (the rest of the pattern is context)
     # every required item usable as an anchor: (literals, raws, back, rest): the engine counts
     # their hits in each text and tries the rule only around the rarest, and only where `rest`
-    # (the regex of the rule from that item on; "" for the first item) matches at the hit.
+    # (the name of the rule's program from that item on, `rest_programs`; "" for the first
+    # item) matches at the hit.
     # literals/raws/back above are the best guess without a text, for lint and explain.
     options: tuple[tuple[frozenset, tuple[str, ...], int, str], ...] = ()
     # literal sets of required items too far into the rule to anchor it (after an unbounded
     # item): one of each set must occur in a text for the rule to match anywhere in it
     gates: tuple[frozenset, ...] = ()
-    program: ir.Node | None = None  # what `source` is rendered from, for the executors
-    rest_programs: tuple[ir.Node | None, ...] = ()  # per option, what its `rest` is rendered from
+    program: ir.Node | None = None  # what the back ends run
+    rest_programs: tuple[ir.Node | None, ...] = ()  # per option, the program its `rest` names
     near: tuple[Near | None, ...] = ()  # per option, its shorter reach (`Near`) or None; () for none at all
-
-    # `source` is made on first use: only the regex back end (and tests, lint's fallback) reads
-    # a rule's regex. A rule from `compile_rule` renders it from `program` then (`_lazy`: the
-    # pack's `LexiconRegexes`), which was a fifth of a cold compile on the native back end; one
-    # pickled (the on-disk cache, `cache.store`) after it was read keeps it as UTF-8 bytes, made
-    # a str when read (turning the shipped packs' 25 million characters back into str was most
-    # of loading a cached pack).
-    def __reduce__(self) -> tuple[Any, ...]:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("source", "_source_utf8")}
-        raw = self.__dict__.get("_source_utf8")
-        if raw is None and "_lazy" not in state:
-            raw = self.source.encode("utf-8", "surrogatepass")
-        return (_unpickled_rule, (raw, state))
-
-    def __getattr__(self, name: str) -> str:
-        # (called only for what the instance lacks: `source`, until read)
-        if name == "source":
-            raw = self.__dict__.get("_source_utf8")
-            lazy = self.__dict__.get("_lazy")
-            if raw is not None:
-                source = raw.decode("utf-8", "surrogatepass")
-            elif lazy is not None:
-                source = lazy.render(self.__dict__["program"])
-            else:
-                raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-            self.__dict__["source"] = source
-            self.__dict__.pop("_source_utf8", None)
-            self.__dict__.pop("_lazy", None)
-            return source
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
-
-
-def _unpickled_rule(source_utf8: bytes | None, state: dict) -> CompiledRule:
-    """A `CompiledRule` from its pickle (`CompiledRule.__reduce__`): its source read when asked."""
-    rule = object.__new__(CompiledRule)
-    rule.__dict__.update(state)
-    if source_utf8 is not None:
-        rule.__dict__["_source_utf8"] = source_utf8
-    return rule
-
-
-def _lazy_source(rule: CompiledRule, regexes: "LexiconRegexes") -> CompiledRule:
-    """``rule`` (just made, with a placeholder source) with its source rendered on first use."""
-    del rule.__dict__["source"]
-    rule.__dict__["_lazy"] = regexes
-    return rule
-
-
-class LexiconRegexes(dict):
-    """Lexicon name -> its trie regex (`word_set_regex`), built on first use from the pack's
-    word sets: what a rule's regex is rendered from, when first read. It pickles as the word
-    sets alone (the pack holds the same dict, so it is stored once); its renders share one memo,
-    as the rules share their macros' nodes."""
-
-    def __init__(self, word_sets: dict[str, ir.WordSet]) -> None:
-        super().__init__()
-        self.word_sets = word_sets
-        self.memo: dict = {}
-
-    def __missing__(self, name: str) -> str:
-        self[name] = word_set_regex(self.word_sets[name])
-        return self[name]
-
-    def render(self, program: ir.Node) -> str:
-        return ir.to_regex(program, self, self.memo)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (LexiconRegexes, (self.word_sets,))
-
-
-class RuleSources:
-    """The regexes of ``rules`` as a sequence, each read from its rule when asked (`programs.Lazy`
-    takes it: a rule's regex is read only when the regex back end first runs that rule)."""
-
-    def __init__(self, rules: tuple[CompiledRule, ...]) -> None:
-        self._rules = rules
-
-    def __len__(self) -> int:
-        return len(self._rules)
-
-    def __getitem__(self, i: int) -> str:
-        return self._rules[i].source
 
 
 @dataclass(frozen=True)
@@ -186,8 +105,8 @@ class AnchorIndex:
 @dataclass(frozen=True)
 class CompiledPack:
     """All rules of a pack compiled, the lexicon value tables builders and fields read, the
-    anchor index, and the compiled code of the regexes every back end runs (`programs`: the
-    prefilter and raw scans; see `programs.load` for the rules' regexes)."""
+    anchor index, and the compiled code of the regexes the Python planner runs (`programs`: the
+    prefilter and raw scans, assembled when first asked for)."""
 
     rules: tuple[CompiledRule, ...]
     lexicons: dict[str, dict[str, Any]]
@@ -301,22 +220,14 @@ class _Analysis:
         self._memo: dict[str, dict[int, tuple[Any, Any]]] = {"nullable": {}, "edge": {}, "first": {}, "max": {},
                                                              "captures": {}, "marks": {}}
         self.emitted: dict[tuple[int, bool, bool], tuple[Any, ir.Node]] = {}  # see `_Emitter.emit`
-        # the regex and width of each program node, shared by the rules whose programs hold it
-        self.regexes: dict[int, tuple[ir.Node, str]] = {}
+        # the width of each program node, shared by the rules whose programs hold it
         self.widths: dict[int, tuple[ir.Node, int]] = {}
-        self._lexicon_regexes: LexiconRegexes | None = None
         # id(node) (or ("lex", name)) -> (node, its sentence-gate steps): `sentence_gates.literal_steps`
         # is asked of the same macros and lexicons at every sequence that uses them (most of the
         # cost of a cold compile's gates)
         self.gate_steps: dict[Any, tuple[Any, frozenset[str] | None]] = {}
         self._lex_widths: dict[str, int] | None = None
         self._lex_edges: dict[str, tuple[bool, bool]] = {}
-
-    def lexicon_regexes(self) -> LexiconRegexes:
-        """One `LexiconRegexes` over `word_sets` for all the pack's rules."""
-        if self._lexicon_regexes is None:
-            self._lexicon_regexes = LexiconRegexes(self.word_sets())
-        return self._lexicon_regexes
 
     def word_sets(self) -> dict[str, ir.WordSet]:
         """The lexicons as the executors read them (those the rules' programs name)."""
@@ -332,7 +243,7 @@ class _Analysis:
         return out
 
     def trie(self, name: str) -> str:
-        """The character trie regex of lexicon ``name`` (for the regex back end)."""
+        """The character trie regex of lexicon ``name`` (`_Tries`)."""
         if name in self.lex_stems:
             stems, suffixes, rest = self.lex_stems[name]
             return word_set_regex(ir.WordSet(tuple(stems), tuple(suffixes), tuple(rest)))
@@ -727,7 +638,8 @@ def _builtin_node(name: str):
 
 
 class _Tries(dict):
-    """Lexicon name -> trie regex, each built on first use."""
+    """Lexicon name -> trie regex, each built on first use. (Nothing renders rules as regexes
+    any more: `word_sets` still reads its names, always none.)"""
 
     def __init__(self, an: _Analysis):
         super().__init__()
@@ -810,7 +722,7 @@ def _anchor_cost(anchors: frozenset) -> float:
 
 class _Emitter:
     """Lowers pattern nodes to programs (`ir`): boundaries, gaps and optional items placed as
-    the regex back end and the executors both need them."""
+    the executors need them."""
 
     def __init__(self, pack: Pack, analysis: _Analysis):
         self.pack = pack
@@ -1054,16 +966,15 @@ def compile_rule(pack: Pack, rule: Rule, index: int, analysis: _Analysis | None 
         back = None
     found = an.anchor_options(rule.node)
     rest_programs = tuple(None if rest is None else _Emitter(pack, an).emit(rest) for _, _, rest, _ in found)
-    options = tuple((*_split(a), b, "" if rest is None else ir.to_regex(rest, an.tries, an.regexes))
-                    for (a, b, _, _), rest in zip(found, rest_programs))
+    options = tuple((*_split(a), b, "" if rest is None else f"{rule.name}#rest{oi}")
+                    for oi, ((a, b, _, _), rest) in enumerate(zip(found, rest_programs)))
     near = tuple(n for *_, n in found) if any(n is not None for *_, n in found) else ()
     width = program_width(program, an.lex_widths(), memo=an.widths)
     bounded = width < DEFAULT_MAX_SPAN
-    compiled = CompiledRule(index, rule.name, rule.label, rule.priority, "", tuple(em.groups), literals, raws,
+    return CompiledRule(index, rule.name, rule.label, rule.priority, tuple(em.groups), literals, raws,
                             back, rule.value, rule.absorbs, bounded=bounded, width=width, options=options,
                             span=rule.span, gates=tuple(an.gates(rule.node)) if options else (), program=program,
                             rest_programs=rest_programs, near=near)
-    return _lazy_source(compiled, an.lexicon_regexes())
 
 
 def program_width(node: ir.Node, lex_widths: dict[str, int], cap: int = DEFAULT_MAX_SPAN,
@@ -1158,17 +1069,15 @@ def compile_pack(pack: Pack, key: str = "") -> CompiledPack:
     rules = tuple(_shared(c, same) for c in (compile_rule(pack, r, i, an) for i, r in enumerate(pack.rules)))
     lexicons = {name: {form: value for form, value in lx.entries} for name, lx in pack.lexicons.items()}
     anchors = anchor_index(rules)
-    # the code of the regexes every back end runs; the rules' own regexes (only the regex back
-    # end runs them, and parsing them is most of a compile) are built when a rule first runs
+    # the code of the regexes the Python planner runs, assembled when first asked for
     sources = [src for src, _ in anchors.raw_scans] + ([anchors.prefilter] if anchors.prefilter else [])
     roles = {name: lx.role for name, lx in pack.lexicons.items() if lx.role}
-    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources), an.lexicon_regexes().word_sets,
-                        roles)
+    return CompiledPack(rules, lexicons, key, anchors, programs.assemble_all(sources), an.word_sets(), roles)
 
 
 def _shared(rule: CompiledRule, same: dict) -> CompiledRule:
     """``rule`` (just compiled: no one else holds it) with its anchor sets replaced by equal ones
-    ``same`` already holds. (Set in place: `dataclasses.replace` would read, so render, its source.)"""
+    ``same`` already holds (set in place: no copy of the rule is made)."""
     d = rule.__dict__
     d["literals"] = same.setdefault(rule.literals, rule.literals)
     d["options"] = tuple((same.setdefault(lits, lits), *rest) for lits, *rest in rule.options)
@@ -1273,12 +1182,6 @@ def short_reach(source: str) -> bool:
 
 def analysis(pack: Pack) -> _Analysis:
     return _Analysis(pack)
-
-
-def node_regex(pack: Pack, node) -> str:
-    """Regex source of any pattern node of ``pack``."""
-    an = _Analysis(pack)
-    return ir.to_regex(_Emitter(pack, an).emit(node), an.tries)
 
 
 def node_program(pack: Pack, node, an: _Analysis | None = None) -> ir.Node:

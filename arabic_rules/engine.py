@@ -5,16 +5,17 @@ import datetime as _dt
 import gc
 import re
 import time
+import warnings
 from contextlib import contextmanager, nullcontext
 from functools import partial
 from bisect import bisect_left, bisect_right
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable, Iterator, Mapping, NamedTuple
 
-from . import alarm, arguments, cache, ir, programs
+from . import alarm, arguments, cache, programs
 from .buildplan import build_function
 from .calendars import prefer_choice
-from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, Near, RuleSources, anchor_index,
+from .compiler import (DEFAULT_MAX_SPAN, TOKEN_RE, CompiledPack, CompiledRule, Near, anchor_index,
                        compile_pack, prefilter_source)
 from .chunks import in_chunk, settled_chunks, text_blocks
 from .documents import documents_from
@@ -70,9 +71,9 @@ class Engine:
     """Runs a compiled rule pack over texts. Build one with `default` or `from_paths`.
 
     ``backend`` runs the rules' programs: "native" (the Rust core, one call per document; the
-    default when the package was built with it), "regex" (their character regexes, Python's
-    `re`) or "python" (the reference executor, slow, written to be read). All three find the
-    same matches."""
+    default when the package was built with it) or "python" (the reference executor, slow,
+    written to be read; the default, with a warning, when the core is not built). Both find
+    the same matches."""
 
     def __init__(self, pack: CompiledPack, *, timeout: float | None = None, backend: str | None = None):
         self.pack = pack
@@ -87,30 +88,25 @@ class Engine:
         self._guard_until: float | None = None  # when the time guard's alarm rings (see _guarded)
         self.rules = pack.rules
         self.labels = frozenset(r.label for r in pack.rules)
-        # a pack compiled through the cache (it has a key) keeps its rules' regex code there too
+        # a pack compiled through the cache (it has a key) keeps its prefilter's and scans' code there too
         self._persist = bool(pack.key)
-        self._regex: Any = programs.Lazy(pack.programs, RuleSources(pack.rules),  # or _ProgramRunners
-                                         self._persist)
-        if backend == "python":  # the rules' programs run as they are, not as regexes
+        missing = [r.name for r in pack.rules if r.program is None]
+        if missing:
+            raise ValueError(f"rule {missing[0]!r} has no program (a pack compiled before programs existed): "
+                             f"recompile it")
+        # the python back end: each rule's program, and each option's rest by its name, in the
+        # reference executor
+        self._runners: list[_ProgramRunner] = []
+        self._rests: dict[str, _ProgramRunner] = {}
+        if backend == "python":
             executor = Executor(pack.word_sets)
-            self._regex = [_ProgramRunner(executor, r.program) for r in pack.rules]
-            self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
-                                     for (*_, src), prog in zip(r.options, r.rest_programs) if src}
-        needs: dict[int, tuple[Any, bool]] = {}  # (one `ir.needs_executor` memo for all the rules: they share their macros' nodes)
-        in_executor = [r for r in pack.rules if backend != "python" and ir.needs_executor(r.program, needs)]
-        if in_executor:
-            # a look back (<&x) or line check reads any width, which `re` cannot: those rules
-            # (and rests) run in the executor, the others as regexes
-            executor = Executor(pack.word_sets)
-            self._regex = _Mixed(self._regex, {r.index: _ProgramRunner(executor, r.program) for r in in_executor})
-            self._rests_by_source = {src: _ProgramRunner(executor, prog) for r in pack.rules
-                                     for (*_, src), prog in zip(r.options, r.rest_programs)
-                                     if src and ir.needs_executor(prog, needs)}
-        if backend == "native":  # the same programs, run by the Rust core (see _raw_matches, _work)
+            self._runners = [_ProgramRunner(executor, r.program) for r in pack.rules]
+            self._rests = {name: _ProgramRunner(executor, prog) for r in pack.rules
+                           for (*_, name), prog in zip(r.options, r.rest_programs) if name}
+        else:  # the same programs, run by the Rust core (see _raw_matches, _work)
             from .native import Core
 
             self._core = Core(pack)
-        self._rests: dict[str, re.Pattern[str]] = {}
         index = pack.anchors or anchor_index(pack.rules)
         self._by_literal = index.by_literal
         self._unanchored = index.unanchored
@@ -396,15 +392,15 @@ class Engine:
                 for pos, m in zip(found, self._core.matches(ri, text, found, ends)):
                     if m is not None and m.end() > pos:
                         out.append((pos, ri, candidate(rule, m, text)))
-            elif rule.bounded:  # (the regex is built on first use: the native core never needs it)
-                rx = self._regex[ri]
+            elif rule.bounded:
+                rx = self._runners[ri]
                 for pos in found:
                     m = rx.match(text, pos)
                     if m is not None and m.end() > pos:
                         out.append((pos, ri, candidate(rule, m, text)))
                 tried += len(found) * rule.max_span
             else:
-                rx = self._regex[ri]
+                rx = self._runners[ri]
                 for pos in found:
                     limit = pos + rule.max_span
                     end = windows.get(limit)
@@ -518,7 +514,7 @@ class Engine:
                                                    text, found, ends)
                     found = [p for p, ok in zip(found, passed) if ok is not None]
                 else:
-                    rx = self._rest_regex(rest)
+                    rx = self._rests[rest]
                     found = [p for p, end in zip(found, ends) if rx.match(text, p, end)]
             if found:
                 plan.append((r.index, back, found, r.near[oi] if r.near else None))
@@ -580,16 +576,6 @@ class Engine:
                 rx = None if source is None else programs.load(self.pack.programs, source, self._persist)
             self._prefilters[wanted] = rx
         return self._prefilters[wanted]
-
-    def _rest_regex(self, source: str) -> Any:
-        if self.backend == "python":
-            return self._rests_by_source[source]
-        if self.backend != "python" and source in getattr(self, "_rests_by_source", ()):
-            return self._rests_by_source[source]  # (a rest with a look back)
-        rx = self._rests.get(source)
-        if rx is None:
-            rx = self._rests[source] = programs.load(self.pack.programs, source, self._persist)
-        return rx
 
     def _starts(self, text: str, wanted: frozenset[str] | None) -> set[tuple[int, int]]:
         """(rule, token start) pairs a rule is tried at (for `explain` and tests)."""
@@ -737,35 +723,26 @@ def _call_builder(plan: tuple[Any, ...], ctx: BuildContext, views: dict[str, Fie
     return _new_candidate(Candidate, (rule, start, end, fields, result, attrs))
 
 
-# What runs the rules' programs: their regexes (Python's `re`), the reference executor, or the
-# native core (Rust; when the package was built with it)
-BACKENDS = ("regex", "python", "native")
+# What runs the rules' programs: the native core (Rust; when the package was built with it) or
+# the reference executor
+BACKENDS = ("native", "python")
 
 
 def default_backend(pack: CompiledPack | None = None) -> str:
     """The back end of an engine made without one: the native core when the package was built
-    with it (it finds what the others find, faster; `bench/backends.py`), else the regexes
-    (also for a pack whose rules lack programs)."""
+    with it, else the reference executor, with a warning (it finds the same, far slower)."""
     from .native import available
 
-    if pack is not None and any(r.program is None for r in pack.rules):
-        return "regex"
-    return "native" if available() else "regex"
-
-
-class _Mixed:
-    """The regex back end's rules: their regexes, but the executor for the rules ``runners`` name."""
-
-    def __init__(self, regexes: Any, runners: dict[int, "_ProgramRunner"]):
-        self._regexes, self._runners = regexes, runners
-
-    def __getitem__(self, i: int) -> Any:
-        got = self._runners.get(i)
-        return self._regexes[i] if got is None else got
+    if available():
+        return "native"
+    warnings.warn("the native core is not built: the rules run in the reference executor (backend='python'), "
+                  "which is slow; build the core with `pip install .` (needs a Rust toolchain)",
+                  RuntimeWarning, stacklevel=3)
+    return "python"
 
 
 class _ProgramRunner:
-    """A rule's program behind the `re.Pattern.match` the engine calls (the reference executor)."""
+    """A rule's program behind the ``match(text, pos, endpos)`` the engine calls (the reference executor)."""
 
     def __init__(self, executor: Executor, program: Any):
         self._executor, self._program = executor, program

@@ -4,7 +4,7 @@ It runs a program at a position of the normalized text the way a backtracking re
 runs the program's regex: items in order, the options of an alternation in order, repetitions
 and optional items greedy, possessive ones and raw regexes atomic; the first way that reaches
 the end of the program is the match. Lexicons are read as words (`ir.WordSet`), never as
-character tries. The regex back end and the native core must find what it finds.
+character tries. The native core must find what it finds.
 """
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ Cont = Callable[[int, dict], Found]
 
 
 def is_word(ch: str) -> bool:
-    """Whether ``ch`` is a word character as the regex back end's ``\\w`` reads it."""
+    """Whether ``ch`` is a word character as Python's `re` reads ``\\w`` (raw items are `re` regexes)."""
     return ch.isalnum() or ch == "_"
 
 

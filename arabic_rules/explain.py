@@ -38,7 +38,7 @@ class Explanation:
 def explain(pack: Pack, text: str, ref_date=None, compiled: CompiledPack | None = None) -> Explanation:
     """Why each rule of ``pack`` fired or not on ``text``. ``compiled`` is the pack compiled
     (from the cache, as `arules explain` gets it); without it the pack is compiled here. The
-    rules run in the reference executor: it needs no regex built, and agrees with every back end."""
+    rules run in the reference executor: it starts at once, and agrees with the native core."""
     compiled = compiled or compile_pack(pack)
     engine = Engine(compiled, backend="python")
     executor = Executor(compiled.word_sets)
@@ -68,7 +68,7 @@ def explain(pack: Pack, text: str, ref_date=None, compiled: CompiledPack | None 
         if (ri, start) in matched_at:
             continue
         rule = pack.rules[ri]
-        if engine._regex[ri].match(norm.text, start):
+        if engine._runners[ri].match(norm.text, start):
             continue  # matched but gave no value (rejected by its builder)
         attempts.append(_progress(pack, an, executor, rule, norm.text, start))
     untried = tuple(r.name for i, r in enumerate(pack.rules) if i not in seen_rules)

@@ -1,8 +1,8 @@
 """Rule programs: what a compiled pattern does, as a small tree that every back end runs.
 
-The compiler lowers a pattern's AST to this tree once. Rendered as a character regex it is what
-the regex back end runs (`to_regex`); the executors (`executor.py` in Python, the native core in
-Rust) run the same tree directly, reading lexicons as sets of words instead of character tries.
+The compiler lowers a pattern's AST to this tree once. The executors (`executor.py` in Python,
+the native core in Rust) run it, reading lexicons as sets of words; rendered as a character
+regex (`to_regex`) it is what lint's probes time in Python's `re`.
 All nodes match at a position of the normalized text and give end positions in priority order
 (the order a backtracking regex engine tries them), so every back end finds the same match.
 
@@ -247,7 +247,7 @@ def _render(node: Node, tries: dict[str, str], memo: dict) -> str:
         return ("(?!" if node.negate else "(?=") + to_regex(node.node, tries, memo) + ")"
     if isinstance(node, Behind):
         # a look back of any width: the `regex` module reads it (Python's `re` takes fixed widths
-        # only, so the regex back end runs a rule that has one in the executor: `needs_executor`)
+        # only: `needs_executor`)
         return ("(?<!" if node.negate else "(?<=") + to_regex(node.node, tries, memo) + ")"
     if isinstance(node, Cat):
         return "".join(to_regex(x, tries, memo) for x in node.items)
@@ -276,7 +276,7 @@ def _quant(lo: int, hi: int | None) -> str:
 
 def needs_executor(node: Node | None, memo: dict | None = None) -> bool:
     """Whether the program holds a look back (`Behind`) or a line check, which Python's `re`
-    cannot run: the regex back end then runs it in the executor. (Macros make programs share
+    cannot run (lint's probes take them as holding). (Macros make programs share
     subtrees: each node object is visited once; ``memo``, id of a node -> (node, answer), shares
     that between calls, as for every rule of a pack or every condition of one program.)"""
     return node is not None and _needs_executor(node, {} if memo is None else memo)
@@ -298,12 +298,3 @@ def _needs_executor(node: Node, seen: dict[int, tuple[Node, bool]]) -> bool:
         answer = False
     seen[id(node)] = (node, answer)
     return answer
-    if isinstance(node, Behind) or (isinstance(node, Assert) and node.kind in LINE_CHECKS):
-        return True
-    if isinstance(node, (Look, Opt, Rep, Group)):
-        return needs_executor(node.node)
-    if isinstance(node, Cat):
-        return any(needs_executor(x) for x in node.items)
-    if isinstance(node, Alt):
-        return any(needs_executor(x) for x in node.options)
-    return False

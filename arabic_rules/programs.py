@@ -1,17 +1,18 @@
 """Regexes that pickle as compiled code, so a cached rule pack loads without recompiling.
 
-`re` parses and compiles patterns in Python: the shipped packs' rule regexes take seconds to
-compile, against milliseconds to rebuild them from their compiled code with ``_sre.compile``.
-A compiled pack holds the code of the regexes every back end runs (the prefilter, the raw
-scans); the regex back end's rule regexes are compiled when a rule first runs and their code
-kept in the on-disk cache (`cache.load_code`, keyed by source and Python build). If stored code
-cannot be rebuilt here the source is compiled again, so a cache only ever saves time.
+`re` parses and compiles patterns in Python: the shipped packs' prefilter (a trie of every
+literal anchor) takes a good part of a second to compile, against milliseconds to rebuild it
+from its compiled code with ``_sre.compile``. A compiled pack holds the code of the regexes the
+Python planner runs (the prefilter, the raw scans: the python back end, and work counting),
+each assembled when first asked for; an engine on a cached pack keeps that code in the on-disk
+cache (`cache.load_code`, keyed by source and Python build). If stored code cannot be rebuilt
+here the source is compiled again, so a cache only ever saves time.
 """
 from __future__ import annotations
 
 import re
 from array import array
-from typing import Any, Iterator, Mapping, Protocol, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import _sre  # type: ignore[import-not-found]
 from re import _compiler, _parser  # type: ignore[attr-defined]
@@ -37,7 +38,7 @@ def assemble_all(sources) -> "Assembled":
 
 class Assembled(Mapping):
     """Regex source -> its code (`assemble`), assembled on first use and then kept: the native
-    back end runs none of a pack's regexes, and assembling its prefilter was a fifth of a cold
+    back end runs none of these regexes, and assembling the prefilter was a fifth of a cold
     compile. Pickled with the code assembled so far (the rest is assembled after loading, when
     first asked for: an engine keeps that code in the on-disk cache, `load` with ``persist``)."""
 
@@ -96,19 +97,11 @@ def load(programs: Mapping[str, tuple], source: str, persist: bool = False) -> r
     return re.compile(source)
 
 
-class Sources(Protocol):
-    """The rules' regex sources by index (a list, or `compiler.RuleSources` reading each when asked)."""
-
-    def __len__(self) -> int: ...
-
-    def __getitem__(self, i: int, /) -> str: ...
-
-
 class Lazy:
-    """``re`` patterns for ``sources``, each rebuilt on first use: a short text needs only the
-    rules its anchors name (rebuilding all of a big pack's costs as much as reading it)."""
+    """``re`` patterns for ``sources`` (the raw scans), each rebuilt on first use: a short text
+    needs only the scans its rules' options name."""
 
-    def __init__(self, programs: Mapping[str, tuple], sources: Sources, persist: bool = False):
+    def __init__(self, programs: Mapping[str, tuple], sources: Sequence[str], persist: bool = False):
         self._programs, self._sources, self._persist = programs, sources, persist
         self._compiled: list[re.Pattern | None] = [None] * len(sources)
 

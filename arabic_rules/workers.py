@@ -29,7 +29,7 @@ IN_FLIGHT = 16
 POLL = 0.5  # seconds between checks that the workers are alive while the parent waits
 
 
-def _init(pack, timeout: float | None, backend: str = "regex", setup=None) -> None:
+def _init(pack, timeout: float | None, backend: str | None = None, setup=None) -> None:
     """A spawned worker's start: its own engine for the pack."""
     global _ENGINE, _SETUP
     from .engine import Engine

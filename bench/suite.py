@@ -189,14 +189,19 @@ def engine_pass(engine, docs: list[str], labels=None, progress=None) -> dict[str
 
 
 def naive_pass(engine, docs: list[str]) -> int:
-    """What a user would write: normalize, then every compiled rule's regex with finditer (the
-    rules whose look backs Python's `re` cannot compile, which take any width, are left out)."""
+    """What a user would write: normalize, then every rule's program rendered as one regex
+    (`ir.to_regex`, lexicons as character tries) with finditer (the rules whose look backs
+    Python's `re` cannot compile, which take any width, are left out)."""
+    from arabic_rules import ir
+    from arabic_rules.compiler import word_set_regex
     from arabic_rules.normalize import normalize
 
+    tries = {name: word_set_regex(ws) for name, ws in engine.pack.word_sets.items()}
+    memo: dict = {}  # (the rules share their macros' nodes)
     regexes = []
     for r in engine.rules:
         try:
-            regexes.append(re.compile(r.source))
+            regexes.append(re.compile(ir.to_regex(r.program, tries, memo)))
         except re.error:
             continue
     n = 0

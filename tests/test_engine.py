@@ -225,7 +225,7 @@ def test_a_far_anchor_after_an_optional_insertion_tries_near_where_no_comma_come
              "ثم إن الوزارة، في بيان طويل صدر أمس، قالت كلاما",
              "وفي المساء، وبعد يوم طويل من العمل في الحقل، الرجل قال إنه متعب",
              "قال الرجل، ثم قالت المرأة، ثم قال الطفل"]
-    for backend in ("python", "regex", "native"):
+    for backend in ("python", "native"):
         with_near, without = Engine(e.pack, backend=backend), Engine(plain, backend=backend)
         for text in texts:
             assert spans(with_near.extract(text)) == spans(without.extract(text)), (backend, text)
@@ -234,3 +234,19 @@ def test_a_far_anchor_after_an_optional_insertion_tries_near_where_no_comma_come
     # no comma before the cue: the hit and the two tokens before it
     assert len(e._starts(texts[0], None)) == 3
     assert len(Engine(plain)._starts(texts[0], None)) == 5  # every token before the hit
+
+
+def test_without_the_native_core_the_default_is_the_executor_with_a_warning(rules_dir, monkeypatch):
+    """Two back ends: the native core where it is built, else the reference executor, which is
+    slow: the engine says so, once, with how to build the core. The retired regex back end is
+    no choice any more."""
+    from arabic_rules import native
+
+    e = engine(rules_dir, "rules:\n  - {name: s, label: x, pattern: 'cue:@say who:_'}\n")
+    monkeypatch.setattr(native, "available", lambda: False)
+    with pytest.warns(RuntimeWarning, match=r"not built.*slow.*pip install"):
+        slow = Engine(e.pack)
+    assert slow.backend == "python"
+    assert spans(slow.extract("قال الوزير")) == [("s", "قال الوزير")]
+    with pytest.raises(ValueError, match="choose one of native, python"):
+        Engine(e.pack, backend="regex")

@@ -129,7 +129,7 @@ rules:
 """
 
 
-@pytest.mark.parametrize("backend", ["python", "regex", "native"])
+@pytest.mark.parametrize("backend", ["python", "native"])
 def test_digits_and_integers_on_every_back_end(backend):
     if backend == "native":
         pytest.importorskip("arabic_rules._core", reason="the native core is not built")

@@ -224,7 +224,7 @@ def test_include_default_adds_the_shipped_packs_to_the_users(rules_dir):
     ({"include_default": True}, "give them in patterns"),
     ({"ref_date": "soon"}, "cannot read the date 'soon'"),
     ({"prefer": "later"}, "prefer='later' is not a choice"),
-    ({"backend": "gpu"}, "choose one of regex"),
+    ({"backend": "gpu"}, "choose one of native"),
     ({"spans_key": ""}, "the name of the span group"),
 ])
 def test_a_bad_option_is_an_error_that_says_what_to_give(config, message):
