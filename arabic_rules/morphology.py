@@ -31,13 +31,17 @@ __all__ = [
 
 SLOTS = ("ف", "ع", "ل")
 """The radical slots of a template: first, second and third radical."""
+QUAD = "لل"
+"""In a quadriliteral measure (``quadriliteral: true``, the grammarians' فعلل) the doubled slot
+stands for the third and fourth radicals: ترجم is فعلل, يطمئن is يفعلل."""
 
 TOP_KEYS = ("measures", "clitics")
-MEASURE_KEYS = ("doc", "example", "like", "radicals", "same", "rules")
+MEASURE_KEYS = ("doc", "example", "like", "radicals", "same", "rules", "quadriliteral")
 CLITIC_KEYS = ("classes", "joins")
 EXTRA_CLASS = "extra"
 
 _HAMZA = "\x01"  # stands for a radical hamza until its seat is chosen
+_THIRD, _FOURTH = "\x02", "\x03"  # the two radicals of a quadriliteral's لل while substituting
 _HAMZA_SEATS = ("ء", "ا", "ؤ", "ئ")
 _ALIFS = "اأإآٱ"
 _DIACRITICS = re.compile("[\u064b-\u0652\u0670\u0640]")
@@ -106,6 +110,12 @@ class Measure:
     rules: tuple[Rule, ...] = ()
     doc: str = ""
     example: tuple[str, str] | None = None
+    quadriliteral: bool = False  # roots of four radicals, لل in templates for the last two
+
+    @property
+    def size(self) -> int:
+        """How many radicals a root of this measure has."""
+        return 4 if self.quadriliteral else len(SLOTS)
 
 
 @dataclass(frozen=True)
@@ -359,6 +369,12 @@ def _load_measure(name, value, classes, problems) -> dict | None:
                 raw["same"] = tuple(item)
         elif key == "rules":
             raw["rules"] = _load_rules(item, here, problems)
+        elif key == "quadriliteral":
+            if not isinstance(item, bool):
+                problems.append((here, "quadriliteral is true or false (true: roots of four radicals, "
+                                       "written فعلل in the templates)"))
+            else:
+                raw["quadriliteral"] = item
         elif key in classes:
             if not isinstance(item, list) or not item:
                 problems.append((here, f"{key} must be a non-empty list of templates, e.g. [فعل, فعلت]"))
@@ -419,8 +435,22 @@ def _resolve(raws: dict[str, dict], problems) -> dict[str, Measure]:
             rules=merged.get("rules", ()),
             doc=merged.get("doc", ""),
             example=merged.get("example"),
+            quadriliteral=merged.get("quadriliteral", False),
         )
+        if out[name].quadriliteral:
+            _check_quad_templates(out[name], problems)
     return out
+
+
+def _check_quad_templates(measure: Measure, problems) -> None:
+    """Each template of a quadriliteral measure holds لل once (the 3rd and 4th radicals) and no
+    other ل: a lone ل would be neither."""
+    for cls, templates in measure.templates.items():
+        for template in templates:
+            if template.count(QUAD) != 1 or template.replace(QUAD, "").count("ل"):
+                problems.append((("measures", measure.name, cls),
+                                 f"template {template!r} of a quadriliteral measure must hold لل once "
+                                 "(the 3rd and 4th radicals, as in فعلل) and no other ل"))
 
 
 def load_measures(data) -> Measures:
@@ -480,7 +510,7 @@ def _radical(letter: str) -> str | None:
     return "ي" if letter == "ى" else letter
 
 
-def _parse_root(root, problems) -> tuple[str, ...] | None:
+def _parse_root(root, problems, size: int = len(SLOTS)) -> tuple[str, ...] | None:
     if isinstance(root, (list, tuple)):  # a YAML list [ق, و, ل]
         root = " ".join(str(r) for r in root)
     text = _strip(str(root)).strip()
@@ -494,9 +524,14 @@ def _parse_root(root, problems) -> tuple[str, ...] | None:
             problems.append((("root",), f"{part!r} in root {root!r} is not a radical;{hint}"))
             return None
         radicals.append(norm)
-    if len(radicals) != len(SLOTS):
-        problems.append((("root",), f"root {root!r} has {len(radicals)} radicals; measures need {len(SLOTS)} "
-                                    "(ف ع ل), written like 'ق و ل' (for a doubled verb repeat it: 'ر د د')"))
+    if len(radicals) != size:
+        if size == len(SLOTS):
+            need = (f"this measure needs {len(SLOTS)} (ف ع ل), written like 'ق و ل' (for a doubled verb repeat "
+                    "it: 'ر د د')" + ("; a root of four radicals needs a quadriliteral measure (Iq)"
+                                      if len(radicals) == 4 else ""))
+        else:
+            need = f"this quadriliteral measure needs {size} (فعلل), written like 'ط م ء ن'"
+        problems.append((("root",), f"root {root!r} has {len(radicals)} radicals; {need}"))
         return None
     return tuple(radicals)
 
@@ -513,6 +548,10 @@ def _apply_rules(template: str, rules, radicals) -> list[str]:
 
 def _substitute(template: str, radicals) -> str:
     table = {slot: (_HAMZA if r == "ء" else r) for slot, r in zip(SLOTS, radicals)}
+    if len(radicals) > len(SLOTS):  # quadriliteral: لل is the 3rd and 4th radicals
+        template = template.replace(QUAD, _THIRD + _FOURTH)
+        table[_THIRD] = table.pop("ل")
+        table[_FOURTH] = _HAMZA if radicals[3] == "ء" else radicals[3]
     return "".join(table.get(ch, ch) for ch in template)
 
 
@@ -622,7 +661,7 @@ def generate(spec: VerbSpec, measures: Measures) -> Forms:
     if measure is None:
         problems.append((("measure",), f"unknown measure {spec.measure!r}" + _did_you_mean(spec.measure, measures.names())
                          + f" Known measures: {', '.join(measures.names())}"))
-    radicals = _parse_root(spec.root, problems)
+    radicals = _parse_root(spec.root, problems, measure.size if measure is not None else len(SLOTS))
     if measure is not None and radicals is not None:
         _check_root(spec, measure, radicals, measures, problems)
     extras: dict[str, list[str]] = {}

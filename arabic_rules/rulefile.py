@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
-from .shapes import (Anything, Case, Cases, Date, Either, Field, Integer, JsonSchema, ListOf, Null, Number,
+from .shapes import (Anything, Boolean, Case, Cases, Date, Either, Field, Integer, JsonSchema, ListOf, Null, Number,
                      Record, TableOf, Text, json_schema as _json_schema)
 
 SCHEMA_FILE = "rules.schema.json"  # beside the packs, in patterns/
@@ -182,7 +182,8 @@ RULE = Record(what="rule", name="rule", doc="a rule: a pattern that finds one ki
 ))
 
 VERB = Record(what="verb", name="verb", doc="a cue verb, by root and measure (docs/morphology.md)", fields=(
-    Field("root", Text(), required=True, doc="three radicals separated by spaces (docs/morphology.md)"),
+    Field("root", Text(), required=True,
+          doc="three radicals separated by spaces, four for a quadriliteral measure (docs/morphology.md)"),
     Field("measure", Text(), required=True, doc="a measure of morphology.yaml: I-hollow, II, IV, ..."),
     Field("lemma", Text(), required=True, doc="the citation form, checked against the measure"),
     Field("extra", Either(options=(Text(), ListOf(item=Text()))), nullable=True,
@@ -205,6 +206,7 @@ MEASURE = Record(what="measure", name="measure", other=_TEMPLATES,
     Field("like", Text(), doc="start from another measure and override only the classes written here"),
     Field("radicals", TableOf(value=_LETTERS), doc="slot (fa, ain, lam) -> the letters it accepts"),
     Field("same", ListOf(item=Text(), min_items=2), doc="slots holding the same letter (doubled verbs)"),
+    Field("quadriliteral", Boolean(), doc="roots of four radicals: in the templates لل stands for the 3rd and 4th (فعلل)"),
     Field("rules", ListOf(item=Record(what="rule", fields=(
         Field("when", TableOf(value=_LETTERS), required=True, doc="slot -> the letters the rewrite applies to"),
         Field("replace", TableOf(value=_LETTERS), required=True, doc="template text -> rewrite(s)"),

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 SENTENCE_ENDS = ".!?؟"
 # an opening mark and how the gate steps over its quotation, to the next closing mark
-QUOTATIONS = {'"': '"[^"]*+"', "«": "«[^«»]*+»", "“": "“[^“”]*+”"}
+QUOTATIONS = {'"': '"[^"]*+"', "«": "«[^«»]*+»", "“": "“[^“”]*+”", "”": "”[^“”\n]*+”", "'": "'[^'\n]*+'"}
 _BLOCKING = SENTENCE_ENDS + "".join(QUOTATIONS)
 
 

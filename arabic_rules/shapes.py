@@ -72,6 +72,16 @@ class Integer(Shape):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Boolean(Shape):
+    @property
+    def noun(self) -> str:
+        return "true or false"
+
+    def fits(self, value: Any) -> bool:
+        return isinstance(value, bool)
+
+
+@dataclass(frozen=True, kw_only=True)
 class Number(Shape):
     @property
     def noun(self) -> str:
@@ -435,6 +445,8 @@ def _body(shape: Shape, defs: dict[str, JsonSchema]) -> JsonSchema:
         return out
     if isinstance(shape, Integer):
         return {"type": "integer"}
+    if isinstance(shape, Boolean):
+        return {"type": "boolean"}
     if isinstance(shape, Number):
         return {"type": "number"}
     if isinstance(shape, Date):

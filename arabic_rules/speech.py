@@ -16,7 +16,7 @@ from typing import Any
 from .match import Match, Span, maker
 from .values import BuildContext, Built, FieldView, Reject, builder, finisher, role
 
-QUOTES = {'"': '"', "«": "»", "“": "”", "'": "'"}
+QUOTES = {'"': '"', "«": "»", "“": "”", "'": "'", "”": "”"}  # (”...”: opened with the closing mark)
 DAMMA = "\u064f"
 _MATCH = maker(Match)  # (carry_over remakes every attribution: the fast constructor)
 _SENTENCE_END = re.compile(r"[.!?؟\n]")

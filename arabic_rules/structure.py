@@ -13,7 +13,10 @@ Pairing, as Arabic news writes quotations:
   on a later line (hard-wrapped text) when that one reads as a closing mark (after a word, not
   before one), within ``REACH``;
 - a mark that finds no partner quotes up to the end of its line, and never more than ``REACH``
-  characters: one stray mark cannot silence the rest of a document;
+  characters: one stray mark cannot silence the rest of a document; a « or “ that finds another
+  opening mark of its kind before its closing one quotes only up to that mark (a speech quoted
+  over several sentences reopens each, «... «... », and a writer's stray “ ends there: some
+  papers write a whole article on one line);
 - marks inside a quotation are part of it (nesting is not tracked).
 """
 from __future__ import annotations
@@ -68,6 +71,7 @@ class Quotations:
                 continue  # a mark inside a quotation
             line_end = _next(newlines, p)
             mark = text[p]
+            again = None
             if mark == STRAIGHT:
                 close = _next(where[STRAIGHT], p)
                 ok = close is not None and (line_end is None or close < line_end or _closes(text, close))
@@ -79,6 +83,8 @@ class Quotations:
                 end = close + 1
             else:
                 end = min(len(text) if line_end is None else line_end, p + REACH)
+                if mark != STRAIGHT and again is not None:
+                    end = min(end, again)  # reopened before it closed: the quotation ends there
             starts.append(p + 1)
             ends.append(end)
             done = end

@@ -152,6 +152,14 @@ def walk_nodes(node):
     ("@say _ %quoted_speech", "قال الوزير «المساء»", []),
     ("@say _ %quoted_speech", 'قال الوزير "لن نتراجع أبداً"', ['قال الوزير "لن نتراجع أبداً"']),
     ('@say ":" %unclosed_quotation', "قال: «لن نتراجع\nثم", ["قال: «لن نتراجع"]),
+    # opened with the closing mark, or in single quotes: on one line, not glued to a word
+    ('@say ":" %quotation', "قال: ” لن نتراجع”.", ["قال: ” لن نتراجع”"]),
+    ("@say _ %quotation", "قال الوزير 'لن نتراجع'", ["قال الوزير 'لن نتراجع'"]),
+    ("@say _ %quotation", "قال الوزير ”لن\nنتراجع”", []),
+    ("@say _ %quoted_name", "قال الوزير ل ”الوطن”", []),
+    ("@say _ ل %quoted_name", "قال الوزير ل ”الوطن”", ["قال الوزير ل ”الوطن”"]),
+    ("@say _ %quotation", "قال الوزير' لن نتراجع'", []),
+    ("@say _ %quotation", "قال الوزير 'لن نتراجع'أبدا", []),
 ])
 def test_built_in_quotations(rules_dir, pattern, text, expected):
     assert spans(rules_dir, pattern, text) == expected

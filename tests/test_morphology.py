@@ -222,6 +222,17 @@ PARADIGMS = [
         "participle": "مدّعٍ مدّعياً مدّعية",
         "passive": "اُدُّعي يُدّعى",
     }, "وادعى ادعاه", "ادتعى"),
+    # quadriliteral (لل is the 3rd and 4th radicals), with a radical hamza in third place
+    ("ت ر ج م", "Iq", "ترجم", {
+        "perfect": "ترجم ترجمت ترجموا",
+        "imperfect": "يترجم تترجم يترجمون",
+        "participle": "مترجم مترجماً مترجمة",
+    }, "وترجمه يترجمونه", "تررجم"),
+    ("ط م ء ن", "Iq", "طمأن", {
+        "perfect": "طمأن طمأنت طمأنوا",
+        "imperfect": "يطمئن تطمئن يطمئنون",
+        "participle": "مطمئن مطمئنة",
+    }, "وطمأنهم طمأنته", "طمنن"),
 ]
 
 
@@ -336,6 +347,29 @@ def test_bad_root(measures, root, needle):
     with pytest.raises(MorphologyError) as excinfo:
         generate(VerbSpec(root, "I-hollow"), measures)
     assert needle in _problems(excinfo)[("root",)]
+
+
+def test_root_size_follows_the_measure(measures):
+    """A quadriliteral measure wants four radicals, the others three; each error says which."""
+    with pytest.raises(MorphologyError) as excinfo:
+        generate(VerbSpec("ط م ء ن", "II"), measures)
+    assert "quadriliteral measure (Iq)" in _problems(excinfo)[("root",)]
+    with pytest.raises(MorphologyError) as excinfo:
+        generate(VerbSpec("ق و ل", "Iq"), measures)
+    assert "needs 4" in _problems(excinfo)[("root",)]
+
+
+def test_quadriliteral_template_needs_its_double_slot(data):
+    bad = copy.deepcopy(data)
+    bad["measures"]["Iq"]["imperfect"].append("يفعل")           # no لل: the 4th radical is missing
+    with pytest.raises(MorphologyError) as excinfo:
+        load_measures(bad)
+    assert "لل once" in _problems(excinfo)[("measures", "Iq", "imperfect")]
+    bad = copy.deepcopy(data)
+    bad["measures"]["Iq"]["quadriliteral"] = "yes"
+    with pytest.raises(MorphologyError) as excinfo:
+        load_measures(bad)
+    assert "true or false" in _problems(excinfo)[("measures", "Iq", "quadriliteral")]
 
 
 def test_root_outside_measure_constraints(measures):

@@ -33,6 +33,12 @@ def test_guillemets_cross_a_line_break_but_not_another_opening():
     assert quoted("«ab\n«cd» e") == ".ab..cd».."
 
 
+def test_a_mark_reopened_before_it_closes_quotes_up_to_the_new_one():
+    # a speech over two sentences, each reopened; then free text after the last closing mark
+    assert quoted("a «bc. «de.» f") == "...bc. .de.».."
+    assert quoted("a “bc. “de.” f “g") == "...bc. .de.”....g"
+
+
 def test_an_unclosed_mark_reaches_no_further_than_reach():
     text = "«" + "ب" * (3 * REACH)
     q = Quotations.of(text)
