@@ -214,7 +214,6 @@ class _Analysis:
             else:
                 self.lex_forms[n] = sorted(entries)
 
-        self.tries = _Tries(self)
         # per question, id(node) -> (node, answer): rules share macros, and the anchor planning
         # asks the same questions of every item many times (the node is kept, so no id is reused)
         self._memo: dict[str, dict[int, tuple[Any, Any]]] = {"nullable": {}, "edge": {}, "first": {}, "max": {},
@@ -234,20 +233,13 @@ class _Analysis:
         out = {}
         # (sorted: a set's order depends on the hash seed, and the native layout numbers the
         # sets in this order, so the same pack must always give the same layout)
-        for name in sorted(self.tries.keys() | set(self.lex_forms)):
+        for name in sorted(self.lex_forms):
             if name in self.lex_stems:
                 stems, suffixes, rest = self.lex_stems[name]
                 out[name] = ir.WordSet(tuple(stems), tuple(suffixes), tuple(rest))
             else:
                 out[name] = ir.WordSet(tuple(self.lex_forms[name]))
         return out
-
-    def trie(self, name: str) -> str:
-        """The character trie regex of lexicon ``name`` (`_Tries`)."""
-        if name in self.lex_stems:
-            stems, suffixes, rest = self.lex_stems[name]
-            return word_set_regex(ir.WordSet(tuple(stems), tuple(suffixes), tuple(rest)))
-        return word_set_regex(ir.WordSet(tuple(self.lex_forms[name])))
 
     def lex_widths(self) -> dict[str, int]:
         """Lexicon name -> the most characters one of its entries covers (see `program_width`)."""
@@ -635,19 +627,6 @@ def _builtin_node(name: str):
         return Cond(_LineCheck(b.check))
     alts = tuple(Raw(src) for src in b.alternatives)
     return alts[0] if len(alts) == 1 else Alt(alts)
-
-
-class _Tries(dict):
-    """Lexicon name -> trie regex, each built on first use. (Nothing renders rules as regexes
-    any more: `word_sets` still reads its names, always none.)"""
-
-    def __init__(self, an: _Analysis):
-        super().__init__()
-        self.an = an
-
-    def __missing__(self, name: str) -> str:
-        self[name] = self.an.trie(name)
-        return self[name]
 
 
 def _anchorable(anchors: set) -> bool:

@@ -23,7 +23,7 @@ import sys
 import threading
 import weakref
 import zlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from re import _constants as C  # type: ignore[attr-defined]
 from re import _parser  # type: ignore[attr-defined]
 from typing import Any, Iterable, Sequence
@@ -476,7 +476,7 @@ class Layout:
     packed: bytes  # the JSON in UTF-8, zlib-compressed (`pack_json`): 3.3 MB of JSON for the shipped packs, 0.5 MB so
     n_rules: int
     rest: dict[tuple[int, int], int]  # (rule, option) -> program index
-    rest_sources: dict[str, int]  # an option's rest regex source (`CompiledRule.options`) -> program index
+    rest_sources: dict[str, int]  # an option's rest program name (`CompiledRule.options`) -> program index
     groups: tuple[tuple[str, ...], ...]  # per program, the reported groups
     names: tuple[str, ...]  # per program
     missing: frozenset[int]  # programs the pack lacks (rules compiled without programs)
@@ -689,14 +689,10 @@ def pack_layout(pack) -> Layout:
             return hit[1]
     disk_key = _disk_key(pack)
     layout = None if disk_key is None else cache.load(disk_key)
-    if isinstance(layout, Layout):
-        # (stored without its rest sources: the pack holds those strings already, 19 MB of
-        # regex for the shipped packs that the cache entry would hold, write and read again)
-        layout = replace(layout, rest_sources=_rest_sources(pack, layout.rest))
-    else:
+    if not isinstance(layout, Layout):
         layout = _make_layout(pack)
         if disk_key is not None:
-            cache.store(disk_key, replace(layout, rest_sources={}))
+            cache.store(disk_key, layout)
     with _lock:
         _layouts[key] = (weakref.ref(pack, lambda _, k=key: _layouts.pop(k, None)), layout)
     return layout
@@ -720,7 +716,7 @@ def _disk_key(pack) -> str | None:
 
 
 def _rest_sources(pack, rest: dict[tuple[int, int], int]) -> dict[str, int]:
-    """`Layout.rest_sources` of ``pack`` from `Layout.rest`: each rest regex's first program."""
+    """`Layout.rest_sources` of ``pack`` from `Layout.rest`: each rest program name's first program."""
     out: dict[str, int] = {}
     for r in pack.rules:
         for oi in range(len(r.rest_programs)):
@@ -821,8 +817,8 @@ class Core:
         return self.layout.rest.get((rule, option))
 
     def rest_for(self, source: str) -> int | None:
-        """The program index of the rest program whose regex is ``source`` (the ``rest`` of an
-        option in `CompiledRule.options`, what `Engine._rest_regex` is asked for)."""
+        """The program index of the rest program named ``source`` (the ``rest`` of an option in
+        `CompiledRule.options`)."""
         return self.layout.rest_sources.get(source)
 
     def groups(self, program: int) -> tuple[str, ...]:
