@@ -119,6 +119,8 @@ fn subset(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
 struct Events {
     chars: Vec<(u32, u32)>,
     lexes: Vec<usize>,
+    /// lexicons whose entries count only at a word's start (the lexicon right after `LB`)
+    wlexes: Vec<usize>,
 }
 
 impl Events {
@@ -129,7 +131,11 @@ impl Events {
         lexes.extend_from_slice(&o.lexes);
         lexes.sort_unstable();
         lexes.dedup();
-        Events { chars: normalize(chars), lexes }
+        let mut wlexes = self.wlexes.clone();
+        wlexes.extend_from_slice(&o.wlexes);
+        wlexes.sort_unstable();
+        wlexes.dedup();
+        Events { chars: normalize(chars), lexes, wlexes }
     }
 }
 
@@ -141,6 +147,7 @@ pub struct Guard {
     plain: CharSet,
     chars: CharSet,
     lexes: Vec<usize>,
+    wlexes: Vec<usize>,
     word: bool,
     space: bool,
     allow: CharSet,
@@ -174,9 +181,10 @@ impl Guard {
                 .join(" ")
         };
         format!(
-            "events [{}] lexicons {:?}; before them: word {} space {} [{}]",
+            "events [{}] lexicons {:?} at a word's start {:?}; before them: word {} space {} [{}]",
             show(&self.chars),
             self.lexes,
+            self.wlexes,
             self.word,
             self.space,
             show(&self.allow)
@@ -222,6 +230,13 @@ impl Guard {
             for &i in &self.lexes {
                 if lex.starts(sets, t, i, p) {
                     return (p, true);
+                }
+            }
+            if !self.wlexes.is_empty() && (p == 0 || !t.is_word(p - 1)) {
+                for &i in &self.wlexes {
+                    if lex.starts(sets, t, i, p) {
+                        return (p, true);
+                    }
                 }
             }
             let ok = (self.word && t.is_word(p)) || (self.space && t.is_space(p)) || self.allow.contains(c);
@@ -281,7 +296,6 @@ impl LexStarts {
 /// The analysis of one core's nodes: what each lexicon and raw regex may consume.
 pub struct Analyzer<'a> {
     sets: &'a [LexSet],
-    raws: &'a [RawRegex],
     classes: &'a Classes,
     lex_chars: Vec<(Chars, bool)>,
     raw_chars: Vec<Chars>,
@@ -304,7 +318,7 @@ impl<'a> Analyzer<'a> {
         let raw_first =
             raws.iter().map(|r| if r.nullable { None } else { r.first.as_ref().map(|f| f.ranges()) }).collect();
         let (word, space) = (classes.word.ranges(), classes.space.ranges());
-        Analyzer { sets, raws, classes, lex_chars, raw_chars, raw_first, word, space }
+        Analyzer { sets, classes, lex_chars, raw_chars, raw_first, word, space }
     }
 
     /// The guards of a program with tree `root` (at most `MAX_GUARDS`; none when no useful one
@@ -331,7 +345,7 @@ impl<'a> Analyzer<'a> {
             let Some((ev, pre)) = self.best(root, ev, &openers) else { continue };
             if pre.all
                 || pre.is_empty()
-                || ev.lexes.len() > MAX_LEXICONS
+                || ev.lexes.len() + ev.wlexes.len() > MAX_LEXICONS
                 || out.iter().any(|(e, p)| *e == ev && *p == pre)
             {
                 continue;
@@ -346,6 +360,7 @@ impl<'a> Analyzer<'a> {
                 plain: CharSet::from_ranges(&self.plain(&ev, &pre)),
                 chars: CharSet::from_ranges(&ev.chars),
                 lexes: ev.lexes,
+                wlexes: ev.wlexes,
                 word: pre.word,
                 space: pre.space,
                 allow: CharSet::from_ranges(&pre.other),
@@ -363,7 +378,7 @@ impl<'a> Analyzer<'a> {
             ok.extend_from_slice(&self.space);
         }
         let mut deciding = ev.chars.clone();
-        for &i in &ev.lexes {
+        for &i in ev.lexes.iter().chain(&ev.wlexes) {
             if let Some(set) = self.sets.get(i) {
                 let (first, space) = set.first_chars();
                 deciding.extend(first.into_iter().map(|c| (c as u32, c as u32)));
@@ -391,7 +406,7 @@ impl<'a> Analyzer<'a> {
                 if subset(x, &ev.chars) {
                     continue;
                 }
-                let ev2 = ev.union(&Events { chars: x.clone(), lexes: Vec::new() });
+                let ev2 = ev.union(&Events { chars: x.clone(), ..Events::default() });
                 let (pre2, must2) = self.pre(root, &ev2, &mut HashMap::new());
                 if must2 && self.gains(&pre, &pre2, x, &ev) {
                     (ev, pre) = (ev2, pre2);
@@ -442,17 +457,20 @@ impl<'a> Analyzer<'a> {
         match n {
             Node::Lit { tokens, .. } => {
                 let c = *tokens.first()?.first()? as u32;
-                Some(Events { chars: vec![(c, c)], lexes: Vec::new() })
+                Some(Events { chars: vec![(c, c)], ..Events::default() })
             }
             Node::Lex(i) => {
-                self.lex_chars.get(*i).filter(|l| l.1).map(|_| Events { chars: Vec::new(), lexes: vec![*i] })
+                self.lex_chars.get(*i).filter(|l| l.1).map(|_| Events { lexes: vec![*i], ..Events::default() })
             }
-            Node::Raw(i) => self.raw_first.get(*i)?.clone().map(|f| Events { chars: f, lexes: Vec::new() }),
+            Node::Raw(i) => self.raw_first.get(*i)?.clone().map(|f| Events { chars: f, ..Events::default() }),
             // (the first item's events, unless they hold word characters and a later item's
             // do not: a word character is no sign of the item, a mark or a lexicon entry is)
             Node::Cat(items) => {
                 let mut first = None;
-                for it in items {
+                for (k, it) in items.iter().enumerate() {
+                    if let Some(i) = self.word_lex(items, k) {
+                        return Some(Events { wlexes: vec![i], ..Events::default() });
+                    }
                     if let Some(e) = self.need(it) {
                         if self.sharp(&e) {
                             return Some(e);
@@ -476,6 +494,14 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    /// The lexicon item `k` of a sequence reads, when it comes right after a word boundary
+    /// (`LB`) and has no empty entry: its entry starts at a word's start.
+    fn word_lex(&self, items: &[Node], k: usize) -> Option<usize> {
+        let (Node::Lex(i), true) = (unwrap(&items[k]), k > 0) else { return None };
+        let after_lb = matches!(unwrap(&items[k - 1]), Node::Assert(crate::program::AssertKind::Lb));
+        (after_lb && self.lex_chars.get(*i).is_some_and(|l| l.1)).then_some(*i)
+    }
+
     /// Whether events hold no word character.
     fn sharp(&self, e: &Events) -> bool {
         e.chars.iter().all(|&(lo, hi)| {
@@ -496,6 +522,7 @@ impl<'a> Analyzer<'a> {
         }
         if let Some(ev) = self.need(n) {
             let plain = ev.lexes.is_empty()
+                && ev.wlexes.is_empty()
                 && !ev.chars.is_empty()
                 && ev.chars.iter().all(|&(lo, hi)| {
                     hi - lo < 64
@@ -559,7 +586,10 @@ impl<'a> Analyzer<'a> {
             Node::Assert(_) | Node::Look { .. } | Node::Behind { .. } => (Chars::default(), false),
             Node::Cat(items) => {
                 let mut acc = Chars::default();
-                for it in items {
+                for (k, it) in items.iter().enumerate() {
+                    if self.word_lex(items, k).is_some_and(|i| ev.wlexes.contains(&i)) {
+                        return (acc, true);
+                    }
                     let (p, must) = self.pre(it, ev, memo);
                     acc.union(&p);
                     if must {
