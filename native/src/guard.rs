@@ -28,7 +28,7 @@ const MAX_GUARDS: usize = 3;
 const SENTENCE_ENDS: [u32; 5] = ['.' as u32, '!' as u32, '?' as u32, 0x61F, '\n' as u32];
 /// Lexicons a guard's events may name (each is looked up at every position of a scan whose
 /// character may start one of its entries: past a few, the looks cost more than they save).
-const MAX_LEXICONS: usize = 2;
+const MAX_LEXICONS: usize = 4;
 /// Sets of opening characters tried as additions to an event set.
 const MAX_OPENERS: usize = 48;
 
