@@ -302,6 +302,8 @@ pub struct Analyzer<'a> {
     raw_first: Vec<Option<Vec<(u32, u32)>>>,
     word: Vec<(u32, u32)>,
     space: Vec<(u32, u32)>,
+    /// `need` of each shared node already asked about
+    needs: std::cell::RefCell<HashMap<u32, Option<Events>>>,
 }
 
 impl<'a> Analyzer<'a> {
@@ -318,7 +320,7 @@ impl<'a> Analyzer<'a> {
         let raw_first =
             raws.iter().map(|r| if r.nullable { None } else { r.first.as_ref().map(|f| f.ranges()) }).collect();
         let (word, space) = (classes.word.ranges(), classes.space.ranges());
-        Analyzer { sets, classes, lex_chars, raw_chars, raw_first, word, space }
+        Analyzer { sets, classes, lex_chars, raw_chars, raw_first, word, space, needs: Default::default() }
     }
 
     /// The guards of a program with tree `root` (at most `MAX_GUARDS`; none when no useful one
@@ -403,7 +405,9 @@ impl<'a> Analyzer<'a> {
             grew = false;
             rounds += 1;
             for x in openers {
-                if subset(x, &ev.chars) {
+                // (an opener none of whose characters may come before an event changes nothing)
+                let seen = pre.all || x.iter().any(|&(lo, hi)| (lo..=hi).any(|c| covers(&pre.other, c, c)));
+                if !seen || subset(x, &ev.chars) {
                     continue;
                 }
                 let ev2 = ev.union(&Events { chars: x.clone(), ..Events::default() });
@@ -489,7 +493,14 @@ impl<'a> Analyzer<'a> {
             }
             Node::Rep { node, min, .. } if *min >= 1 => self.need(node),
             Node::Group(_, inner) => self.need(inner),
-            Node::Shared(s) => self.need(&s.node),
+            Node::Shared(s) => {
+                if let Some(known) = self.needs.borrow().get(&s.id) {
+                    return known.clone();
+                }
+                let got = self.need(&s.node);
+                self.needs.borrow_mut().insert(s.id, got.clone());
+                got
+            }
             _ => None,
         }
     }
