@@ -115,7 +115,7 @@ fn subset(a: &[(u32, u32)], b: &[(u32, u32)]) -> bool {
 }
 
 /// What counts as an event: characters, and lexicons whose entries are read.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 struct Events {
     chars: Vec<(u32, u32)>,
     lexes: Vec<usize>,
@@ -304,6 +304,8 @@ pub struct Analyzer<'a> {
     space: Vec<(u32, u32)>,
     /// `need` of each shared node already asked about
     needs: std::cell::RefCell<HashMap<u32, Option<Events>>>,
+    /// per set of events, `pre` of each shared node already asked about (programs share macros)
+    pres: std::cell::RefCell<HashMap<Events, HashMap<u32, (Chars, bool)>>>,
 }
 
 impl<'a> Analyzer<'a> {
@@ -320,7 +322,17 @@ impl<'a> Analyzer<'a> {
         let raw_first =
             raws.iter().map(|r| if r.nullable { None } else { r.first.as_ref().map(|f| f.ranges()) }).collect();
         let (word, space) = (classes.word.ranges(), classes.space.ranges());
-        Analyzer { sets, classes, lex_chars, raw_chars, raw_first, word, space, needs: Default::default() }
+        Analyzer {
+            sets,
+            classes,
+            lex_chars,
+            raw_chars,
+            raw_first,
+            word,
+            space,
+            needs: Default::default(),
+            pres: Default::default(),
+        }
     }
 
     /// The guards of a program with tree `root` (at most `MAX_GUARDS`; none when no useful one
@@ -395,7 +407,7 @@ impl<'a> Analyzer<'a> {
     /// The events `ev`, grown by the openers that keep more characters out of the allowed ones,
     /// and the allowed characters; None if a match need not hold an event.
     fn best(&self, root: &Node, mut ev: Events, openers: &[Vec<(u32, u32)>]) -> Option<(Events, Chars)> {
-        let (mut pre, must) = self.pre(root, &ev, &mut HashMap::new());
+        let (mut pre, must) = self.pre_of(root, &ev);
         if !must {
             return None;
         }
@@ -411,7 +423,7 @@ impl<'a> Analyzer<'a> {
                     continue;
                 }
                 let ev2 = ev.union(&Events { chars: x.clone(), ..Events::default() });
-                let (pre2, must2) = self.pre(root, &ev2, &mut HashMap::new());
+                let (pre2, must2) = self.pre_of(root, &ev2);
                 if must2 && self.gains(&pre, &pre2, x, &ev) {
                     (ev, pre) = (ev2, pre2);
                     grew = true;
@@ -555,6 +567,14 @@ impl<'a> Analyzer<'a> {
             Node::Shared(s) => self.openers(&s.node, out, seen),
             _ => {}
         }
+    }
+
+    /// `pre` of a program's tree, with the answers for shared nodes kept per set of events.
+    fn pre_of(&self, root: &Node, ev: &Events) -> (Chars, bool) {
+        let mut memo = self.pres.borrow_mut().remove(ev).unwrap_or_default();
+        let got = self.pre(root, ev, &mut memo);
+        self.pres.borrow_mut().insert(ev.clone(), memo);
+        got
     }
 
     /// What a match of `n` may consume before its first event (all of it, if it holds none),
