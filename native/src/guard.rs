@@ -293,6 +293,9 @@ impl LexStarts {
     }
 }
 
+/// `pre`'s answers per shared node, for one set of events.
+type PreMemo = HashMap<u32, (Chars, bool)>;
+
 /// The analysis of one core's nodes: what each lexicon and raw regex may consume.
 pub struct Analyzer<'a> {
     sets: &'a [LexSet],
@@ -305,7 +308,7 @@ pub struct Analyzer<'a> {
     /// `need` of each shared node already asked about
     needs: std::cell::RefCell<HashMap<u32, Option<Events>>>,
     /// per set of events, `pre` of each shared node already asked about (programs share macros)
-    pres: std::cell::RefCell<HashMap<Events, HashMap<u32, (Chars, bool)>>>,
+    pres: std::cell::RefCell<HashMap<Events, PreMemo>>,
 }
 
 impl<'a> Analyzer<'a> {
