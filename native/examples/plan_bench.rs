@@ -16,7 +16,19 @@ fn main() {
     }
     let json = std::fs::read_to_string(&args[1]).expect("read the core's JSON");
     let docs = std::fs::read_to_string(&args[2]).expect("read the documents");
+    let l0 = cpu_ns();
     let core = core_from_json(&json).expect("a core");
+    if let Some(ns) = l0.zip(cpu_ns()).map(|(a, b)| b - a) {
+        eprintln!("core loaded in {:.3} s CPU", ns as f64 / 1e9);
+    }
+    if std::env::var_os("PLAN_BENCH_GUARDS").is_some() {
+        // (every program's guards, to see what the analysis derived)
+        for p in &core.programs {
+            for g in &p.guards {
+                eprintln!("{}: {}", p.name, g.describe());
+            }
+        }
+    }
     let texts: Vec<Text> = docs.split('\u{1e}').map(|d| Text::from_str(d, &core.classes)).collect();
     let (t0, c0) = (Instant::now(), cpu_ns());
     let mut n = 0;

@@ -2,6 +2,7 @@
 //! executor (`arabic_rules/executor.py`) does. Built by maturin as `arabic_rules._core` (with
 //! the `python` feature); the Python side is `arabic_rules/native.py`.
 
+pub mod guard;
 pub mod load;
 pub mod plan;
 pub mod program;

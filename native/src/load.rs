@@ -110,6 +110,7 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         table.push((std::sync::Arc::new(n), groups));
     }
     let mut programs = Vec::new();
+    let mut trees = Vec::new();
     let mut interner = Interner::default();
     for (i, raw) in parts(&top.programs, "programs")?.iter().enumerate() {
         let p = &parse(Some(raw))?;
@@ -124,11 +125,18 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
             return Err(format!("program {i} ({name}): group {} out of range", needed - 1));
         }
         programs.push(Program::compile(&name, &tree, n_groups, n_report as usize, &sets, &raws, &mut interner)?);
+        trees.push(tree);
     }
     let planner = match parse(top.plan)? {
         Value::Null => None,
         p => Some(planner(&p, raws.len(), programs.len()).map_err(|e| format!("plan: {e}"))?),
     };
+    if planner.is_some() {
+        let analyzer = crate::guard::Analyzer::new(&sets, &raws, &classes);
+        for (prog, tree) in programs.iter_mut().zip(&trees) {
+            prog.guards = analyzer.guards(tree);
+        }
+    }
     Ok(Core { classes, sets, raws, programs, planner })
 }
 

@@ -15,6 +15,7 @@
 
 use std::time::Instant;
 
+use crate::guard::{Cursor, Guard, LexStarts};
 use crate::program::token_before;
 use crate::text::{CharSet, Text};
 use crate::vm::{Core, Scratch};
@@ -408,6 +409,7 @@ impl Core {
         let mut out: Vec<(usize, Candidate)> = Vec::new();
         let mut tries = 0usize;
         let mut token_starts: Option<Vec<usize>> = None;
+        let mut lex_buf = LexStarts::default();
         for (ri, r) in plan.rules.iter().enumerate() {
             if !want_rule(r) {
                 continue;
@@ -427,8 +429,13 @@ impl Core {
                 let mut found = found;
                 if let (Some(rest), true) = (opt.rest, opt.back > 0) {
                     let mut kept = Vec::with_capacity(found.len());
+                    let guards = self.programs.get(rest).map_or(&[][..], |p| &p.guards[..]);
+                    let mut cursors = [Cursor::default(); 4];
                     for &q in &found {
                         let end = snap(t, q + r.max_span);
+                        if !admitted(self, guards, &mut cursors, t, q, end, &mut lex_buf) {
+                            continue;
+                        }
                         if timed(self.run(rest, t, q, end, scratch), scratch, ri)?.is_some() {
                             kept.push(q);
                         }
@@ -442,6 +449,8 @@ impl Core {
             } else {
                 token_starts.get_or_insert_with(|| all_token_starts(t)).clone()
             };
+            let guards = self.programs.get(ri).map_or(&[][..], |p| &p.guards[..]);
+            let mut cursors = [Cursor::default(); 4];
             for &q in &starts {
                 tries += 1;
                 if tries & 255 == 0 {
@@ -452,6 +461,9 @@ impl Core {
                     }
                 }
                 let end = if r.bounded { n } else { snap(t, q + r.max_span) };
+                if !admitted(self, guards, &mut cursors, t, q, end, &mut lex_buf) {
+                    continue;
+                }
                 if let Some((e, groups)) = timed(self.run(ri, t, q, end, scratch), scratch, ri)? {
                     if e > q {
                         let (s, e) = trim(t, q, e);
@@ -574,6 +586,21 @@ impl Drop for Reused {
         // (a thread that is ending has no slot left: the buffers are simply dropped)
         let _ = SCRATCH.try_with(|c| *c.borrow_mut() = Some(s));
     }
+}
+
+/// Whether every guard of a program admits a start at `q` with window end `end` (`guard.rs`;
+/// `cursors`: one per guard, for the starts of one loop, which come in order).
+#[inline]
+fn admitted(
+    core: &Core,
+    guards: &[Guard],
+    cursors: &mut [Cursor; 4],
+    t: &Text,
+    q: usize,
+    end: usize,
+    lex: &mut LexStarts,
+) -> bool {
+    guards.iter().zip(cursors.iter_mut()).all(|(g, c)| g.admits(&core.sets, t, q, end, c, lex))
 }
 
 /// A run's result, its error a timeout of rule `ri` when the run stopped at the deadline.

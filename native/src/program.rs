@@ -167,6 +167,14 @@ impl Trie {
         (root.children.iter().map(|&(c, _)| c).collect(), root.space != NONE, root.terminal)
     }
 
+    /// Every character its forms hold, and whether one holds a space (which reads whitespace).
+    pub fn chars(&self) -> (Vec<char>, bool) {
+        let mut out: Vec<char> = self.nodes.iter().flat_map(|n| n.children.iter().map(|&(c, _)| c)).collect();
+        out.sort_unstable();
+        out.dedup();
+        (out, self.nodes.iter().any(|n| n.space != NONE))
+    }
+
     /// Appends where forms end when read from `p` (text seen as ending at `end`), the longest
     /// first; a space in a form reads a whole run of whitespace.
     pub fn ends(&self, t: &Text, mut p: usize, end: usize, out: &mut Vec<usize>) {
@@ -259,6 +267,31 @@ impl LexSet {
             }
         }
         self.ends_walked(t, p, end, out, tmp);
+    }
+
+    /// Every character its entries hold (stems, suffixes, the rest), whether one holds a space,
+    /// and whether it has no empty entry (then each match reads at least one character).
+    pub fn chars(&self) -> (Vec<char>, bool, bool) {
+        let (mut out, mut space) = (Vec::new(), false);
+        for trie in std::iter::once(&self.stems).chain(self.suffixes.as_ref()).chain(self.rest.as_ref()) {
+            let (c, s) = trie.chars();
+            out.extend(c);
+            space |= s;
+        }
+        out.sort_unstable();
+        out.dedup();
+        (out, space, self.gate.is_some())
+    }
+
+    /// The characters its entries start with, and whether one starts with a space.
+    pub fn first_chars(&self) -> (Vec<char>, bool) {
+        let (mut out, mut space) = (Vec::new(), false);
+        for trie in std::iter::once(&self.stems).chain(self.rest.as_ref()) {
+            let (c, s, _) = trie.starts();
+            out.extend(c);
+            space |= s;
+        }
+        (out, space)
     }
 
     /// Whether the lexicon is small enough (few trie nodes, no suffixes) for a look through the
@@ -529,6 +562,9 @@ pub struct Program {
     /// the sub-programs of `Insn::Sub` (shared as `behinds` are), and their core-wide numbers
     pub subs: Vec<Arc<Program>>,
     pub sub_ids: Vec<u32>,
+    /// necessary conditions on the text after a start, checked by the per-document pass before
+    /// it runs the program there (`guard.rs`; set by the loader for the pass's programs)
+    pub guards: Vec<crate::guard::Guard>,
 }
 
 impl Program {
@@ -608,6 +644,7 @@ impl Program {
             behind_ids: c.behind_ids,
             subs: c.subs,
             sub_ids: c.sub_ids,
+            guards: Vec::new(),
         })
     }
 }

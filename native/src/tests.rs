@@ -536,3 +536,70 @@ fn a_lexicon_needed_after_a_repetition_is_looked_for_once_per_text() {
     s.renew(None);
     assert_eq!(f.core.run(0, &t1, 0, t1.len(), &mut s).unwrap(), None);
 }
+
+/// A guard never rejects a start where the program matches, and does reject where the event
+/// cannot come (a full stop before any colon or quotation mark, no `that` word before it).
+#[test]
+fn guards_admit_every_match_and_reject_what_cannot_match() {
+    use crate::guard::{Analyzer, Cursor, LexStarts};
+    let that = LexSet::new("that", &["an", "anna"], &[] as &[&str], &[] as &[&str]);
+    let say = LexSet::new("say", &["said", "told"], &[] as &[&str], &[] as &[&str]);
+    // say (word | "(" word{1,3} ")" | "-"){0,6} (":" word | '"' word '"')
+    let speaker = rep(
+        alt(vec![Node::AnyWord, cat(vec![w("("), gap(false), Node::AnyWord, gap(false), w(")")]), w("-")]),
+        0,
+        Some(6),
+        false,
+    );
+    let quote = Node::Raw(0);
+    let p0 = cat(vec![
+        LB,
+        Node::Lex(1),
+        gap(false),
+        rep(cat(vec![speaker, gap(false)]), 0, Some(2), false),
+        alt(vec![cat(vec![w(":"), gap(false), Node::AnyWord]), quote]),
+    ]);
+    // say word{0,4} LB that RB word
+    let p1 = cat(vec![
+        LB,
+        Node::Lex(1),
+        rep(cat(vec![gap(true), Node::AnyWord]), 0, Some(4), false),
+        gap(true),
+        LB,
+        Node::Lex(0),
+        RB,
+        gap(true),
+        Node::AnyWord,
+    ]);
+    let f = Fixture::new(vec![(p0.clone(), 0), (p1.clone(), 0)], vec![that, say], vec![("\"\\w+\"", "\"\\w+\"")]);
+    let raws: Vec<RawRegex> = vec![RawRegex::new("q", "\"\\w+\"")
+        .unwrap()
+        .with_first(Some(crate::text::CharSet::from_ranges(&[(34, 34)])), false)];
+    let analyzer = Analyzer::new(&f.core.sets, &raws, &f.core.classes);
+    let g0 = analyzer.guards(&p0);
+    let g1 = analyzer.guards(&p1);
+    assert!(!g0.is_empty() && !g1.is_empty());
+    let texts = [
+        "said the man - (x y) : yes. told him \"ok\" said so. said x",
+        "said a b c an d. said a b. anna said x anna y. told banana z",
+        "said (a. b) : c said :",
+    ];
+    let mut rejected = 0;
+    for text in texts {
+        let t = Text::from_str(text, &f.core.classes);
+        for (prog, guards) in [(0, &g0), (1, &g1)] {
+            let mut cursors = [Cursor::default(); 4];
+            let mut lex = LexStarts::default();
+            for q in 0..t.len() {
+                let admitted = guards
+                    .iter()
+                    .zip(cursors.iter_mut())
+                    .all(|(g, c)| g.admits(&f.core.sets, &t, q, t.len(), c, &mut lex));
+                let matched = f.core.run(prog, &t, q, t.len(), &mut Scratch::default()).unwrap().is_some();
+                assert!(admitted || !matched, "program {prog} matches at {q} of {text:?} but a guard rejects it");
+                rejected += (!admitted && text[..].chars().nth(q).is_some_and(|c| c == 's')) as usize;
+            }
+        }
+    }
+    assert!(rejected >= 3, "the guards rejected only {rejected} cue starts");
+}

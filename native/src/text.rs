@@ -45,6 +45,21 @@ impl CharSet {
         CharSet { bmp, astral, one, lo, hi }
     }
 
+    /// The set as sorted, disjoint inclusive ranges.
+    pub fn ranges(&self) -> Vec<(u32, u32)> {
+        let mut out: Vec<(u32, u32)> = Vec::new();
+        for c in 0..=0xFFFFu32 {
+            if self.bmp[(c >> 6) as usize] & (1u64 << (c & 63)) != 0 {
+                match out.last_mut() {
+                    Some(r) if r.1 + 1 == c => r.1 = c,
+                    _ => out.push((c, c)),
+                }
+            }
+        }
+        out.extend(self.astral.iter().copied());
+        out
+    }
+
     /// The set's only character, if it has exactly one.
     #[inline]
     pub fn one(&self) -> Option<char> {
