@@ -23,8 +23,8 @@ fn main() {
     }
     if std::env::var_os("PLAN_BENCH_GUARDS").is_some() {
         // (every program's guards, to see what the analysis derived)
-        for p in &core.programs {
-            for g in &p.guards {
+        for (i, p) in core.programs.iter().enumerate() {
+            for g in core.guards.get(i, &core.sets, &core.raws, &core.classes) {
                 eprintln!("{}: {}", p.name, g.describe());
             }
         }

@@ -296,46 +296,122 @@ impl LexStarts {
 /// `pre`'s answers per shared node, for one set of events.
 type PreMemo = HashMap<u32, (Chars, bool)>;
 
+/// What the analysis has worked out so far, kept between programs (owned, so a core can hold
+/// it and work out each program's guards on its first check: `Lazy`).
+#[derive(Default)]
+pub struct Memo {
+    /// per lexicon (filled when first asked): the characters it may consume, and whether it has
+    /// no empty entry
+    lex_chars: Vec<Option<(Chars, bool)>>,
+    /// per raw regex (filled when first asked): the characters it may consume
+    raw_chars: Vec<Option<Chars>>,
+    /// per raw regex (filled when first asked): the characters every match starts with
+    raw_first: Vec<Option<Option<Vec<(u32, u32)>>>>,
+    /// the word characters and whitespace as ranges (the first analysis fills them)
+    classes: Option<(Vec<(u32, u32)>, Vec<(u32, u32)>)>,
+    /// `need` of each shared node already asked about
+    needs: HashMap<u32, Option<Events>>,
+    /// per set of events, `pre` of each shared node already asked about (programs share macros)
+    pres: HashMap<Events, PreMemo>,
+}
+
 /// The analysis of one core's nodes: what each lexicon and raw regex may consume.
 pub struct Analyzer<'a> {
     sets: &'a [LexSet],
+    raws: &'a [RawRegex],
     classes: &'a Classes,
-    lex_chars: Vec<(Chars, bool)>,
-    raw_chars: Vec<Chars>,
-    raw_first: Vec<Option<Vec<(u32, u32)>>>,
     word: Vec<(u32, u32)>,
     space: Vec<(u32, u32)>,
-    /// `need` of each shared node already asked about
-    needs: std::cell::RefCell<HashMap<u32, Option<Events>>>,
-    /// per set of events, `pre` of each shared node already asked about (programs share macros)
-    pres: std::cell::RefCell<HashMap<Events, PreMemo>>,
+    memo: std::cell::RefCell<Memo>,
+}
+
+/// A core's guards, worked out per program on its first check (a load pays nothing; the
+/// analysis of shared nodes, lexicons and raw regexes is kept for the next program).
+#[derive(Default)]
+pub struct Lazy {
+    /// per program, its tree (None: no guards, e.g. a core without a planner)
+    trees: Vec<Option<Node>>,
+    done: Vec<std::sync::OnceLock<Vec<Guard>>>,
+    memo: std::sync::Mutex<Memo>,
+}
+
+impl Lazy {
+    /// Guards for the programs whose trees are given (in program order).
+    pub fn new(trees: Vec<Option<Node>>) -> Lazy {
+        let done = trees.iter().map(|_| std::sync::OnceLock::new()).collect();
+        Lazy { trees, done, memo: Default::default() }
+    }
+
+    /// The guards of program `i` (none for an unknown program), worked out on the first ask.
+    pub fn get(&self, i: usize, sets: &[LexSet], raws: &[RawRegex], classes: &Classes) -> &[Guard] {
+        let (Some(Some(tree)), Some(cell)) = (self.trees.get(i), self.done.get(i)) else { return &[] };
+        cell.get_or_init(|| {
+            // (a panic while another thread held the lock left a memo of finished answers only)
+            let mut memo = self.memo.lock().unwrap_or_else(|e| e.into_inner());
+            let analyzer = Analyzer::with_memo(sets, raws, classes, std::mem::take(&mut *memo));
+            let got = analyzer.guards(tree);
+            *memo = analyzer.memo.into_inner();
+            got
+        })
+    }
 }
 
 impl<'a> Analyzer<'a> {
     pub fn new(sets: &'a [LexSet], raws: &'a [RawRegex], classes: &'a Classes) -> Analyzer<'a> {
-        let lex_chars = sets
-            .iter()
-            .map(|s| {
-                let (cs, space, nonempty) = s.chars();
-                let other = normalize(cs.into_iter().map(|c| (c as u32, c as u32)).collect());
-                (Chars { all: false, word: false, space, other }, nonempty)
-            })
-            .collect();
-        let raw_chars = raws.iter().map(|r| regex_chars(r.regex.as_str())).collect();
-        let raw_first =
-            raws.iter().map(|r| if r.nullable { None } else { r.first.as_ref().map(|f| f.ranges()) }).collect();
-        let (word, space) = (classes.word.ranges(), classes.space.ranges());
-        Analyzer {
-            sets,
-            classes,
-            lex_chars,
-            raw_chars,
-            raw_first,
-            word,
-            space,
-            needs: Default::default(),
-            pres: Default::default(),
+        Analyzer::with_memo(sets, raws, classes, Memo::default())
+    }
+
+    fn with_memo(sets: &'a [LexSet], raws: &'a [RawRegex], classes: &'a Classes, mut memo: Memo) -> Analyzer<'a> {
+        let (word, space) = memo.classes.get_or_insert_with(|| (classes.word.ranges(), classes.space.ranges())).clone();
+        Analyzer { sets, raws, classes, word, space, memo: std::cell::RefCell::new(memo) }
+    }
+
+    /// What lexicon `i` may consume, and whether it has no empty entry (None: no such lexicon).
+    fn lex_chars(&self, i: usize) -> Option<(Chars, bool)> {
+        self.with_lex(i, |l| l.clone())
+    }
+
+    /// Whether lexicon `i` exists and has no empty entry.
+    fn lex_nonempty(&self, i: usize) -> bool {
+        self.with_lex(i, |l| l.1).unwrap_or(false)
+    }
+
+    /// `f` of lexicon `i`'s analysis, worked out on the first ask (None: no such lexicon).
+    fn with_lex<T>(&self, i: usize, f: impl FnOnce(&(Chars, bool)) -> T) -> Option<T> {
+        let set = self.sets.get(i)?;
+        let mut memo = self.memo.borrow_mut();
+        if memo.lex_chars.len() <= i {
+            memo.lex_chars.resize(i + 1, None);
         }
+        let got = memo.lex_chars[i].get_or_insert_with(|| {
+            let (cs, space, nonempty) = set.chars();
+            let other = normalize(cs.into_iter().map(|c| (c as u32, c as u32)).collect());
+            (Chars { all: false, word: false, space, other }, nonempty)
+        });
+        Some(f(got))
+    }
+
+    /// What raw regex `i` may consume (every character for an unknown one).
+    fn raw_chars(&self, i: usize) -> Chars {
+        let Some(raw) = self.raws.get(i) else { return Chars::any() };
+        let mut memo = self.memo.borrow_mut();
+        if memo.raw_chars.len() <= i {
+            memo.raw_chars.resize(i + 1, None);
+        }
+        memo.raw_chars[i].get_or_insert_with(|| regex_chars(raw.regex.as_str())).clone()
+    }
+
+    /// The characters every match of raw regex `i` starts with (None: unknown, or it may
+    /// match the empty string).
+    fn raw_first(&self, i: usize) -> Option<Vec<(u32, u32)>> {
+        let r = self.raws.get(i)?;
+        let mut memo = self.memo.borrow_mut();
+        if memo.raw_first.len() <= i {
+            memo.raw_first.resize(i + 1, None);
+        }
+        memo.raw_first[i]
+            .get_or_insert_with(|| if r.nullable { None } else { r.first.as_ref().map(|f| f.ranges()) })
+            .clone()
     }
 
     /// The guards of a program with tree `root` (at most `MAX_GUARDS`; none when no useful one
@@ -478,10 +554,8 @@ impl<'a> Analyzer<'a> {
                 let c = *tokens.first()?.first()? as u32;
                 Some(Events { chars: vec![(c, c)], ..Events::default() })
             }
-            Node::Lex(i) => {
-                self.lex_chars.get(*i).filter(|l| l.1).map(|_| Events { lexes: vec![*i], ..Events::default() })
-            }
-            Node::Raw(i) => self.raw_first.get(*i)?.clone().map(|f| Events { chars: f, ..Events::default() }),
+            Node::Lex(i) => self.lex_nonempty(*i).then(|| Events { lexes: vec![*i], ..Events::default() }),
+            Node::Raw(i) => self.raw_first(*i).map(|f| Events { chars: f, ..Events::default() }),
             // (the first item's events, unless they hold word characters and a later item's
             // do not: a word character is no sign of the item, a mark or a lexicon entry is)
             Node::Cat(items) => {
@@ -509,11 +583,11 @@ impl<'a> Analyzer<'a> {
             Node::Rep { node, min, .. } if *min >= 1 => self.need(node),
             Node::Group(_, inner) => self.need(inner),
             Node::Shared(s) => {
-                if let Some(known) = self.needs.borrow().get(&s.id) {
+                if let Some(known) = self.memo.borrow().needs.get(&s.id) {
                     return known.clone();
                 }
                 let got = self.need(&s.node);
-                self.needs.borrow_mut().insert(s.id, got.clone());
+                self.memo.borrow_mut().needs.insert(s.id, got.clone());
                 got
             }
             _ => None,
@@ -525,7 +599,7 @@ impl<'a> Analyzer<'a> {
     fn word_lex(&self, items: &[Node], k: usize) -> Option<usize> {
         let (Node::Lex(i), true) = (unwrap(&items[k]), k > 0) else { return None };
         let after_lb = matches!(unwrap(&items[k - 1]), Node::Assert(crate::program::AssertKind::Lb));
-        (after_lb && self.lex_chars.get(*i).is_some_and(|l| l.1)).then_some(*i)
+        (after_lb && self.lex_nonempty(*i)).then_some(*i)
     }
 
     /// Whether events hold no word character.
@@ -574,9 +648,9 @@ impl<'a> Analyzer<'a> {
 
     /// `pre` of a program's tree, with the answers for shared nodes kept per set of events.
     fn pre_of(&self, root: &Node, ev: &Events) -> (Chars, bool) {
-        let mut memo = self.pres.borrow_mut().remove(ev).unwrap_or_default();
+        let mut memo = self.memo.borrow_mut().pres.remove(ev).unwrap_or_default();
         let got = self.pre(root, ev, &mut memo);
-        self.pres.borrow_mut().insert(ev.clone(), memo);
+        self.memo.borrow_mut().pres.insert(ev.clone(), memo);
         got
     }
 
@@ -601,20 +675,20 @@ impl<'a> Analyzer<'a> {
                 (acc, false)
             }
             Node::Lex(i) => {
-                let Some((chars, nonempty)) = self.lex_chars.get(*i) else { return (Chars::any(), false) };
-                if *nonempty && ev.lexes.contains(i) {
+                let Some((chars, nonempty)) = self.lex_chars(*i) else { return (Chars::any(), false) };
+                if nonempty && ev.lexes.contains(i) {
                     return (Chars::default(), true);
                 }
-                (chars.clone(), false)
+                (chars, false)
             }
             Node::AnyWord => (Chars { word: true, ..Chars::default() }, false),
             Node::Raw(i) => {
-                if let Some(Some(f)) = self.raw_first.get(*i) {
-                    if !f.is_empty() && subset(f, &ev.chars) {
+                if let Some(f) = self.raw_first(*i) {
+                    if !f.is_empty() && subset(&f, &ev.chars) {
                         return (Chars::default(), true);
                     }
                 }
-                (self.raw_chars.get(*i).cloned().unwrap_or_else(Chars::any), false)
+                (self.raw_chars(*i), false)
             }
             Node::Gap(_) => (Chars { space: true, ..Chars::default() }, false),
             Node::Assert(_) | Node::Look { .. } | Node::Behind { .. } => (Chars::default(), false),

@@ -131,13 +131,12 @@ pub fn core_from_json(json: &str) -> Result<Core, String> {
         Value::Null => None,
         p => Some(planner(&p, raws.len(), programs.len()).map_err(|e| format!("plan: {e}"))?),
     };
-    if planner.is_some() {
-        let analyzer = crate::guard::Analyzer::new(&sets, &raws, &classes);
-        for (prog, tree) in programs.iter_mut().zip(&trees) {
-            prog.guards = analyzer.guards(tree);
-        }
-    }
-    Ok(Core { classes, sets, raws, programs, planner })
+    // (the pass's guards are worked out per program on its first check: a load stays cheap)
+    let guards = match planner {
+        Some(_) => crate::guard::Lazy::new(trees.into_iter().map(Some).collect()),
+        None => crate::guard::Lazy::default(),
+    };
+    Ok(Core { classes, sets, raws, programs, planner, guards })
 }
 
 fn count(v: Option<&Value>, what: &str) -> Result<usize, String> {

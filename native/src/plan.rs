@@ -429,7 +429,7 @@ impl Core {
                 let mut found = found;
                 if let (Some(rest), true) = (opt.rest, opt.back > 0) {
                     let mut kept = Vec::with_capacity(found.len());
-                    let guards = self.programs.get(rest).map_or(&[][..], |p| &p.guards[..]);
+                    let guards = self.guards.get(rest, &self.sets, &self.raws, &self.classes);
                     let mut cursors = [Cursor::default(); 4];
                     for &q in &found {
                         let end = snap(t, q + r.max_span);
@@ -449,7 +449,7 @@ impl Core {
             } else {
                 token_starts.get_or_insert_with(|| all_token_starts(t)).clone()
             };
-            let guards = self.programs.get(ri).map_or(&[][..], |p| &p.guards[..]);
+            let guards = self.guards.get(ri, &self.sets, &self.raws, &self.classes);
             let mut cursors = [Cursor::default(); 4];
             for &q in &starts {
                 tries += 1;

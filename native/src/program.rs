@@ -562,9 +562,6 @@ pub struct Program {
     /// the sub-programs of `Insn::Sub` (shared as `behinds` are), and their core-wide numbers
     pub subs: Vec<Arc<Program>>,
     pub sub_ids: Vec<u32>,
-    /// necessary conditions on the text after a start, checked by the per-document pass before
-    /// it runs the program there (`guard.rs`; set by the loader for the pass's programs)
-    pub guards: Vec<crate::guard::Guard>,
 }
 
 impl Program {
@@ -644,7 +641,6 @@ impl Program {
             behind_ids: c.behind_ids,
             subs: c.subs,
             sub_ids: c.sub_ids,
-            guards: Vec::new(),
         })
     }
 }

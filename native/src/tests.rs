@@ -48,7 +48,16 @@ impl Fixture {
                 Program::compile(&format!("p{i}"), &n, groups, groups, &sets, &raws, &mut interner).unwrap()
             })
             .collect();
-        Fixture { core: Core { classes: Classes::approximate(), sets, raws, programs, planner: None } }
+        Fixture {
+            core: Core {
+                classes: Classes::approximate(),
+                sets,
+                raws,
+                programs,
+                planner: None,
+                guards: Default::default(),
+            },
+        }
     }
 
     fn run(&self, prog: usize, text: &str, pos: usize, end: Option<usize>) -> Option<(usize, Vec<(i64, i64)>)> {

@@ -144,6 +144,8 @@ pub struct Core {
     pub programs: Vec<Program>,
     /// the per-document pass over the rules (`plan.rs`; None: the JSON had none)
     pub planner: Option<crate::plan::Planner>,
+    /// the pass's guards per program, worked out on a program's first check (`guard.rs`)
+    pub guards: crate::guard::Lazy,
 }
 
 /// A match: its end and the (start, end) of each reported group, (-1, -1) for a group that did
