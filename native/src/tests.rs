@@ -612,3 +612,43 @@ fn guards_admit_every_match_and_reject_what_cannot_match() {
     }
     assert!(rejected >= 3, "the guards rejected only {rejected} cue starts");
 }
+
+/// `CharSet::from_ranges` and `ranges` (a word of the bitmap at a time) against a set built one
+/// character at a time, on ranges across word edges, whole words and the BMP's end.
+#[test]
+fn charset_ranges_round_trip() {
+    use crate::text::CharSet;
+    let cases: Vec<Vec<(u32, u32)>> = vec![
+        vec![],
+        vec![(0, 0)],
+        vec![(0, 63)],
+        vec![(0, 64)],
+        vec![(63, 64)],
+        vec![(1, 62), (64, 127), (128, 128)],
+        vec![(5, 200), (300, 300), (0x600, 0x6FF), (0xFFF0, 0x10010)],
+        vec![(0, 0xFFFF)],
+        vec![(65, 65), (66, 70), (200, 190)],
+    ];
+    for ranges in cases {
+        let set = CharSet::from_ranges(&ranges);
+        let mut want: Vec<(u32, u32)> = Vec::new();
+        for c in 0..=0xFFFFu32 {
+            if ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) {
+                match want.last_mut() {
+                    Some(r) if r.1 + 1 == c => r.1 = c,
+                    _ => want.push((c, c)),
+                }
+            }
+        }
+        for &(lo, hi) in &ranges {
+            if hi > 0xFFFF && lo <= hi {
+                want.push((lo.max(0x10000), hi));
+            }
+        }
+        assert_eq!(set.ranges(), want, "ranges {ranges:?}");
+        for c in [0u32, 63, 64, 65, 127, 128, 199, 200, 201, 0x600, 0xFFFF] {
+            let inside = ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi);
+            assert_eq!(set.contains(char::from_u32(c).unwrap()), inside, "{c:x} in {ranges:?}");
+        }
+    }
+}

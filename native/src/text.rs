@@ -23,11 +23,15 @@ impl CharSet {
             if lo > hi {
                 continue;
             }
+            // (a word of the bitmap at a time: a class of letters sets tens of thousands of bits)
             let top = hi.min(0xFFFF);
             let mut c = lo;
             while c <= top {
-                bmp[(c >> 6) as usize] |= 1u64 << (c & 63);
-                c += 1;
+                let last = top.min(c | 63);
+                let n = last - c + 1;
+                let mask = if n == 64 { u64::MAX } else { ((1u64 << n) - 1) << (c & 63) };
+                bmp[(c >> 6) as usize] |= mask;
+                c = last + 1;
             }
             if hi > 0xFFFF {
                 astral.push((lo.max(0x10000), hi));
@@ -48,12 +52,19 @@ impl CharSet {
     /// The set as sorted, disjoint inclusive ranges.
     pub fn ranges(&self) -> Vec<(u32, u32)> {
         let mut out: Vec<(u32, u32)> = Vec::new();
-        for c in 0..=0xFFFFu32 {
-            if self.bmp[(c >> 6) as usize] & (1u64 << (c & 63)) != 0 {
+        // (runs of set bits, a word of the bitmap at a time)
+        for (w, &word) in self.bmp.iter().enumerate() {
+            let mut bits = word;
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                let n = (bits >> b).trailing_ones();
+                let lo = (w as u32) * 64 + b;
+                let hi = lo + n - 1;
                 match out.last_mut() {
-                    Some(r) if r.1 + 1 == c => r.1 = c,
-                    _ => out.push((c, c)),
+                    Some(r) if r.1 + 1 == lo => r.1 = hi,
+                    _ => out.push((lo, hi)),
                 }
+                bits = if b + n >= 64 { 0 } else { bits & !(((1u64 << n) - 1) << b) };
             }
         }
         out.extend(self.astral.iter().copied());
