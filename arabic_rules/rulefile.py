@@ -31,6 +31,12 @@ def brackets(raw: str) -> tuple[str, tuple[int, int] | None, str]:
         if opens == 1 and closes == 1 and raw.index("[") < raw.index("]"):
             a, b = raw.index("["), raw.index("]")
             return raw[:a] + raw[a + 1:b] + raw[b + 1:], (a, b - 1), ""
+    return read_brackets(raw)
+
+
+def read_brackets(raw: str) -> tuple[str, tuple[int, int] | None, str]:
+    """`brackets` read a character at a time (any example; `brackets` takes a shortcut for the
+    common ones)."""
     out: list[str] = []
     span_start: int | None = None
     span_end: int | None = None
